@@ -1,0 +1,207 @@
+using Leadgate.Accounts;
+using Leadgate.Leads;
+using Leadgate.Pipeline;
+using Leadgate.Qualification;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadgate.Data;
+
+/// <summary>
+/// The one model. Each provider has a subclass with its own migration set (<see cref="SqliteLeadgateDbContext"/>,
+/// <see cref="PostgresLeadgateDbContext"/>); handlers only ever see this type.
+/// </summary>
+public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbContext<User, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
+
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    public DbSet<Company> Companies => Set<Company>();
+
+    public DbSet<StageEvent> StageEvents => Set<StageEvent>();
+
+    public DbSet<Activity> Activities => Set<Activity>();
+
+    public DbSet<Deal> Deals => Set<Deal>();
+
+    public DbSet<Reason> Reasons => Set<Reason>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name, so the database reads like the glossary and survives reordering.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 2);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<User>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(200);
+            user.HasOne<Organisation>().WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Organisation>(org =>
+        {
+            org.Property(o => o.Slug).HasMaxLength(40);
+            org.HasIndex(o => o.Slug).IsUnique();
+            org.Property(o => o.Name).HasMaxLength(200);
+            org.Property(o => o.DefaultCurrency).HasMaxLength(3);
+            org.Property(o => o.TimeZone).HasMaxLength(64);
+            org.ComplexProperty(o => o.SqlMinimum);
+        });
+
+        builder.Entity<ApiKey>(key =>
+        {
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.Property(k => k.Hash).HasMaxLength(32);
+            key.HasIndex(k => new { k.OrganisationId, k.UserId });
+            key.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+            key.HasOne<Organisation>().WithMany().HasForeignKey(k => k.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Contact>(contact =>
+        {
+            contact.Property(c => c.Email).HasMaxLength(254);
+            contact.HasIndex(c => new { c.OrganisationId, c.Email }).IsUnique();
+            contact.Property(c => c.FirstName).HasMaxLength(100);
+            contact.Property(c => c.LastName).HasMaxLength(100);
+            contact.Property(c => c.JobTitle).HasMaxLength(200);
+            contact.Property(c => c.Phone).HasMaxLength(50);
+            contact.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Company>(company =>
+        {
+            company.Property(c => c.Name).HasMaxLength(200);
+            company.Property(c => c.Domain).HasMaxLength(253);
+            company.HasIndex(c => new { c.OrganisationId, c.Domain }).IsUnique();
+            company.Property(c => c.Industry).HasMaxLength(100);
+            company.Property(c => c.Country).HasMaxLength(2);
+            company.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Lead>(lead =>
+        {
+            lead.HasOne(l => l.Contact).WithOne().HasForeignKey<Lead>(l => l.ContactId).OnDelete(DeleteBehavior.Restrict);
+            lead.HasIndex(l => l.ContactId).IsUnique();
+            lead.HasOne(l => l.Company).WithMany().HasForeignKey(l => l.CompanyId).OnDelete(DeleteBehavior.SetNull);
+            lead.HasOne<Organisation>().WithMany().HasForeignKey(l => l.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            lead.HasOne<User>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.SetNull);
+            lead.Property(l => l.Source).HasMaxLength(100);
+            lead.Property(l => l.Campaign).HasMaxLength(200);
+            lead.Property(l => l.SearchText).HasMaxLength(1000);
+            lead.Property(l => l.BantAssessedBy).HasMaxLength(200);
+            lead.Property(l => l.Version).IsConcurrencyToken();
+            lead.HasIndex(l => new { l.OrganisationId, l.CreatedAt, l.Id });
+            lead.HasIndex(l => new { l.OrganisationId, l.Stage });
+            lead.HasIndex(l => new { l.OrganisationId, l.OwnerId });
+            lead.ComplexProperty(l => l.Bant, bant =>
+            {
+                bant.ComplexProperty(b => b.Budget, d => d.Property(x => x.Note).HasMaxLength(2000));
+                bant.ComplexProperty(b => b.Authority, d =>
+                {
+                    d.Property(x => x.Note).HasMaxLength(2000);
+                    d.Property(x => x.Name).HasMaxLength(200);
+                    d.Property(x => x.Role).HasMaxLength(200);
+                });
+                bant.ComplexProperty(b => b.Need, d => d.Property(x => x.Note).HasMaxLength(2000));
+                bant.ComplexProperty(b => b.Timeline, d => d.Property(x => x.Note).HasMaxLength(2000));
+            });
+            lead.HasMany(l => l.History).WithOne().HasForeignKey(e => e.LeadId).OnDelete(DeleteBehavior.Cascade);
+            lead.Navigation(l => l.History).HasField("_history").UsePropertyAccessMode(PropertyAccessMode.Field);
+            lead.HasMany(l => l.Activities).WithOne().HasForeignKey(a => a.LeadId).OnDelete(DeleteBehavior.Cascade);
+            lead.Navigation(l => l.Activities).HasField("_activities").UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        builder.Entity<StageEvent>(e =>
+        {
+            e.Property(x => x.ActorName).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(200);
+            e.Property(x => x.Note).HasMaxLength(2000);
+            e.HasIndex(x => new { x.LeadId, x.At });
+            e.HasIndex(x => new { x.OrganisationId, x.At });
+        });
+
+        builder.Entity<Activity>(a =>
+        {
+            a.Property(x => x.Notes).HasMaxLength(Activity.MaxNotesLength);
+            a.Property(x => x.ActorName).HasMaxLength(200);
+            a.HasIndex(x => new { x.LeadId, x.OccurredAt });
+        });
+
+        builder.Entity<Deal>(deal =>
+        {
+            deal.Property(d => d.Title).HasMaxLength(200);
+            deal.Property(d => d.Currency).HasMaxLength(3);
+            deal.Property(d => d.LostReason).HasMaxLength(100);
+            deal.Property(d => d.LostNote).HasMaxLength(2000);
+            deal.Property(d => d.Version).IsConcurrencyToken();
+            deal.HasIndex(d => d.LeadId).IsUnique();
+            deal.HasOne<Lead>().WithMany().HasForeignKey(d => d.LeadId).OnDelete(DeleteBehavior.Cascade);
+            deal.HasIndex(d => new { d.OrganisationId, d.Status });
+        });
+
+        builder.Entity<Reason>(reason =>
+        {
+            reason.Property(r => r.Code).HasMaxLength(50);
+            reason.Property(r => r.Label).HasMaxLength(200);
+            reason.HasIndex(r => new { r.OrganisationId, r.Kind, r.Code }).IsUnique();
+            reason.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<IdempotencyRecord>(record =>
+        {
+            record.HasKey(r => new { r.OrganisationId, r.UserId, r.Key });
+            record.Property(r => r.Key).HasMaxLength(200);
+            record.Property(r => r.RequestHash).HasMaxLength(64);
+            record.Property(r => r.Location).HasMaxLength(500);
+            record.Property(r => r.ETag).HasMaxLength(100);
+            record.Property(r => r.ContentType).HasMaxLength(100);
+            record.HasIndex(r => r.CreatedAt);
+        });
+    }
+
+    private void StampVersions()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            switch (entry.Entity)
+            {
+                case StageEvent when entry.State is EntityState.Modified or EntityState.Deleted:
+                    throw new InvalidOperationException("Stage events are append-only.");
+                case Lead or Deal when entry.State == EntityState.Modified:
+                    var version = entry.Property(nameof(Lead.Version));
+                    version.CurrentValue = (long)version.OriginalValue! + 1;
+                    break;
+            }
+        }
+    }
+}

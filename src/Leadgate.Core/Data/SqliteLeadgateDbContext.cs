@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Leadgate.Data;
+
+/// <summary>The embedded default. Its migrations live in <c>Data/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteLeadgateDbContext(DbContextOptions<SqliteLeadgateDbContext> options) : LeadgateDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+
+        // SQLite has no time type: UTC ticks as an integer keep times comparable and sortable in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+}
+
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteLeadgateDbContext>
+{
+    public SqliteLeadgateDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteLeadgateDbContext>().UseSqlite("Data Source=design.db").Options);
+}

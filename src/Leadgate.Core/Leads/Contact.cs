@@ -1,0 +1,85 @@
+using Leadgate.Common;
+
+namespace Leadgate.Leads;
+
+/// <summary>The person a lead is about. One e-mail address is one contact per organisation.</summary>
+public sealed class Contact
+{
+    private Contact()
+    {
+        Email = null!;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid OrganisationId { get; private set; }
+
+    public string Email { get; private set; }
+
+    public string? FirstName { get; private set; }
+
+    public string? LastName { get; private set; }
+
+    public string? JobTitle { get; private set; }
+
+    public string? Phone { get; private set; }
+
+    public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
+
+    internal static Contact Create(Guid organisationId, EmailAddress email, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        OrganisationId = organisationId,
+        Email = email.Value,
+    };
+
+    internal void ChangeEmail(EmailAddress email) => Email = email.Value;
+
+    internal void Describe(string? firstName, string? lastName, string? jobTitle, string? phone)
+    {
+        FirstName = firstName;
+        LastName = lastName;
+        JobTitle = jobTitle;
+        Phone = phone;
+    }
+}
+
+/// <summary>The organisation a contact works for, recognised by its domain.</summary>
+public sealed class Company
+{
+    private Company()
+    {
+        Name = null!;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid OrganisationId { get; private set; }
+
+    public string Name { get; private set; }
+
+    public string? Domain { get; private set; }
+
+    public string? Industry { get; private set; }
+
+    public int? Employees { get; private set; }
+
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; private set; }
+
+    internal static Company Create(Guid organisationId, string name, string? domain, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        OrganisationId = organisationId,
+        Name = name,
+        Domain = domain,
+    };
+
+    internal void Describe(string name, string? industry, int? employees, string? country)
+    {
+        Name = name;
+        Industry = industry;
+        Employees = employees;
+        Country = country;
+    }
+}

@@ -1,0 +1,159 @@
+using System.ComponentModel.DataAnnotations;
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadgate.Leads;
+
+/// <summary>A new lead, or new facts about a known one: leads are matched by e-mail address.</summary>
+public sealed record CreateLeadRequest
+{
+    [Required]
+    [MaxLength(254)]
+    public string? Email { get; set; }
+
+    [MaxLength(100)]
+    public string? FirstName { get; set; }
+
+    [MaxLength(100)]
+    public string? LastName { get; set; }
+
+    [MaxLength(200)]
+    public string? JobTitle { get; set; }
+
+    [MaxLength(50)]
+    public string? Phone { get; set; }
+
+    [MaxLength(100)]
+    public string? Source { get; set; }
+
+    [MaxLength(200)]
+    public string? Campaign { get; set; }
+
+    public CompanyInput? Company { get; set; }
+}
+
+public sealed record CreatedLead(LeadDetails Lead, bool Created);
+
+/// <summary>
+/// Creates a lead at Iql, or updates the known lead with the same e-mail address (an upsert: what a form or an
+/// integration sends twice ends as one lead). Companies are shared by domain.
+/// </summary>
+public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
+{
+    public async Task<Result<CreatedLead>> HandleAsync(CreateLeadRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        var fields = new LeadFields();
+        var email = fields.Email(request.Email);
+        var firstName = fields.Text(request.FirstName, "firstName", 100);
+        var lastName = fields.Text(request.LastName, "lastName", 100);
+        var jobTitle = fields.Text(request.JobTitle, "jobTitle", 200);
+        var phone = fields.Text(request.Phone, "phone", 50);
+        var source = fields.Text(request.Source, "source", 100);
+        var campaign = fields.Text(request.Campaign, "campaign", 200);
+        var company = CompanyFacts.From(request.Company, fields);
+        if (fields.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var now = clock.GetUtcNow();
+        var existing = await db.Leads
+            .Include(l => l.Contact)
+            .Include(l => l.Company)
+            .FirstOrDefaultAsync(l => l.OrganisationId == actor.OrganisationId && l.Contact.Email == email!.Value, cancellationToken);
+        Lead lead;
+        if (existing is not null)
+        {
+            lead = existing;
+            lead.Contact.Describe(firstName ?? lead.Contact.FirstName, lastName ?? lead.Contact.LastName, jobTitle ?? lead.Contact.JobTitle, phone ?? lead.Contact.Phone);
+            var companyOfLead = company is null ? lead.Company : await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, lead.Company, now, cancellationToken);
+            lead.Describe(source ?? lead.Source, campaign ?? lead.Campaign, companyOfLead, now);
+        }
+        else
+        {
+            var contact = Contact.Create(actor.OrganisationId, email!, now);
+            contact.Describe(firstName, lastName, jobTitle, phone);
+            var companyOfLead = await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, null, now, cancellationToken);
+            var created = Lead.Create(contact, companyOfLead, source, campaign, actor, now);
+            if (created.Error is { } refused)
+            {
+                return refused;
+            }
+
+            lead = created.Value;
+            db.Leads.Add(lead);
+        }
+
+        var saved = await db.SaveAsync(null, cancellationToken);
+        if (saved.Error is Conflict && existing is null)
+        {
+            // Another request created the same person a moment ago: this request becomes an update of that lead.
+            return await HandleAsync(request, actor, cancellationToken);
+        }
+
+        if (saved.Error is { } error)
+        {
+            return error;
+        }
+
+        var details = await new GetLead(db).HandleAsync(lead.Id, actor, cancellationToken);
+        return details.Map(d => new CreatedLead(d, existing is null));
+    }
+}
+
+/// <summary>The company facts of a request, cleaned, and how they find their company record.</summary>
+internal sealed record CompanyFacts(string? Name, string? Domain, string? Industry, int? Employees, string? Country)
+{
+    public static CompanyFacts? From(CompanyInput? input, LeadFields fields)
+    {
+        if (input is null)
+        {
+            return null;
+        }
+
+        var facts = new CompanyFacts(
+            fields.Text(input.Name, "company.name", 200),
+            fields.Domain(input.Domain, "company.domain"),
+            fields.Text(input.Industry, "company.industry", 100),
+            fields.Employees(input.Employees, "company.employees"),
+            fields.Country(input.Country, "company.country"));
+        return facts;
+    }
+
+    /// <summary>
+    /// The company by its domain (given, or taken from a business e-mail address), created when unknown; facts given
+    /// here update it. Without a domain or a name there is no company.
+    /// </summary>
+    public static async Task<Company?> FindOrCreateAsync(
+        LeadgateDbContext db, Guid organisationId, CompanyFacts? facts, EmailAddress email, Company? current, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var domain = facts?.Domain ?? current?.Domain ?? LeadFields.CompanyDomainOf(email);
+        var company = current;
+        if (domain is not null && company?.Domain != domain)
+        {
+            company = db.Companies.Local.FirstOrDefault(c => c.OrganisationId == organisationId && c.Domain == domain)
+                ?? await db.Companies.FirstOrDefaultAsync(c => c.OrganisationId == organisationId && c.Domain == domain, cancellationToken);
+        }
+
+        var name = facts?.Name ?? company?.Name ?? (facts is null ? null : domain);
+        if (company is null)
+        {
+            if (name is null && domain is null)
+            {
+                return null;
+            }
+
+            company = Company.Create(organisationId, name ?? domain!, domain, now);
+            db.Companies.Add(company);
+        }
+
+        company.Describe(
+            facts?.Name ?? company.Name,
+            facts?.Industry ?? company.Industry,
+            facts?.Employees ?? company.Employees,
+            facts?.Country ?? company.Country);
+        return company;
+    }
+}

@@ -1,0 +1,67 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Leadgate.Leads;
+
+/// <summary>Reads one lead of the caller's organisation with its history and activities.</summary>
+public sealed class GetLead(LeadgateDbContext db)
+{
+    public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, Actor actor, CancellationToken cancellationToken)
+    {
+        var lead = await db.Leads.AsNoTracking()
+            .Where(l => l.Id == leadId && l.OrganisationId == actor.OrganisationId)
+            .Select(l => new
+            {
+                l.Id,
+                l.Contact.Email,
+                l.Contact.FirstName,
+                l.Contact.LastName,
+                l.Contact.JobTitle,
+                l.Contact.Phone,
+                l.Source,
+                l.Campaign,
+                Company = l.Company == null ? null : new CompanyView(l.Company.Id, l.Company.Name, l.Company.Domain, l.Company.Industry, l.Company.Employees, l.Company.Country),
+                l.Stage,
+                l.HighestStage,
+                l.WorkStatus,
+                l.OwnerId,
+                OwnerName = db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
+                l.DealId,
+                l.CreatedAt,
+                l.UpdatedAt,
+                l.StageChangedAt,
+                l.MqlAt,
+                l.RevisitOn,
+                l.Bant,
+                l.BantAssessedAt,
+                l.BantAssessedBy,
+                l.Version,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (lead is null)
+        {
+            return new NotFound("Lead", leadId);
+        }
+
+        var history = await db.StageEvents.AsNoTracking()
+            .Where(e => e.LeadId == leadId)
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
+            .Select(e => new StageEventView(e.Id, e.From, e.To, e.At, e.ActorKind, e.ActorUserId, e.ActorName, e.Reason, e.Note, e.EvidenceActivityId))
+            .ToListAsync(cancellationToken);
+        var activities = await db.Activities.AsNoTracking()
+            .Where(a => a.LeadId == leadId)
+            .OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
+            .ToListAsync(cancellationToken);
+
+        return new LeadDetails(
+            lead.Id, lead.Email, lead.FirstName, lead.LastName, lead.JobTitle, lead.Phone, lead.Source, lead.Campaign, lead.Company,
+            lead.Stage, lead.HighestStage, lead.WorkStatus, lead.OwnerId, lead.OwnerName, lead.DealId,
+            lead.CreatedAt, lead.UpdatedAt, lead.StageChangedAt, lead.MqlAt, lead.RevisitOn,
+            new BantView(lead.Bant.Budget, lead.Bant.Authority, lead.Bant.Need, lead.Bant.Timeline, lead.Bant.ConfirmedCount, lead.BantAssessedAt, lead.BantAssessedBy),
+            history,
+            [.. activities.Select(a => new ActivityView(a.Id, a.Type, a.Direction, a.Outcome, a.Notes, a.OccurredAt, a.LoggedAt, a.UserId, a.ActorName, a.IsTwoWayConversation))],
+            lead.Version);
+    }
+}

@@ -1,0 +1,284 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Pipeline;
+using Leadgate.Qualification;
+
+namespace Leadgate.Leads;
+
+/// <summary>
+/// One person at one company on their journey through the funnel. Every change of stage goes through
+/// <see cref="Lifecycle.Decide"/> and leaves a <see cref="StageEvent"/>; a refused move changes nothing.
+/// </summary>
+public sealed class Lead
+{
+    private readonly List<StageEvent> _history = [];
+    private readonly List<Activity> _activities = [];
+
+    private Lead()
+    {
+        Contact = null!;
+        SearchText = "";
+        Bant = Bant.Unassessed;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid OrganisationId { get; private set; }
+
+    public Guid ContactId { get; private set; }
+
+    public Contact Contact { get; private set; }
+
+    public Guid? CompanyId { get; private set; }
+
+    public Company? Company { get; private set; }
+
+    public Stage Stage { get; private set; }
+
+    /// <summary>The furthest funnel stage ever reached; side stages never lower it.</summary>
+    public Stage HighestStage { get; private set; }
+
+    public WorkStatus WorkStatus { get; private set; }
+
+    public Guid? OwnerId { get; private set; }
+
+    public string? Source { get; private set; }
+
+    public string? Campaign { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public DateTimeOffset StageChangedAt { get; private set; }
+
+    /// <summary>When the lead last became an MQL: the conversation that qualifies it must come after this.</summary>
+    public DateTimeOffset? MqlAt { get; private set; }
+
+    public DateTimeOffset? LastActivityAt { get; private set; }
+
+    /// <summary>Set when sales sends the lead back with a date to look again.</summary>
+    public DateOnly? RevisitOn { get; private set; }
+
+    public Guid? DealId { get; private set; }
+
+    public Bant Bant { get; private set; }
+
+    public DateTimeOffset? BantAssessedAt { get; private set; }
+
+    public string? BantAssessedBy { get; private set; }
+
+    /// <summary>Lower-cased names, e-mail and company, for the list's text filter on every provider.</summary>
+    public string SearchText { get; private set; }
+
+    /// <summary>Concurrency token, raised on every save; the API's ETag.</summary>
+    public long Version { get; private set; }
+
+    public IReadOnlyList<StageEvent> History => _history;
+
+    public IReadOnlyList<Activity> Activities => _activities;
+
+    public static Result<Lead> Create(Contact contact, Company? company, string? source, string? campaign, Actor by, DateTimeOffset at)
+    {
+        var decision = Lifecycle.Decide(LeadAction.Create, null, Stage.Iql, by, new TransitionFacts(at) { ContactKnown = contact.Email.Length > 0 });
+        if (decision.Error is { } error)
+        {
+            return error;
+        }
+
+        var lead = new Lead
+        {
+            Id = Guid.CreateVersion7(at),
+            OrganisationId = contact.OrganisationId,
+            ContactId = contact.Id,
+            Contact = contact,
+            CompanyId = company?.Id,
+            Company = company,
+            Stage = Stage.Iql,
+            HighestStage = Stage.Iql,
+            WorkStatus = WorkStatus.New,
+            Source = source,
+            Campaign = campaign,
+            CreatedAt = at,
+            UpdatedAt = at,
+            StageChangedAt = at,
+        };
+        lead._history.Add(StageEvent.Record(lead, null, Stage.Iql, by, at, "created", null, null));
+        lead.RefreshSearchText();
+        return lead;
+    }
+
+    public Result<Done> MarkMql(string? reason, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, Reason = reason };
+        return Move(LeadAction.MarkMql, Stage.Mql, facts, by, reason?.Trim(), null, null);
+    }
+
+    public Result<Deal> Accept(DealTerms terms, Activity? conversation, BantMinimum minimum, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, Conversation = conversation, Bant = Bant, Minimum = minimum };
+        var moved = Move(LeadAction.Accept, Stage.Sql, facts, by, "accepted", null, conversation?.Id);
+        if (moved.Error is { } error)
+        {
+            return error;
+        }
+
+        var deal = Deal.Open(this, terms, by, at);
+        DealId = deal.Id;
+        return deal;
+    }
+
+    public Result<Done> Reject(Reason? reason, string? note, DateOnly? revisitOn, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, ListedReason = reason, Note = note };
+        var moved = Move(LeadAction.Reject, Stage.Nurture, facts, by, reason?.Code, note, null);
+        if (moved.IsSuccess)
+        {
+            RevisitOn = revisitOn;
+        }
+
+        return moved;
+    }
+
+    public Result<Done> Disqualify(Reason? reason, string? note, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, ListedReason = reason, Note = note };
+        return Move(LeadAction.Disqualify, Stage.Disqualified, facts, by, reason?.Code, note, null);
+    }
+
+    public Result<Done> RecordProposal(Deal deal, decimal amount, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, Amount = amount };
+        var moved = Move(LeadAction.RecordProposal, Stage.Opportunity, facts, by, "proposal", null, null);
+        if (moved.IsSuccess)
+        {
+            deal.RecordProposal(amount, at);
+        }
+
+        return moved;
+    }
+
+    public Result<Done> MarkWon(Deal deal, decimal amount, DateOnly closedOn, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, Amount = amount, ClosedOn = closedOn };
+        var moved = Move(LeadAction.MarkWon, Stage.Customer, facts, by, "won", null, null);
+        if (moved.IsSuccess)
+        {
+            deal.MarkWon(amount, closedOn, at);
+        }
+
+        return moved;
+    }
+
+    public Result<Done> MarkLost(Deal deal, Reason? reason, string? note, Stage then, Actor by, DateTimeOffset at)
+    {
+        var facts = new TransitionFacts(at) { Lead = this, ListedReason = reason, Note = note };
+        var moved = Move(LeadAction.MarkLost, then, facts, by, reason?.Code, note, null);
+        if (moved.IsSuccess)
+        {
+            deal.MarkLost(reason!.Code, note, DateOnly.FromDateTime(at.UtcDateTime), at);
+            RevisitOn = null;
+        }
+
+        return moved;
+    }
+
+    /// <summary>Logs a touch. Inside Mql it moves the work status: an outbound touch to Attempting, a conversation to Connected.</summary>
+    public Result<Activity> Log(ActivityType type, Direction direction, ActivityOutcome? outcome, string? notes, DateTimeOffset? occurredAt, Actor by, DateTimeOffset at)
+    {
+        var created = Activity.Create(OrganisationId, Id, DealId, type, direction, outcome, notes, occurredAt ?? at, by, at);
+        if (created.Error is { } error)
+        {
+            return error;
+        }
+
+        var activity = created.Value;
+        _activities.Add(activity);
+        if (Stage == Stage.Mql)
+        {
+            WorkStatus = activity.IsTwoWayConversation ? WorkStatus.Connected
+                : activity.IsOutboundTouch && WorkStatus == WorkStatus.New ? WorkStatus.Attempting
+                : WorkStatus;
+        }
+
+        if (LastActivityAt is null || activity.OccurredAt > LastActivityAt)
+        {
+            LastActivityAt = activity.OccurredAt;
+        }
+
+        UpdatedAt = at;
+        return activity;
+    }
+
+    /// <summary>Records the BANT checklist. Only sales assesses BANT: it is their judgement after talking to the person.</summary>
+    public Result<Done> RecordBant(Bant bant, Actor by, DateTimeOffset at)
+    {
+        if (!by.IsIn(Roles.Sales))
+        {
+            return new Forbidden("Only a sales user records the BANT assessment.");
+        }
+
+        Bant = bant;
+        BantAssessedAt = at;
+        BantAssessedBy = by.Name;
+        UpdatedAt = at;
+        return Done.Value;
+    }
+
+    /// <summary>Gives the lead an owner. A new owner of an MQL starts from New.</summary>
+    public void AssignTo(Guid ownerId, DateTimeOffset at)
+    {
+        if (OwnerId != ownerId && Stage == Stage.Mql)
+        {
+            WorkStatus = WorkStatus.New;
+        }
+
+        OwnerId = ownerId;
+        UpdatedAt = at;
+    }
+
+    public void Describe(string? source, string? campaign, Company? company, DateTimeOffset at)
+    {
+        Source = source;
+        Campaign = campaign;
+        Company = company;
+        CompanyId = company?.Id;
+        UpdatedAt = at;
+        RefreshSearchText();
+    }
+
+    /// <summary>Called after the contact's or company's names changed.</summary>
+    public void Touch(DateTimeOffset at)
+    {
+        UpdatedAt = at;
+        RefreshSearchText();
+    }
+
+    private Result<Done> Move(LeadAction action, Stage to, TransitionFacts facts, Actor by, string? reason, string? note, Guid? evidence)
+    {
+        var decision = Lifecycle.Decide(action, Stage, to, by, facts);
+        if (decision.Error is { } error)
+        {
+            return error;
+        }
+
+        var from = Stage;
+        _history.Add(StageEvent.Record(this, from, to, by, facts.At, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), evidence));
+        Stage = to;
+        HighestStage = Stages.Higher(HighestStage, to);
+        StageChangedAt = facts.At;
+        UpdatedAt = facts.At;
+        if (to == Stage.Mql)
+        {
+            MqlAt = facts.At;
+            WorkStatus = WorkStatus.New;
+            RevisitOn = null;
+        }
+
+        return Done.Value;
+    }
+
+    private void RefreshSearchText() =>
+        SearchText = string.Join(' ', new[] { Contact.FirstName, Contact.LastName, Contact.Email, Company?.Name }
+            .Where(s => !string.IsNullOrWhiteSpace(s))).ToLowerInvariant();
+}

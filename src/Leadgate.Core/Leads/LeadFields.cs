@@ -1,0 +1,135 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Leadgate.Common;
+
+namespace Leadgate.Leads;
+
+/// <summary>The company part of a lead request.</summary>
+public sealed record CompanyInput
+{
+    [MaxLength(200)]
+    public string? Name { get; set; }
+
+    [MaxLength(253)]
+    public string? Domain { get; set; }
+
+    [MaxLength(100)]
+    public string? Industry { get; set; }
+
+    [Range(0, 10_000_000)]
+    public int? Employees { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2, such as NL.</summary>
+    [MaxLength(2)]
+    public string? Country { get; set; }
+}
+
+/// <summary>Checks and cleans the free-text fields of a lead, collecting one message per field.</summary>
+internal sealed class LeadFields
+{
+    // Addresses at these domains say nothing about the company the person works for.
+    private static readonly HashSet<string> FreeMailDomains = new(StringComparer.Ordinal)
+    {
+        "gmail.com", "googlemail.com", "hotmail.com", "outlook.com", "live.com", "yahoo.com", "icloud.com", "me.com",
+        "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.net", "hotmail.nl", "live.nl", "ziggo.nl", "kpnmail.nl",
+    };
+
+    public Dictionary<string, string[]> Errors { get; } = [];
+
+    public string? Text(string? value, string field, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        if (trimmed.Length > maxLength)
+        {
+            Errors[field] = [$"At most {maxLength} characters."];
+            return null;
+        }
+
+        if (trimmed.Any(char.IsControl))
+        {
+            Errors[field] = ["Control characters are not allowed."];
+            return null;
+        }
+
+        return trimmed;
+    }
+
+    public EmailAddress? Email(string? value, string field = "email")
+    {
+        var parsed = EmailAddress.Parse(value, field);
+        if (parsed.Error is Invalid invalid)
+        {
+            foreach (var (key, messages) in invalid.Errors)
+            {
+                Errors[key] = messages;
+            }
+
+            return null;
+        }
+
+        return parsed.Value;
+    }
+
+    public string? Domain(string? value, string field)
+    {
+        var text = Text(value, field, 253)?.ToLowerInvariant();
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text.Contains("://", StringComparison.Ordinal) ? text : "https://" + text, UriKind.Absolute, out var uri)
+            && uri.HostNameType == UriHostNameType.Dns && uri.Host.Contains('.', StringComparison.Ordinal))
+        {
+            return uri.Host.StartsWith("www.", StringComparison.Ordinal) ? uri.Host[4..] : uri.Host;
+        }
+
+        Errors[field] = ["This is not a domain name such as example.com."];
+        return null;
+    }
+
+    public string? Country(string? value, string field)
+    {
+        var text = Text(value, field, 2)?.ToUpperInvariant();
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = new RegionInfo(text);
+            if (text.Length == 2)
+            {
+                return text;
+            }
+        }
+        catch (ArgumentException)
+        {
+        }
+
+        Errors[field] = ["Use a two-letter ISO 3166 country code such as NL."];
+        return null;
+    }
+
+    public int? Employees(int? value, string field)
+    {
+        if (value is < 0 or > 10_000_000)
+        {
+            Errors[field] = ["Between 0 and 10,000,000."];
+            return null;
+        }
+
+        return value;
+    }
+
+    public static string? CompanyDomainOf(EmailAddress email) =>
+        FreeMailDomains.Contains(email.Domain) ? null : email.Domain;
+
+    public Invalid? ToError() => Errors.Count == 0 ? null : new Invalid(Errors);
+}

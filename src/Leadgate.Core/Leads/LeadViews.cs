@@ -1,0 +1,66 @@
+using Leadgate.Accounts;
+using Leadgate.Qualification;
+
+namespace Leadgate.Leads;
+
+public sealed record CompanyView(Guid Id, string Name, string? Domain, string? Industry, int? Employees, string? Country);
+
+public sealed record StageEventView(
+    Guid Id, Stage? From, Stage To, DateTimeOffset At, ActorKind ActorKind, Guid? ActorUserId, string ActorName,
+    string? Reason, string? Note, Guid? EvidenceActivityId);
+
+public sealed record ActivityView(
+    Guid Id, ActivityType Type, Direction Direction, ActivityOutcome? Outcome, string? Notes,
+    DateTimeOffset OccurredAt, DateTimeOffset LoggedAt, Guid? UserId, string ActorName, bool TwoWayConversation);
+
+public sealed record BantView(
+    BudgetAssessment Budget, AuthorityAssessment Authority, NeedAssessment Need, TimelineAssessment Timeline,
+    int ConfirmedCount, DateTimeOffset? AssessedAt, string? AssessedBy);
+
+/// <summary>A lead as the API and the lead page show it: details, stage history, activities and BANT.</summary>
+public sealed record LeadDetails(
+    Guid Id,
+    string Email,
+    string? FirstName,
+    string? LastName,
+    string? JobTitle,
+    string? Phone,
+    string? Source,
+    string? Campaign,
+    CompanyView? Company,
+    Stage Stage,
+    Stage HighestStage,
+    WorkStatus WorkStatus,
+    Guid? OwnerId,
+    string? OwnerName,
+    Guid? DealId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset StageChangedAt,
+    DateTimeOffset? MqlAt,
+    DateOnly? RevisitOn,
+    BantView Bant,
+    IReadOnlyList<StageEventView> History,
+    IReadOnlyList<ActivityView> Activities,
+    long Version)
+{
+    public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
+}
+
+/// <summary>A row of the leads list.</summary>
+public sealed record LeadSummary(
+    Guid Id,
+    string Email,
+    string? FirstName,
+    string? LastName,
+    string? CompanyName,
+    Stage Stage,
+    Stage HighestStage,
+    WorkStatus WorkStatus,
+    Guid? OwnerId,
+    string? OwnerName,
+    string? Source,
+    string? Campaign,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version);

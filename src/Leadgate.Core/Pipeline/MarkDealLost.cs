@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
+using Leadgate.Leads;
+using Leadgate.Qualification;
+
+namespace Leadgate.Pipeline;
+
+/// <summary>Where a lost deal's lead goes: back to marketing, or out.</summary>
+public enum AfterLost
+{
+    Nurture,
+    Disqualified,
+}
+
+public sealed record MarkDealLostRequest
+{
+    /// <summary>A code from the organisation's lost reasons, such as Price.</summary>
+    [Required]
+    [MaxLength(50)]
+    public string? Reason { get; set; }
+
+    [Required]
+    public AfterLost? Then { get; set; }
+
+    [MaxLength(2000)]
+    public string? Note { get; set; }
+}
+
+/// <summary>The deal is lost: its lead goes to Nurture or Disqualified, with the lost reason.</summary>
+public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
+{
+    public async Task<Result<DealView>> HandleAsync(Guid dealId, MarkDealLostRequest request, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        if (request.Then is not { } then)
+        {
+            return Invalid.Field("then", "Say where the lead goes: Nurture or Disqualified.");
+        }
+
+        if (request.Note?.Length > 2000)
+        {
+            return Invalid.Field("note", "At most 2000 characters.");
+        }
+
+        var reason = await ListReasons.FindAsync(db, actor.OrganisationId, ReasonKind.Lost, request.Reason, cancellationToken);
+        if (reason.Error is { } invalid)
+        {
+            return invalid;
+        }
+
+        var target = then switch
+        {
+            AfterLost.Nurture => Stage.Nurture,
+            AfterLost.Disqualified => Stage.Disqualified,
+        };
+        return await db.ChangeDealAsync(
+            dealId, actor, expectedVersion,
+            (deal, lead) => lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow()),
+            cancellationToken);
+    }
+}
