@@ -35,6 +35,9 @@ public sealed partial record EmailAddress
             ? email
             : Invalid.Field(field, string.IsNullOrWhiteSpace(text) ? "An e-mail address is required." : "This is not a valid e-mail address.");
 
+    /// <summary>An address read back from the database, which was checked when it was written.</summary>
+    internal static EmailAddress FromStored(string value) => new(value);
+
     /// <summary>The part after the @, which is how a person's company is recognised when no domain is given.</summary>
     public string Domain => Value[(Value.IndexOf('@') + 1)..];
 

@@ -22,6 +22,12 @@ public sealed record TimelineAssessment(BantStatus Status, string? Note, DateOnl
 /// <summary>The BANT checklist a sales user records after talking to the lead. All four confirmed is a strong SQL.</summary>
 public sealed record Bant(BudgetAssessment Budget, AuthorityAssessment Authority, NeedAssessment Need, TimelineAssessment Timeline)
 {
+    // EF Core materialises nested complex types through their properties, not this record's constructor.
+    private Bant()
+        : this(null!, null!, null!, null!)
+    {
+    }
+
     public static readonly Bant Unassessed = new(
         new BudgetAssessment(BantStatus.Unknown, null, null),
         new AuthorityAssessment(BantStatus.Unknown, null, null, null),

@@ -1,0 +1,106 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
+
+namespace Leadgate.Leads;
+
+/// <summary>
+/// A partial update (JSON merge patch): only the fields named in <see cref="Sent"/> change, and a field sent as null
+/// is cleared. Field names are the API's: "email", "firstName", …, "company", "company.name", ….
+/// </summary>
+public sealed record UpdateLeadRequest
+{
+    public string? Email { get; init; }
+
+    public string? FirstName { get; init; }
+
+    public string? LastName { get; init; }
+
+    public string? JobTitle { get; init; }
+
+    public string? Phone { get; init; }
+
+    public string? Source { get; init; }
+
+    public string? Campaign { get; init; }
+
+    public CompanyInput? Company { get; init; }
+
+    public IReadOnlySet<string> Sent { get; init; } = new HashSet<string>();
+
+    public static readonly IReadOnlySet<string> Fields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "email", "firstName", "lastName", "jobTitle", "phone", "source", "campaign",
+        "company", "company.name", "company.domain", "company.industry", "company.employees", "company.country",
+    };
+}
+
+/// <summary>Corrects a lead's contact, company and attribution. Stage and owner change only through their own actions.</summary>
+public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
+{
+    public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, UpdateLeadRequest request, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
+    {
+        if (request.Sent.FirstOrDefault(f => !UpdateLeadRequest.Fields.Contains(f)) is { } unknown)
+        {
+            return Invalid.Field(unknown, "This field does not exist or cannot be changed here.");
+        }
+
+        var fields = new LeadFields();
+        bool Sent(string name) => request.Sent.Contains(name);
+        var email = Sent("email") ? fields.Email(request.Email) : null;
+        var firstName = fields.Text(request.FirstName, "firstName", 100);
+        var lastName = fields.Text(request.LastName, "lastName", 100);
+        var jobTitle = fields.Text(request.JobTitle, "jobTitle", 200);
+        var phone = fields.Text(request.Phone, "phone", 50);
+        var source = fields.Text(request.Source, "source", 100);
+        var campaign = fields.Text(request.Campaign, "campaign", 200);
+        var company = CompanyFacts.From(request.Company, fields);
+        if (fields.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var now = clock.GetUtcNow();
+        return await db.ChangeLeadAsync(
+            leadId, actor, expectedVersion,
+            async lead =>
+            {
+                var contact = lead.Contact;
+                if (email is not null && email.Value != contact.Email)
+                {
+                    if (db.Contacts.Any(c => c.OrganisationId == actor.OrganisationId && c.Email == email.Value && c.Id != contact.Id))
+                    {
+                        return new Conflict("email-taken", "Another lead already has this e-mail address.");
+                    }
+
+                    contact.ChangeEmail(email);
+                }
+
+                contact.Describe(
+                    Sent("firstName") ? firstName : contact.FirstName,
+                    Sent("lastName") ? lastName : contact.LastName,
+                    Sent("jobTitle") ? jobTitle : contact.JobTitle,
+                    Sent("phone") ? phone : contact.Phone);
+
+                var companyOfLead = lead.Company;
+                if (Sent("company"))
+                {
+                    companyOfLead = company is null
+                        ? null
+                        : await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, Patched(company, lead.Company, Sent), EmailAddress.FromStored(contact.Email), lead.Company, now, cancellationToken);
+                }
+
+                lead.Describe(Sent("source") ? source : lead.Source, Sent("campaign") ? campaign : lead.Campaign, companyOfLead, now);
+                return Done.Value;
+            },
+            cancellationToken);
+    }
+
+    // Inside "company", fields that were not sent keep the company's current value.
+    private static CompanyFacts Patched(CompanyFacts sent, Company? current, Func<string, bool> wasSent) => new(
+        wasSent("company.name") ? sent.Name : current?.Name,
+        wasSent("company.domain") ? sent.Domain : current?.Domain,
+        wasSent("company.industry") ? sent.Industry : current?.Industry,
+        wasSent("company.employees") ? sent.Employees : current?.Employees,
+        wasSent("company.country") ? sent.Country : current?.Country);
+}

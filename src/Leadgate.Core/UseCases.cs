@@ -1,0 +1,46 @@
+using Leadgate.Accounts;
+using Leadgate.Leads;
+using Leadgate.Pipeline;
+using Leadgate.Qualification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Leadgate;
+
+/// <summary>Every use case, registered by name so a reader sees the whole list in one place.</summary>
+public static class UseCases
+{
+    public static IServiceCollection AddLeadgateUseCases(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddTransient<CreateOrganisation>();
+        services.AddTransient<AddUser>();
+        services.AddTransient<ListUsers>();
+        services.AddTransient<CreateApiKey>();
+        services.AddTransient<ListApiKeys>();
+        services.AddTransient<RevokeApiKey>();
+        services.AddTransient<AuthenticateApiKey>();
+
+        services.AddTransient<CreateLead>();
+        services.AddTransient<GetLead>();
+        services.AddTransient<ListLeads>();
+        services.AddTransient<UpdateLead>();
+        services.AddTransient<MarkMql>();
+
+        services.AddTransient<LogActivity>();
+        services.AddTransient<RecordBant>();
+        services.AddTransient<AcceptLead>();
+        services.AddTransient<RejectLead>();
+        services.AddTransient<DisqualifyLead>();
+        services.AddTransient<AssignLead>();
+        services.AddTransient<ListReasons>();
+
+        services.AddTransient<GetDeal>();
+        services.AddTransient<ReviseDeal>();
+        services.AddTransient<RecordProposal>();
+        services.AddTransient<MarkDealWon>();
+        services.AddTransient<MarkDealLost>();
+        return services;
+    }
+}

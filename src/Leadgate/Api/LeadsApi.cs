@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Leadgate.Common;
+using Leadgate.Leads;
+using Leadgate.Qualification;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Leadgate.Web.Api;
+
+/// <summary>/api/v1/leads: intake, the list, the lead, and every lifecycle action on it.</summary>
+public static class LeadsApi
+{
+    public static RouteGroupBuilder MapLeads(this RouteGroupBuilder api)
+    {
+        var leads = api.MapGroup("/leads").WithTags("Leads");
+        leads.MapPost("/", Create).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
+        leads.MapGet("/", List).WithSummary("List leads, newest first, with filters and a cursor");
+        leads.MapGet("/{id:guid}", Get).WithSummary("A lead with its stage history, activities and BANT");
+        leads.MapPatch("/{id:guid}", Update).WithSummary("Change contact, company or attribution fields (JSON merge patch)")
+            .Accepts<UpdateLeadRequest>("application/merge-patch+json", "application/json");
+        leads.MapPost("/{id:guid}/mark-mql", MarkMql).WithIdempotency().WithSummary("Marketing hands the lead to sales");
+        leads.MapPost("/{id:guid}/activities", LogActivity).WithIdempotency().WithSummary("Log a call, e-mail, meeting or note");
+        leads.MapGet("/{id:guid}/activities/{activityId:guid}", GetActivity).WithSummary("One logged activity");
+        leads.MapPut("/{id:guid}/bant", RecordBant).WithSummary("Record the BANT assessment");
+        leads.MapPost("/{id:guid}/accept", Accept).WithIdempotency().WithSummary("Sales accepts the MQL as SQL; opens the deal");
+        leads.MapPost("/{id:guid}/reject", Reject).WithIdempotency().WithSummary("Sales sends the MQL back to marketing (Nurture)");
+        leads.MapPost("/{id:guid}/disqualify", Disqualify).WithIdempotency().WithSummary("Take the lead out of the funnel");
+        leads.MapPost("/{id:guid}/assign", Assign).WithIdempotency().WithSummary("Give the lead an owner");
+        return api;
+    }
+
+    private static async Task<Results<Created<LeadDetails>, Ok<LeadDetails>, ProblemHttpResult>> Create(
+        CreateLeadRequest request, CreateLead handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        var lead = result.Value.Lead;
+        http.Response.SetETag(lead.Version);
+        return result.Value.Created ? TypedResults.Created($"/api/v1/leads/{lead.Id}", lead) : TypedResults.Ok(lead);
+    }
+
+    private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
+        ListLeads handler, HttpContext http, CancellationToken cancellationToken,
+        Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, int limit = 50)
+    {
+        var request = new ListLeadsRequest { Stages = stage, OwnerId = ownerId, Unassigned = unassigned, Text = q, Cursor = cursor, Limit = limit };
+        var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Get(Guid id, GetLead handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ReadAsync(http, actor => handler.HandleAsync(id, actor, cancellationToken), lead => lead.Version);
+
+    private static async Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Update(
+        Guid id, JsonElement body, UpdateLead handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
+    {
+        var request = ReadPatch(body, json.Value.SerializerOptions);
+        if (request.Error is { } invalid)
+        {
+            return Problems.ToResult(invalid);
+        }
+
+        return await ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request.Value, expected, actor, cancellationToken), lead => lead.Version);
+    }
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> MarkMql(
+        Guid id, MarkMqlRequest request, MarkMql handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
+
+    private static async Task<Results<Created<ActivityView>, ProblemHttpResult>> LogActivity(
+        Guid id, LogActivityRequest request, LogActivity handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var expected = Versions.ExpectedVersion(http.Request);
+        if (expected.Error is { } malformed)
+        {
+            return Problems.ToResult(malformed);
+        }
+
+        var result = await handler.HandleAsync(id, request, expected.Value, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        http.Response.SetETag(result.Value.Lead.Version);
+        return TypedResults.Created($"/api/v1/leads/{id}/activities/{result.Value.Activity.Id}", result.Value.Activity);
+    }
+
+    private static async Task<Results<Ok<ActivityView>, ProblemHttpResult>> GetActivity(
+        Guid id, Guid activityId, GetLead handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var lead = await handler.HandleAsync(id, http.Actor(), cancellationToken);
+        if (lead.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        return lead.Value.Activities.FirstOrDefault(a => a.Id == activityId) is { } activity
+            ? TypedResults.Ok(activity)
+            : Problems.ToResult(new Common.NotFound("Activity", activityId));
+    }
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> RecordBant(
+        Guid id, RecordBantRequest request, RecordBant handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Accept(
+        Guid id, AcceptLeadRequest request, AcceptLead handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Reject(
+        Guid id, RejectLeadRequest request, RejectLead handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Disqualify(
+        Guid id, DisqualifyLeadRequest request, DisqualifyLead handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
+
+    private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Assign(
+        Guid id, AssignLeadRequest request, AssignLead handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
+
+    /// <summary>A merge patch: the request, plus which fields were actually sent (a sent null clears a field).</summary>
+    private static Result<UpdateLeadRequest> ReadPatch(JsonElement body, JsonSerializerOptions options)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Invalid.Field("body", "Send a JSON object with the fields to change.");
+        }
+
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            sent.Add(property.Name);
+            if (property.Name == "company" && property.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var inner in property.Value.EnumerateObject())
+                {
+                    sent.Add("company." + inner.Name);
+                }
+            }
+        }
+
+        try
+        {
+            var request = body.Deserialize<UpdateLeadRequest>(options) ?? new UpdateLeadRequest();
+            return request with { Sent = sent };
+        }
+        catch (JsonException exception)
+        {
+            return Invalid.Field(JsonErrors.FieldOf(exception), "This value has the wrong type.");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+using Leadgate.Data;
+using Leadgate.Demo;
+using Leadgate.Web.Api;
+using Leadgate.Web.Auth;
+using Leadgate.Web.Components;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace Leadgate.Web;
+
+/// <summary>Composes the web app: API, Blazor UI, accounts and the database, all in one process.</summary>
+public static class Server
+{
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddLeadgate(builder.Configuration);
+
+        var app = builder.Build();
+        await app.Services.PrepareDatabaseAsync(app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true));
+        app.UseLeadgate();
+        return app;
+    }
+
+    public static IServiceCollection AddLeadgate(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddLeadgateData(configuration);
+        services.AddLeadgateUseCases();
+        services.AddLeadgateAuth();
+        services.AddLeadgateApi();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddLocalization();
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        return services;
+    }
+
+    /// <summary>Applies migrations; in Development, an empty database gets the demo organisation.</summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services, bool seedDemo, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        await db.MigrateAsync(cancellationToken);
+        if (seedDemo && !await db.Organisations.AnyAsync(cancellationToken))
+        {
+            await DemoData.SeedAsync(scope.ServiceProvider, progress: null, cancellationToken);
+        }
+    }
+
+    public static WebApplication UseLeadgate(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseRequestLocalization(Cultures.Configure);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api", options => options.WithTitle("Leadgate API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapLeadgateApi();
+        app.MapAccountEndpoints();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
