@@ -36,6 +36,7 @@ public static class Server
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
+        services.AddScoped<Operations>();
         return services;
     }
 
