@@ -4,6 +4,7 @@ using Leadgate.Demo;
 using Leadgate.Web.Api;
 using Leadgate.Web.Auth;
 using Leadgate.Web.Components;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Scalar.AspNetCore;
@@ -28,6 +29,7 @@ public static class Server
     {
         services.AddLeadgateData(configuration);
         services.AddLeadgateUseCases();
+        services.AddDataProtection().SetApplicationName("leadgate").PersistKeysToDbContext<LeadgateDbContext>();
         services.AddLeadgateAuth();
         services.AddLeadgateApi();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -67,7 +69,7 @@ public static class Server
         app.UseAntiforgery();
 
         app.MapOpenApi();
-        app.MapScalarApiReference("/api", options => options.WithTitle("Leadgate API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference(options => options.WithTitle("Leadgate API"));
         app.MapLeadgateApi();
         app.MapAccountEndpoints();
         app.MapStaticAssets();

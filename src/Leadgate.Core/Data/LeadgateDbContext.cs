@@ -2,6 +2,7 @@ using Leadgate.Accounts;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,10 +11,13 @@ namespace Leadgate.Data;
 
 /// <summary>
 /// The one model. Each provider has a subclass with its own migration set (<see cref="SqliteLeadgateDbContext"/>,
-/// <see cref="PostgresLeadgateDbContext"/>); handlers only ever see this type.
+/// <see cref="PostgresLeadgateDbContext"/>); handlers only ever see this type. It also keeps the data-protection keys,
+/// so sign-in cookies survive restarts and are valid on every app instance.
 /// </summary>
-public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbContext<User, IdentityRole<Guid>, Guid>(options)
+public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbContext<User, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
