@@ -3,35 +3,23 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Leadgate.Data;
 
 public static class DataServices
 {
-    /// <summary>Registers <see cref="LeadgateDbContext"/> on the provider that <c>Database:Provider</c> names.</summary>
+    /// <summary>
+    /// Registers <see cref="LeadgateDbContext"/> (scoped) on the provider that <c>Database:Provider</c> names. The
+    /// provider is chosen when the first context is made, not at registration, so configuration added later (a test
+    /// host, a command-line switch) still counts.
+    /// </summary>
     public static IServiceCollection AddLeadgateData(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DatabaseOptions>()
-            .Bind(configuration.GetSection(DatabaseOptions.Section));
-
-        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = options.ResolveConnectionString();
-        switch (options.Provider)
-        {
-            case DatabaseProvider.Sqlite:
-                services.AddDbContext<LeadgateDbContext, SqliteLeadgateDbContext>(db => db
-                    .UseSqlite(connectionString)
-                    .AddInterceptors(SqlitePragmas.Instance));
-                break;
-            case DatabaseProvider.Postgres:
-                services.AddDbContext<LeadgateDbContext, PostgresLeadgateDbContext>(db => db
-                    .UseNpgsql(connectionString));
-                break;
-            default:
-                throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions), [$"Unknown Database:Provider '{options.Provider}'."]);
-        }
-
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
+        services.AddSingleton<IDbContextFactory<LeadgateDbContext>, LeadgateDbContextFactory>();
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<LeadgateDbContext>>().CreateDbContext());
         return services;
     }
 
@@ -55,6 +43,40 @@ public static class DataServices
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Builds the provider's options once and hands out contexts of the matching subclass.</summary>
+    private sealed class LeadgateDbContextFactory : IDbContextFactory<LeadgateDbContext>
+    {
+        private readonly Func<LeadgateDbContext> _create;
+
+        public LeadgateDbContextFactory(IOptions<DatabaseOptions> options, ILoggerFactory loggerFactory)
+        {
+            var database = options.Value;
+            var connectionString = database.ResolveConnectionString();
+            switch (database.Provider)
+            {
+                case DatabaseProvider.Sqlite:
+                    var sqlite = new DbContextOptionsBuilder<SqliteLeadgateDbContext>()
+                        .UseSqlite(connectionString)
+                        .UseLoggerFactory(loggerFactory)
+                        .AddInterceptors(SqlitePragmas.Instance)
+                        .Options;
+                    _create = () => new SqliteLeadgateDbContext(sqlite);
+                    break;
+                case DatabaseProvider.Postgres:
+                    var postgres = new DbContextOptionsBuilder<PostgresLeadgateDbContext>()
+                        .UseNpgsql(connectionString)
+                        .UseLoggerFactory(loggerFactory)
+                        .Options;
+                    _create = () => new PostgresLeadgateDbContext(postgres);
+                    break;
+                default:
+                    throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions), [$"Unknown Database:Provider '{database.Provider}'."]);
+            }
+        }
+
+        public LeadgateDbContext CreateDbContext() => _create();
     }
 
     /// <summary>WAL makes a commit durable at checkpoint with synchronous=NORMAL; foreign keys are on for every connection.</summary>
