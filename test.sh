@@ -42,12 +42,19 @@ present=()
 for project in "${listed[@]}"; do
   if [ -f "$project" ]; then present+=("$project"); else echo "test.sh: $project does not exist yet; not built"; fi
 done
+build() { dotnet build "$1" -c Release -nologo -v:quiet -clp:NoSummary </dev/null; }
+built=0
 if [ ${#present[@]} -eq ${#listed[@]} ]; then
-  dotnet build Leadgate.slnx -c Release -nologo -v:quiet </dev/null
+  build Leadgate.slnx || built=$?
 else
   for project in "${present[@]}"; do
-    dotnet build "$project" -c Release -nologo -v:quiet </dev/null
+    build "$project" || built=$?
   done
+fi
+if [ "$built" -ne 0 ]; then
+  echo "test.sh: the build failed; no test ran" >&2
+  echo "0 passed, 0 failed"
+  exit 1
 fi
 
 results="$(mktemp -d)"
@@ -69,10 +76,12 @@ for project in "${present[@]}"; do
   # <Counters total=".." executed=".." passed=".." failed=".." error=".." timeout=".." aborted=".." notExecuted=".." ...>
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
   count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters" | head -n 1; }
-  p="$(count passed)" f="$(count failed)" e="$(count error)" t="$(count timeout)" a="$(count aborted)" n="$(count notExecuted)"
+  # VSTest counts a skipped test in total but not in executed (its notExecuted counter stays 0).
+  total="$(count total)" executed="$(count executed)"
+  p="$(count passed)" f="$(count failed)" e="$(count error)" t="$(count timeout)" a="$(count aborted)"
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
-  skipped=$((skipped + ${n:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
   if [ "$status" -ne 0 ] && [ "${f:-0}${e:-0}${t:-0}${a:-0}" = "0000" ]; then
     echo "test.sh: dotnet test for $name exited with $status without a failed test" >&2
     broken=$((broken + 1))
