@@ -123,7 +123,7 @@ public static class Lifecycle
         {
             return from is { } current
                 ? new TransitionNotAllowed(action, current, to ?? DefaultTarget(action))
-                : new Invalid(new Dictionary<string, string[]> { ["stage"] = [$"A new lead cannot start in stage {to}."] });
+                : new Invalid(new Dictionary<string, string[]> { ["stage"] = [to is null ? $"{action} needs an existing lead." : $"A new lead cannot start in stage {to}."] });
         }
 
         if ((row.AllowedFor & parties) == 0)
@@ -197,7 +197,7 @@ public static class Guards
     public static IEnumerable<Requirement> TwoWayConversationSinceMql(TransitionFacts facts)
     {
         var since = facts.Lead?.MqlAt;
-        if (facts.Conversation is not { IsTwoWayConversation: true } talk || since is null || talk.OccurredAt < since)
+        if (facts.Conversation is not { IsTwoWayConversation: true } talk || since is null || talk.OccurredAt < since || talk.LeadId != facts.Lead!.Id)
         {
             yield return Requirement.TwoWayConversation;
         }
@@ -230,9 +230,14 @@ public static class Guards
 
     public static IEnumerable<Requirement> WonAmountAndDate(TransitionFacts facts)
     {
-        if (facts.Amount is not > 0 || facts.ClosedOn is null)
+        if (facts.Amount is not > 0)
         {
-            yield return Requirement.WonAmountAndDate;
+            yield return Requirement.WonAmount;
+        }
+
+        if (facts.ClosedOn is null)
+        {
+            yield return Requirement.WonCloseDate;
         }
     }
 

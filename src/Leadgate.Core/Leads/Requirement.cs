@@ -30,8 +30,11 @@ public sealed record Requirement(string Code, string Message)
     public static readonly Requirement ProposalAmount =
         new("amount", "A proposal or quote amount recorded on the deal.");
 
-    public static readonly Requirement WonAmountAndDate =
-        new("amount", "The final amount and close date of the won deal.");
+    public static readonly Requirement WonAmount =
+        new("amount", "The final amount of the won deal.");
+
+    public static readonly Requirement WonCloseDate =
+        new("closedOn", "The date the won deal closed.");
 
     public static Requirement Bant(string dimension, Qualification.BantStatus required) =>
         new($"bant.{dimension}", $"BANT {dimension} must be {(required == Qualification.BantStatus.Confirmed ? "Confirmed" : "at least Partial")} (the organisation's minimum for SQL).");
