@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using Leadgate.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
@@ -12,11 +11,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Leadgate.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLeadgateDbContext))]
-    [Migration("20261122134154_Initial")]
-    partial class Initial
+    partial class SqliteLeadgateDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -66,7 +63,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "UserId");
 
-                    b.ToTable("ApiKeys");
+                    b.ToTable("ApiKeys", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
@@ -124,7 +121,7 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
@@ -244,7 +241,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("IdempotencyRecords");
+                    b.ToTable("IdempotencyRecords", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
@@ -281,7 +278,7 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Domain")
                         .IsUnique();
 
-                    b.ToTable("Companies");
+                    b.ToTable("Companies", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
@@ -319,7 +316,7 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Email")
                         .IsUnique();
 
-                    b.ToTable("Contacts");
+                    b.ToTable("Contacts", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
@@ -491,7 +488,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "CreatedAt", "Id");
 
-                    b.ToTable("Leads");
+                    b.ToTable("Leads", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
@@ -548,7 +545,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "At");
 
-                    b.ToTable("StageEvents");
+                    b.ToTable("StageEvents", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
@@ -627,7 +624,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Status");
 
-                    b.ToTable("Deals");
+                    b.ToTable("Deals", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
@@ -681,7 +678,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("LeadId", "OccurredAt");
 
-                    b.ToTable("Activities");
+                    b.ToTable("Activities", (string)null);
                 });
 
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
@@ -722,7 +719,7 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Kind", "Code")
                         .IsUnique();
 
-                    b.ToTable("Reasons");
+                    b.ToTable("Reasons", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -739,7 +736,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.ToTable("DataProtectionKeys");
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
