@@ -190,6 +190,23 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             record.Property(r => r.ContentType).HasMaxLength(100);
             record.HasIndex(r => r.CreatedAt);
         });
+
+        IdsAreMadeByTheDomain(builder);
+    }
+
+    /// <summary>
+    /// The domain makes its own ids (version 7 GUIDs), so an entity reached through a navigation with its id set is new,
+    /// not an existing row: EF must not treat our ids as store-generated.
+    /// </summary>
+    private static void IdsAreMadeByTheDomain(ModelBuilder builder)
+    {
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => e.ClrType.Namespace?.StartsWith("Leadgate", StringComparison.Ordinal) == true))
+        {
+            if (entity.FindPrimaryKey()?.Properties is [{ Name: "Id", ClrType: var type }] && type == typeof(Guid))
+            {
+                builder.Entity(entity.ClrType).Property("Id").ValueGeneratedNever();
+            }
+        }
     }
 
     private void StampVersions()

@@ -26,7 +26,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Accounts.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -74,7 +73,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -132,7 +130,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("AccessFailedCount")
@@ -252,7 +249,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Country")
@@ -289,7 +285,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Email")
@@ -327,7 +322,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("BantAssessedAt")
@@ -499,7 +493,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorKind")
@@ -556,7 +549,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateOnly?>("ClosedOn")
@@ -635,7 +627,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
@@ -689,7 +680,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")

@@ -21,7 +21,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Accounts.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -63,13 +62,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "UserId");
 
-                    b.ToTable("ApiKeys", (string)null);
+                    b.ToTable("ApiKeys");
                 });
 
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -121,13 +119,12 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.ToTable("Organisations", (string)null);
+                    b.ToTable("Organisations");
                 });
 
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("AccessFailedCount")
@@ -241,13 +238,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
-                    b.ToTable("IdempotencyRecords", (string)null);
+                    b.ToTable("IdempotencyRecords");
                 });
 
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Country")
@@ -278,13 +274,12 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Domain")
                         .IsUnique();
 
-                    b.ToTable("Companies", (string)null);
+                    b.ToTable("Companies");
                 });
 
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
@@ -316,13 +311,12 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Email")
                         .IsUnique();
 
-                    b.ToTable("Contacts", (string)null);
+                    b.ToTable("Contacts");
                 });
 
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("BantAssessedAt")
@@ -488,13 +482,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "CreatedAt", "Id");
 
-                    b.ToTable("Leads", (string)null);
+                    b.ToTable("Leads");
                 });
 
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorKind")
@@ -545,13 +538,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "At");
 
-                    b.ToTable("StageEvents", (string)null);
+                    b.ToTable("StageEvents");
                 });
 
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ClosedOn")
@@ -624,13 +616,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Status");
 
-                    b.ToTable("Deals", (string)null);
+                    b.ToTable("Deals");
                 });
 
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorName")
@@ -678,13 +669,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("LeadId", "OccurredAt");
 
-                    b.ToTable("Activities", (string)null);
+                    b.ToTable("Activities");
                 });
 
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")
@@ -719,7 +709,7 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Kind", "Code")
                         .IsUnique();
 
-                    b.ToTable("Reasons", (string)null);
+                    b.ToTable("Reasons");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -736,7 +726,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.ToTable("DataProtectionKeys", (string)null);
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>

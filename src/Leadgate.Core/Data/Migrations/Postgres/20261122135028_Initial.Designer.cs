@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Leadgate.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLeadgateDbContext))]
-    [Migration("20261122134749_Initial")]
+    [Migration("20261122135028_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -29,7 +29,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Accounts.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -77,7 +76,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -135,7 +133,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("AccessFailedCount")
@@ -255,7 +252,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Country")
@@ -292,7 +288,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Email")
@@ -330,7 +325,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("BantAssessedAt")
@@ -502,7 +496,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorKind")
@@ -559,7 +552,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateOnly?>("ClosedOn")
@@ -638,7 +630,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
@@ -692,7 +683,6 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Code")

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Leadgate.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLeadgateDbContext))]
-    [Migration("20261122134739_Initial")]
+    [Migration("20261122135014_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,7 +24,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Accounts.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -72,7 +71,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -130,7 +128,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("AccessFailedCount")
@@ -250,7 +247,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Country")
@@ -287,7 +283,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
@@ -325,7 +320,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("BantAssessedAt")
@@ -497,7 +491,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorKind")
@@ -554,7 +547,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("ClosedOn")
@@ -633,7 +625,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorName")
@@ -687,7 +678,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Code")

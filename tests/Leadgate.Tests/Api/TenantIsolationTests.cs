@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Leadgate.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leadgate.Tests.Api;
+
+/// <summary>
+/// R4: a user or key of one organisation never sees or changes another's data. The endpoints are enumerated from the
+/// running app, so an endpoint added later is covered without touching this test.
+/// </summary>
+public abstract partial class TenantIsolationTests(TestApp app)
+{
+    [Fact]
+    public async Task EveryApiEndpoint_AnswersAnotherOrganisation_AsIfTheDataDidNotExist()
+    {
+        var owner = await app.NewTenantAsync();
+        var stranger = await app.NewTenantAsync();
+        var leadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
+        var activityId = Guid.Parse((string)(await owner.Sales.GetLeadAsync(leadId)).Body!["activities"]!.AsArray()[0]!["id"]!);
+        var dealLeadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
+        var dealId = Guid.Parse((await owner.Sales.AcceptAsync(dealLeadId)).Expect(HttpStatusCode.OK).Str("dealId")!);
+        var keyId = (string)(await owner.Sales.SendAsync(HttpMethod.Get, "/api/v1/api-keys")).Body!.AsArray()[0]!["id"]!;
+        var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
+        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), owner.Slug };
+
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => (Method: method, Pattern: e.RoutePattern.RawText!)))
+            .ToList();
+        Assert.True(endpoints.Count >= 20, $"Only {endpoints.Count} API endpoints were found.");
+
+        var body = new
+        {
+            email = "someone@stranger.example.com",
+            reason = "Other",
+            note = "probing",
+            dealValue = 1000m,
+            currency = "EUR",
+            expectedCloseDate = "2031-01-01",
+            amount = 100m,
+            then = "Nurture",
+            ownerId = stranger.Members["sales"].Id,
+            type = "Note",
+            direction = "Outbound",
+            name = "probe",
+            need = new { status = "Confirmed" },
+            jobTitle = "probe",
+            value = 10m,
+        };
+
+        var checkedRoutes = new List<string>();
+        foreach (var (method, pattern) in endpoints)
+        {
+            var parameters = RouteParameter().Matches(pattern).Select(m => m.Groups[1].Value).ToList();
+            var path = RouteParameter().Replace(pattern, match => match.Groups[1].Value switch
+            {
+                "id" when pattern.StartsWith("/api/v1/leads", StringComparison.Ordinal) => leadId.ToString(),
+                "id" when pattern.StartsWith("/api/v1/deals", StringComparison.Ordinal) => dealId.ToString(),
+                "id" when pattern.StartsWith("/api/v1/api-keys", StringComparison.Ordinal) => keyId,
+                "activityId" => activityId.ToString(),
+                var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
+            });
+
+            var answer = await stranger.Sales.SendAsync(new HttpMethod(method), path, method is "GET" or "DELETE" ? null : body);
+
+            if (parameters.Count > 0)
+            {
+                Assert.True(answer.Status == HttpStatusCode.NotFound, $"{method} {pattern} answered {(int)answer.Status} to another organisation: {answer.Text}");
+            }
+
+            foreach (var secret in ownersSecrets)
+            {
+                Assert.DoesNotContain(secret, answer.Text, StringComparison.OrdinalIgnoreCase);
+            }
+
+            checkedRoutes.Add($"{method} {pattern}");
+        }
+
+        Assert.Contains("POST /api/v1/leads/{id:guid}/accept", checkedRoutes);
+        Assert.Equal(before, new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text });
+        (await owner.Sales.ListLeadsAsync()).Expect(HttpStatusCode.OK);
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z]+)(?::[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+}
+
+public sealed class TenantIsolationTests_Sqlite(SqliteApp app) : TenantIsolationTests(app), IClassFixture<SqliteApp>;
+
+public sealed class TenantIsolationTests_Postgres(PostgresApp app) : TenantIsolationTests(app), IClassFixture<PostgresApp>;

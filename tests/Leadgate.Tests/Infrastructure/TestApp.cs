@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using Leadgate.Accounts;
+using Leadgate.Data;
+using Leadgate.Web;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Leadgate.Tests.Infrastructure;
+
+/// <summary>
+/// The real app, in-process, on a real database of the given provider. Tests share one app per class and get a fresh
+/// organisation each (<see cref="NewTenantAsync"/>), so they never see each other's data.
+/// </summary>
+public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private int _tenants;
+
+    /// <summary>Starts at the real time and moves a millisecond each time it is read, so events keep their order.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    private string? _connectionString;
+
+    public async ValueTask InitializeAsync()
+    {
+        _connectionString = await CreateDatabaseAsync();
+        await Services.PrepareDatabaseAsync(seedDemo: false);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("Database:ConnectionString", _connectionString ?? throw new InvalidOperationException("The database is made first."));
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
+        builder.ConfigureServices(services =>
+        {
+            // Requests run in the calling test's context, so the app's log lines land in that test's output.
+            services.Configure<Microsoft.AspNetCore.TestHost.TestServerOptions>(options => options.PreserveExecutionContext = true);
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+
+            // Hashing passwords slowly protects real users; in tests it only costs time.
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
+        });
+    }
+
+    /// <summary>A new organisation with a user (and API key) per role, plus a second sales rep.</summary>
+    public async Task<Tenant> NewTenantAsync()
+    {
+        var number = Interlocked.Increment(ref _tenants);
+        var slug = $"org{number}-{Guid.NewGuid():N}"[..20];
+        await using var scope = Services.CreateAsyncScope();
+        var organisation = await scope.ServiceProvider.GetRequiredService<CreateOrganisation>().HandleAsync(slug, $"Organisation {number}", "EUR", default);
+        var members = new Dictionary<string, Member>();
+        foreach (var (key, role) in new[] { ("marketing", Roles.Marketing), ("sales", Roles.Sales), ("sales2", Roles.Sales), ("manager", Roles.Manager), ("admin", Roles.Admin) })
+        {
+            members[key] = await AddMemberAsync(slug, $"{key}@{slug}.example.com", role);
+        }
+
+        return new Tenant(this, organisation.Value.Id, slug, members);
+    }
+
+    public async Task<Member> AddMemberAsync(string slug, string email, string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var added = await scope.ServiceProvider.GetRequiredService<AddUser>().HandleAsync(slug, email, [role], "Test-password-1", null, default);
+        var user = added.Value.User;
+        var key = await scope.ServiceProvider.GetRequiredService<CreateApiKey>().HandleAsync(slug, email, "tests", default);
+        return new Member(user.Id, email, role, key.Value.Secret);
+    }
+
+    public HttpClient ClientFor(Member member)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", member.ApiKey);
+        return client;
+    }
+}
+
+public sealed record Member(Guid Id, string Email, string Role, string ApiKey);
+
+public sealed record Tenant(TestApp App, Guid OrganisationId, string Slug, IReadOnlyDictionary<string, Member> Members)
+{
+    public LeadgateClient Marketing => Client("marketing");
+
+    public LeadgateClient Sales => Client("sales");
+
+    public LeadgateClient Sales2 => Client("sales2");
+
+    public LeadgateClient Manager => Client("manager");
+
+    public LeadgateClient Admin => Client("admin");
+
+    public LeadgateClient Client(string member) => new(App.ClientFor(Members[member]), Members[member]);
+}
+
+/// <summary>The real app on a fresh SQLite file.</summary>
+public sealed class SqliteApp : TestApp
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "leadgate-tests-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override Task<string> CreateDatabaseAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult($"Data Source={Path.Combine(_folder, "leadgate.db")}");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left to the temp folder's own clean-up.
+        }
+    }
+}
+
+/// <summary>The real app on a fresh database of the run's PostgreSQL server.</summary>
+public sealed class PostgresApp(PostgresServer server) : TestApp
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override Task<string> CreateDatabaseAsync() =>
+        server.CreateDatabaseAsync("leadgate_" + Guid.NewGuid().ToString("N")[..16]);
+}
