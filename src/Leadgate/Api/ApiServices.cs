@@ -20,6 +20,9 @@ public static class ApiServices
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestHandler>();
+
+        // A body that cannot be bound throws, so BadRequestHandler can name the field instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddScoped<Idempotency>();
         return services;
     }

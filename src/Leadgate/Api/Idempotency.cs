@@ -84,6 +84,12 @@ public sealed class Idempotency(LeadgateDbContext db, TimeProvider clock, IOptio
 
     private IdempotencyRecord? Capture(object? result, HttpContext http, Guid organisationId, Guid userId, string key, string requestHash)
     {
+        // Results<Created<T>, Ok<T>, ProblemHttpResult> wraps the result that was actually chosen.
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         if (status >= 500 || result is StoredResponse)
         {
