@@ -1,6 +1,27 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
+using Leadgate.Leads;
+using Leadgate.Qualification;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Leadgate.Demo;
 
 public sealed record DemoUser(string Email, string DisplayName, string Role);
+
+/// <summary>What a demo seed wrote.</summary>
+public sealed record DemoSummary(
+    string OrganisationSlug,
+    string OrganisationName,
+    IReadOnlyList<DemoUser> Users,
+    int Leads,
+    IReadOnlyDictionary<Stage, int> LeadsPerStage,
+    int Companies,
+    int Activities,
+    int StageEvents,
+    int Deals);
 
 /// <summary>The demo organisation: a user per role and about 500 leads with six months of history.</summary>
 public static class DemoData
@@ -18,11 +39,233 @@ public static class DemoData
         new("admin@demo.leadgate.dev", "Ada Admin", "Admin"),
     ];
 
-    public static Task SeedAsync(IServiceProvider services, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <summary>The rest of the sales team, so the inbox, the routing and the per-rep reports have something to compare.</summary>
+    public static readonly IReadOnlyList<DemoUser> MoreSalesReps =
+    [
+        new("noor@demo.leadgate.dev", "Noor de Vries", "Sales"),
+        new("jonas@demo.leadgate.dev", "Jonas Peeters", "Sales"),
+        new("hannah@demo.leadgate.dev", "Hannah Becker", "Sales"),
+    ];
+
+    /// <summary>The same seed tells the same stories, so a screenshot, a bug report and a test all see the same demo.</summary>
+    private const int DiceSeed = 2026_03_01;
+
+    private static readonly TimeSpan History = TimeSpan.FromDays(182);
+
+    private const int LeadsPerBatch = 60;
+
+    /// <summary>Seeds the organisation <see cref="Slug"/>. Used by the web host on an empty database in Development.</summary>
+    public static async Task SeedAsync(IServiceProvider services, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        _ = services;
-        _ = progress;
-        _ = cancellationToken;
-        return Task.CompletedTask;
+        var seeded = await SeedAsync(services, Slug, progress, cancellationToken);
+        if (seeded.Error is { } error)
+        {
+            throw new InvalidOperationException("The demo data could not be seeded: " + error.Message);
+        }
     }
+
+    /// <summary>
+    /// Seeds a new demo organisation with this slug: its users (the password is <see cref="Password"/>) and about 500
+    /// leads walked through the lifecycle over the last six months. All or nothing: one transaction. Refused with a
+    /// <see cref="Conflict"/> when the organisation or one of its users already exists. Progress goes from 0 to 100.
+    /// </summary>
+    public static async Task<Result<DemoSummary>> SeedAsync(IServiceProvider services, string slug, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<LeadgateDbContext>();
+        var now = WholeSeconds(services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var historyStart = now - History;
+        progress?.Report(0);
+
+        var name = slug == Slug ? "Demo B.V." : $"Demo B.V. ({slug})";
+        var created = Organisation.Create(slug, name, historyStart.AddDays(-14));
+        if (created.Error is { } invalid)
+        {
+            return invalid;
+        }
+
+        var organisation = created.Value;
+        var users = Users.Concat(MoreSalesReps).Select(u => u with { Email = EmailIn(organisation.Slug, u.Email) }).ToList();
+        if (await RefusalAsync(db, organisation.Slug, users, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var reasons = Reason.DefaultsFor(organisation.Id).ToList();
+        db.Organisations.Add(organisation);
+        db.Reasons.AddRange(reasons);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
+        var accounts = services.GetRequiredService<UserManager<User>>();
+        var roles = services.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
+        // The demo users share a published password, so a salt per user would protect nothing; one hash instead of
+        // seven saves half a second on every first start in Development.
+        var passwordHash = accounts.PasswordHasher.HashPassword(new User(), Password);
+        foreach (var (user, index) in users.Select((u, i) => (u, i)))
+        {
+            if (!await roles.RoleExistsAsync(user.Role))
+            {
+                Must(await roles.CreateAsync(new IdentityRole<Guid>(user.Role) { Id = Guid.CreateVersion7() }));
+            }
+
+            var account = new User
+            {
+                Id = Guid.CreateVersion7(organisation.CreatedAt),
+                OrganisationId = organisation.Id,
+                UserName = user.Email,
+                Email = user.Email,
+                EmailConfirmed = true,
+                DisplayName = user.DisplayName,
+                PasswordHash = passwordHash,
+            };
+            Must(await accounts.CreateAsync(account));
+            Must(await accounts.AddToRoleAsync(account, user.Role));
+            actors[user.DisplayName] = Actor.ForUser(organisation.Id, account.Id, user.DisplayName, [user.Role], Channel.Ui);
+            progress?.Report(2 * (index + 1));
+        }
+
+        db.ChangeTracker.Clear();
+        var cast = new DemoCast(organisation, reasons, actors["Mia Marketing"],
+        [
+            new(actors["Sam Sales"], new HashSet<string>(["NL", "GB"], StringComparer.Ordinal), 1.0),
+            new(actors["Noor de Vries"], new HashSet<string>(["NL", "BE"], StringComparer.Ordinal), 1.0),
+            new(actors["Jonas Peeters"], new HashSet<string>(["BE", "GB"], StringComparer.Ordinal), 0.8),
+            new(actors["Hannah Becker"], new HashSet<string>(["DE"], StringComparer.Ordinal), 1.0),
+        ]);
+        var journeys = Tell(cast, historyStart, now);
+        progress?.Report(25);
+
+        var leads = journeys.Select(j => j.Lead).ToList();
+        var deals = journeys.Where(j => j.Deal is not null).ToDictionary(j => j.Lead.Id, j => j.Deal!);
+        var batches = ByCompany(leads, LeadsPerBatch);
+        foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
+        {
+            db.Leads.AddRange(batch);
+            db.Deals.AddRange(batch.Where(l => deals.ContainsKey(l.Id)).Select(l => deals[l.Id]));
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            progress?.Report(25 + (74 * (index + 1) / batches.Count));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        progress?.Report(100);
+        return new DemoSummary(
+            organisation.Slug,
+            organisation.Name,
+            users,
+            leads.Count,
+            Stages.All.ToDictionary(stage => stage, stage => leads.Count(l => l.Stage == stage)),
+            cast.Companies.Count,
+            leads.Sum(l => l.Activities.Count),
+            leads.Sum(l => l.History.Count),
+            deals.Count);
+    }
+
+    /// <summary>Writes every journey, places it in the six months before <paramref name="now"/>, and plays it.</summary>
+    private static List<DemoJourney> Tell(DemoCast cast, DateTimeOffset historyStart, DateTimeOffset now)
+    {
+        var dice = new DemoDice(DiceSeed);
+        var stories = new DemoStories(cast, dice, new DemoPeople(dice));
+        var endings = DemoStories.Mix.SelectMany(m => Enumerable.Repeat(m.Stage, m.Count)).ToArray();
+        dice.Shuffle(endings);
+        var journeys = new List<DemoJourney>(endings.Length);
+        foreach (var ending in endings)
+        {
+            var story = stories.Write(ending);
+            story.Journey.Play(Place(story, dice, historyStart, now));
+            if (story.Journey.Lead.Stage != story.FinalStage)
+            {
+                throw new InvalidOperationException($"A demo story meant to end in {story.FinalStage} ended in {story.Journey.Lead.Stage}.");
+            }
+
+            journeys.Add(story.Journey);
+        }
+
+        return journeys;
+    }
+
+    /// <summary>
+    /// When a journey starts: anywhere in the history, or — for work still open — so that its last beat was recently.
+    /// Working days stretch differently around weekends, so the start is moved back until no beat lies in the future.
+    /// </summary>
+    private static DateTimeOffset Place(DemoStory story, DemoDice dice, DateTimeOffset historyStart, DateTimeOffset now)
+    {
+        var journey = story.Journey;
+        var duration = journey.EndWhenStartingAt(historyStart) - historyStart;
+        DateTimeOffset start;
+        if (story.EndsAtMostAgo is { } most)
+        {
+            var least = story.EndsAtLeastAgo ?? TimeSpan.Zero;
+            start = now - TimeSpan.FromMinutes(dice.Between(least.TotalMinutes, most.TotalMinutes)) - duration;
+        }
+        else
+        {
+            var latest = now - duration - TimeSpan.FromHours(1);
+            start = latest <= historyStart ? latest : historyStart + ((latest - historyStart) * dice.Between(0.0, 1.0));
+        }
+
+        start = WholeSeconds(start);
+        for (var tries = 0; journey.EndWhenStartingAt(start) is var end && end > now; tries++)
+        {
+            if (tries == 20)
+            {
+                throw new InvalidOperationException("A demo journey does not fit before now.");
+            }
+
+            start -= end - now + TimeSpan.FromHours(1);
+        }
+
+        return start;
+    }
+
+    /// <summary>Batches of about <paramref name="size"/> leads, never splitting the people of one company over two batches.</summary>
+    private static List<List<Lead>> ByCompany(IEnumerable<Lead> leads, int size)
+    {
+        var batches = new List<List<Lead>>();
+        var current = new List<Lead>();
+        foreach (var colleagues in leads.GroupBy(l => l.CompanyId ?? l.Id))
+        {
+            current.AddRange(colleagues);
+            if (current.Count >= size)
+            {
+                batches.Add(current);
+                current = [];
+            }
+        }
+
+        if (current.Count > 0)
+        {
+            batches.Add(current);
+        }
+
+        return batches;
+    }
+
+    private static async Task<Error?> RefusalAsync(LeadgateDbContext db, string slug, IReadOnlyList<DemoUser> users, CancellationToken cancellationToken)
+    {
+        if (await db.Organisations.AnyAsync(o => o.Slug == slug, cancellationToken))
+        {
+            return new Conflict("slug-taken", $"An organisation with the slug '{slug}' already exists; the demo only seeds a new one.");
+        }
+
+        var normalised = users.Select(u => u.Email.ToUpperInvariant()).ToList();
+        return await db.Users.AnyAsync(u => normalised.Contains(u.NormalizedEmail!), cancellationToken)
+            ? new Conflict("user-exists", $"A demo user of '{slug}' already exists in another organisation.")
+            : null;
+    }
+
+    private static void Must(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("A demo user could not be created: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    /// <summary>The demo's addresses live under the organisation's own subdomain, so several demo organisations can coexist.</summary>
+    private static string EmailIn(string slug, string email) => $"{email[..email.IndexOf('@')]}@{slug}.leadgate.dev";
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset moment) =>
+        new(moment.UtcTicks - (moment.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 }

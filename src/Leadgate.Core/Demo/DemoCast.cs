@@ -1,0 +1,66 @@
+using Leadgate.Accounts;
+using Leadgate.Leads;
+using Leadgate.Qualification;
+
+namespace Leadgate.Demo;
+
+/// <summary>A sales rep of the demo and the countries whose leads are routed to them.</summary>
+internal sealed record DemoRep(Actor Actor, IReadOnlySet<string> Territory, double Share);
+
+/// <summary>
+/// Who plays in the demo organisation: its marketer, its sales reps (each with a territory), the scoring rule, the web
+/// form and the list import; and what they share: the reason lists and the companies, one record per domain.
+/// </summary>
+internal sealed class DemoCast
+{
+    private readonly IReadOnlyList<Reason> _reasons;
+    private readonly Dictionary<string, Company> _companies = new(StringComparer.Ordinal);
+
+    public DemoCast(Organisation organisation, IReadOnlyList<Reason> reasons, Actor marketer, IReadOnlyList<DemoRep> reps)
+    {
+        OrganisationId = organisation.Id;
+        Currency = organisation.DefaultCurrency;
+        SqlMinimum = organisation.SqlMinimum;
+        _reasons = reasons;
+        Marketer = marketer;
+        Reps = reps;
+        ScoringRule = Actor.ForRule(organisation.Id, "Fit and engagement score");
+        WebForm = Actor.ForSystem(organisation.Id);
+        ListImport = Actor.ForImport(organisation.Id);
+    }
+
+    public Guid OrganisationId { get; }
+
+    public string Currency { get; }
+
+    public BantMinimum SqlMinimum { get; }
+
+    public Actor Marketer { get; }
+
+    public IReadOnlyList<DemoRep> Reps { get; }
+
+    public Actor ScoringRule { get; }
+
+    /// <summary>Forms on the website and the webinar platform post their leads as the system.</summary>
+    public Actor WebForm { get; }
+
+    /// <summary>LinkedIn lead-gen lists and the outreach tool come in as imports.</summary>
+    public Actor ListImport { get; }
+
+    public IReadOnlyCollection<Company> Companies => _companies.Values;
+
+    public Reason Reason(ReasonKind kind, string code) =>
+        _reasons.Single(r => r.Kind == kind && r.Code == code);
+
+    public Company CompanyFor(DemoCompany company, DateTimeOffset at)
+    {
+        if (!_companies.TryGetValue(company.Domain, out var record))
+        {
+            record = Company.Create(OrganisationId, company.Name, company.Domain, at);
+            record.Describe(company.Name, company.Industry, company.Employees, company.Country);
+            _companies[company.Domain] = record;
+        }
+
+        return record;
+    }
+}
