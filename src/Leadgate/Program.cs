@@ -2,7 +2,7 @@ using Leadgate.Web;
 using Leadgate.Web.Cli;
 
 // `leadgate` with no verb (or with `serve`) runs the web app; the other verbs are administrative commands.
-if (args.Length > 0 && LeadgateCli.IsVerb(args[0]))
+if (LeadgateCli.IsVerb(args))
 {
     return await LeadgateCli.RunAsync(args);
 }
