@@ -4,7 +4,7 @@ namespace Leadgate.Common;
 public abstract record Error(string Message);
 
 /// <summary>The thing does not exist for this caller (or belongs to another organisation).</summary>
-public sealed record NotFound(string Entity, object Id) : Error($"There is no such {Entity.ToLowerInvariant()} in your organisation.");
+public sealed record NotFound(string Entity, object Id) : Error($"The {Entity.ToLowerInvariant()} was not found.");
 
 /// <summary>The caller's role may not do this.</summary>
 public sealed record Forbidden(string Message) : Error(Message);

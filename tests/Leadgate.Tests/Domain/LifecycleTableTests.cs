@@ -49,8 +49,8 @@ public sealed class LifecycleTableTests
         [(LeadAction.Disqualify, Stage.Iql, Stage.Disqualified)] = ["reason"],
         [(LeadAction.Disqualify, Stage.Nurture, Stage.Disqualified)] = ["reason"],
         [(LeadAction.RecordProposal, Stage.Sql, Stage.Opportunity)] = ["amount"],
-        [(LeadAction.MarkWon, Stage.Sql, Stage.Customer)] = ["amount"],
-        [(LeadAction.MarkWon, Stage.Opportunity, Stage.Customer)] = ["amount"],
+        [(LeadAction.MarkWon, Stage.Sql, Stage.Customer)] = ["amount", "closedOn"],
+        [(LeadAction.MarkWon, Stage.Opportunity, Stage.Customer)] = ["amount", "closedOn"],
         [(LeadAction.MarkLost, Stage.Sql, Stage.Nurture)] = ["reason"],
         [(LeadAction.MarkLost, Stage.Sql, Stage.Disqualified)] = ["reason"],
         [(LeadAction.MarkLost, Stage.Opportunity, Stage.Nurture)] = ["reason"],
@@ -287,8 +287,8 @@ public sealed class LifecycleTableTests
         Assert.Equal(["amount"], Codes(LeadAction.RecordProposal, Stage.Sql, Stage.Opportunity, Given.Seller, SatisfyingFacts(LeadAction.RecordProposal) with { Amount = amount }));
 
     [Fact]
-    public void MarkWon_WithoutACloseDate_IsRefused() =>
-        Assert.Equal(["amount"], Codes(LeadAction.MarkWon, Stage.Sql, Stage.Customer, Given.Seller, SatisfyingFacts(LeadAction.MarkWon) with { ClosedOn = null }));
+    public void MarkWon_WithoutACloseDate_IsRefusedNamingTheCloseDate() =>
+        Assert.Equal(["closedOn"], Codes(LeadAction.MarkWon, Stage.Sql, Stage.Customer, Given.Seller, SatisfyingFacts(LeadAction.MarkWon) with { ClosedOn = null }));
 
     [Fact]
     public void Decide_WhenTheActorMayNotTakeTheActionAtAll_IsForbiddenBeforeTheStageIsLookedAt()
