@@ -69,7 +69,14 @@ public static class Server
         app.UseAntiforgery();
 
         app.MapOpenApi();
-        app.MapScalarApiReference(options => options.WithTitle("Leadgate API"));
+        // The reference must work offline: no fonts, telemetry or agent from elsewhere.
+        app.MapScalarApiReference(options => options
+            .WithTitle("Leadgate API")
+            .HideDeveloperTools()
+            .DisableAgent()
+            .DisableTelemetry()
+            .DisableDefaultFonts()
+            .AddPreferredSecuritySchemes("ApiKey"));
         app.MapLeadgateApi();
         app.MapAccountEndpoints();
         app.MapStaticAssets();
