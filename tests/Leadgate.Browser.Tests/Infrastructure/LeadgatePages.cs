@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Leadgate.Browser.Tests.Infrastructure;
+
+/// <summary>What a person does in Leadgate's UI, in the words of the UI: sign in, open a lead, wait until it responds.</summary>
+public static partial class LeadgatePages
+{
+    /// <summary>A fresh browser (cookies, language) signed in through the real sign-in page as the given demo user.</summary>
+    public static async Task<IPage> SignInAsync(this BrowserFixture browser, LeadgateServer server, string email)
+    {
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            BaseURL = server.BaseUrl,
+            Locale = "en-GB",
+            TimezoneId = "Europe/Amsterdam",
+            ViewportSize = new() { Width = 1440, Height = 1000 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync("/account/login");
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync(Demo.DemoData.Password);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync(LeadsList());
+        await page.WaitUntilInteractiveAsync();
+        return page;
+    }
+
+    public static async Task OpenLeadAsync(this IPage page, Guid id)
+    {
+        await page.GotoAsync($"/leads/{id}");
+        await page.WaitUntilInteractiveAsync();
+        await Expect(page.GetByTestId("lead-header")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Waits for the element the layout renders only once the circuit runs, so clicks reach their handlers.</summary>
+    public static Task WaitUntilInteractiveAsync(this IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+    /// <summary>Types a date the way the current culture writes it into a date field, and leaves the field so it is taken.</summary>
+    public static async Task FillDateAsync(this ILocator field, DateOnly date, CultureInfo culture)
+    {
+        var input = field.Locator("input");
+        await input.FillAsync(date.ToString(culture.DateTimeFormat.ShortDatePattern, culture));
+        await input.BlurAsync();
+    }
+
+    /// <summary>Opens a select and picks the option with this text from its list.</summary>
+    public static async Task ChooseAsync(this ILocator select, string option)
+    {
+        await select.Locator("[role=combobox]").ClickAsync();
+        await select.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).ClickAsync();
+    }
+
+    /// <summary>When LEADGATE_SCREENSHOTS names a folder, keeps a full-page picture there (for looking at the UI, not asserting).</summary>
+    public static async Task ScreenshotAsync(this IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("LEADGATE_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        }
+    }
+
+    [GeneratedRegex("/leads$")]
+    private static partial Regex LeadsList();
+}

@@ -1,0 +1,134 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Demo;
+using Leadgate.Leads;
+using Leadgate.Qualification;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Leadgate.Browser.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel (a real port, so a real browser can reach it), in Development, on a fresh SQLite file. It
+/// holds the demo organisation's users (the ones the sign-in page lists) and makes leads for each test through the
+/// core's own handlers, so no test depends on the demo seeder's random data.
+/// </summary>
+public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "leadgate-browser-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly Dictionary<string, Actor> _actors = [];
+    private int _leads;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public Actor Sales => _actors[Roles.Sales];
+
+    public Actor Marketing => _actors[Roles.Marketing];
+
+    public static DemoUser User(string role) => DemoData.Users.First(u => u.Role == role);
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        UseKestrel(0);
+        StartServer();
+        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+
+        var organisation = await RunAsync<CreateOrganisation, Result<OrganisationView>>(h => h.HandleAsync(DemoData.Slug, "Demo Ltd", "EUR", default));
+        foreach (var user in DemoData.Users)
+        {
+            var added = await RunAsync<AddUser, Result<AddedUser>>(h => h.HandleAsync(DemoData.Slug, user.Email, [user.Role], DemoData.Password, user.DisplayName, default));
+            _actors[user.Role] = Actor.ForUser(organisation.Value.Id, added.Value.User.Id, user.DisplayName, [user.Role], Channel.Ui);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left to the temp folder's own clean-up.
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Development: the sign-in page shows the demo accounts. The demo seeder stays off: each test makes its own leads.
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_folder, "leadgate.db")}");
+        builder.UseSetting("Demo:Seed", "false");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(services =>
+            // Hashing passwords slowly protects real users; in tests it only costs time.
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000));
+    }
+
+    /// <summary>A new lead that marketing has handed to sales (Mql), with no conversation and no BANT yet.</summary>
+    public async Task<Guid> CreateMqlAsync(string firstName, string lastName, string company)
+    {
+        var number = Interlocked.Increment(ref _leads);
+        var request = new CreateLeadRequest
+        {
+            Email = $"{firstName}.{lastName}.{number}@{company.Replace(" ", "", StringComparison.Ordinal)}.example.com".ToLowerInvariant(),
+            FirstName = firstName,
+            LastName = lastName,
+            JobTitle = "Head of Operations",
+            Source = "Webinar",
+            Campaign = "Autumn launch",
+            Company = new CompanyInput { Name = company },
+        };
+        var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, Marketing, default));
+        var id = created.Value.Lead.Id;
+        await RunAsync<MarkMql, Result<LeadDetails>>(h => h.HandleAsync(id, new MarkMqlRequest { Reason = "Requested a demo" }, null, Marketing, default));
+        return id;
+    }
+
+    /// <summary>A lead sales has talked to, assessed and accepted: Sql, with an open deal of the given value.</summary>
+    public async Task<Guid> CreateSqlAsync(string firstName, string lastName, string company, decimal dealValue, DateOnly expectedClose)
+    {
+        var id = await CreateMqlAsync(firstName, lastName, company);
+        var call = new LogActivityRequest { Type = ActivityType.Call, Direction = Direction.Outbound, Outcome = ActivityOutcome.Connected, Notes = "Discovery call" };
+        await RunAsync<LogActivity, Result<LoggedActivity>>(h => h.HandleAsync(id, call, null, Sales, default));
+        var bant = new RecordBantRequest { Need = new BantDimensionInput { Status = BantStatus.Confirmed, Note = "Manual lead routing costs them a day per week" } };
+        await RunAsync<RecordBant, Result<LeadDetails>>(h => h.HandleAsync(id, bant, null, Sales, default));
+        var accept = new AcceptLeadRequest { DealValue = dealValue, Currency = "EUR", ExpectedCloseDate = expectedClose };
+        var accepted = await RunAsync<AcceptLead, Result<LeadDetails>>(h => h.HandleAsync(id, accept, null, Sales, default));
+        Assert.True(accepted.IsSuccess, accepted.Error?.Message);
+        return id;
+    }
+
+    /// <summary>Someone else changes the lead (marketing adds a note), so a page that shows the old version is stale.</summary>
+    public async Task ChangeMeanwhileAsync(Guid id)
+    {
+        var note = new LogActivityRequest { Type = ActivityType.Note, Notes = "Added by a colleague" };
+        var logged = await RunAsync<LogActivity, Result<LoggedActivity>>(h => h.HandleAsync(id, note, null, Marketing, default));
+        Assert.True(logged.IsSuccess, logged.Error?.Message);
+    }
+
+    /// <summary>The lead as the database now holds it, read through the core (not through the page).</summary>
+    public async Task<LeadDetails> GetLeadAsync(Guid id)
+    {
+        var lead = await RunAsync<GetLead, Result<LeadDetails>>(h => h.HandleAsync(id, Sales, default));
+        return lead.Value;
+    }
+
+    private async Task<TResult> RunAsync<THandler, TResult>(Func<THandler, Task<TResult>> operation)
+        where THandler : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await operation(scope.ServiceProvider.GetRequiredService<THandler>());
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+using Leadgate.Accounts;
+using Leadgate.Browser.Tests.Infrastructure;
+
+namespace Leadgate.Browser.Tests;
+
+/// <summary>The leads list: filters live in the address (so a filtered list can be shared), and a row opens its lead.</summary>
+public sealed partial class LeadListTests(LeadgateServer server, BrowserFixture browser)
+{
+    [Fact]
+    public async Task TheStageFilterInTheAddress_ShowsOnlyThatStage_AndTheSearchNarrowsItFurther()
+    {
+        await server.CreateMqlAsync("Ada", "Lovelace", "Analytical Engines");
+        var sqlId = await server.CreateSqlAsync("Charles", "Babbage", "Difference Engines", 5_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(60)));
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Manager).Email);
+
+        await page.GotoAsync("/leads?stage=Sql");
+        await page.WaitUntilInteractiveAsync();
+        var grid = page.GetByTestId("leads-grid");
+        await Expect(grid.GetByTestId("lead-link").Filter(new() { HasText = "Charles Babbage" })).ToBeVisibleAsync();
+        await Expect(grid.GetByTestId("lead-link").Filter(new() { HasText = "Ada Lovelace" })).ToHaveCountAsync(0);
+        foreach (var chip in await grid.GetByTestId("stage").AllAsync())
+        {
+            await Expect(chip).ToHaveAttributeAsync("data-stage", "Sql");
+        }
+
+        await page.Locator("[data-testid=filter-text] input, input[data-testid=filter-text]").FillAsync("babbage");
+        await page.WaitForURLAsync(WithSearch());
+        await Expect(grid.GetByTestId("lead-link")).ToHaveTextAsync(["Charles Babbage"]);
+        await page.ScreenshotAsync("leads-filtered");
+
+        await grid.Locator("tr", new() { HasText = "Difference Engines" }).Locator("td").Nth(2).ClickAsync();
+        await page.WaitForURLAsync($"**/leads/{sqlId}");
+        await Expect(page.GetByTestId("lead-name")).ToHaveTextAsync("Charles Babbage");
+    }
+
+    [Fact]
+    public async Task TheList_ShowsEveryLeadWithItsStage_NewestFirst()
+    {
+        await server.CreateMqlAsync("Katherine", "Johnson", "Orbital Mechanics");
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+
+        await Expect(page.GetByTestId("leads-grid").GetByTestId("lead-link").First).ToHaveTextAsync("Katherine Johnson");
+        await Expect(page.GetByTestId("lead-count")).ToContainTextAsync("leads");
+        await page.ScreenshotAsync("leads");
+    }
+
+    [GeneratedRegex(@"[?&]stage=Sql.*[?&]?q=babbage|q=babbage.*stage=Sql")]
+    private static partial Regex WithSearch();
+}

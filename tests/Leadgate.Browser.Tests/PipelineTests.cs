@@ -1,0 +1,84 @@
+using Leadgate.Accounts;
+using Leadgate.Browser.Tests.Infrastructure;
+using Leadgate.Leads;
+
+namespace Leadgate.Browser.Tests;
+
+/// <summary>After the handover: the deal's moves, each offered only where the lifecycle table allows it.</summary>
+public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Sales_RecordsAProposal_ThenWinsTheDeal_AndTheLeadBecomesACustomer()
+    {
+        var leadId = await server.CreateSqlAsync("Barbara", "Liskov", "Substitution Systems", 10_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(30)));
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+        await page.OpenLeadAsync(leadId);
+        await Expect(page.GetByTestId("action-mark-won")).ToBeVisibleAsync();
+
+        await page.GetByTestId("action-record-proposal").ClickAsync();
+        await page.GetByTestId("dialog-record-proposal").GetByTestId("proposal-amount").Locator("input").FillAsync("9500");
+        await page.GetByTestId("dialog-submit").ClickAsync();
+        await Expect(page.GetByTestId("lead-stage")).ToHaveAttributeAsync("data-stage", "Opportunity");
+        await Expect(page.GetByTestId("deal-proposal")).ToContainTextAsync("€9,500.00");
+        await Expect(page.GetByTestId("action-record-proposal")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("action-mark-won").ClickAsync();
+        await page.ScreenshotAsync("mark-won-dialog");
+        await page.GetByTestId("dialog-submit").ClickAsync();
+        await Expect(page.GetByTestId("lead-stage")).ToHaveAttributeAsync("data-stage", "Customer");
+        await Expect(page.GetByTestId("deal-status")).ToHaveAttributeAsync("data-status", "Won");
+        await Expect(page.GetByTestId("deal-won")).ToHaveTextAsync("€9,500.00");
+        await Expect(page.Locator("[data-testid=stage-event][data-from=Opportunity][data-to=Customer]")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("deal-actions")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync("lead-customer");
+
+        Assert.Equal(Stage.Customer, (await server.GetLeadAsync(leadId)).Stage);
+    }
+
+    [Fact]
+    public async Task Sales_SendingAnMqlBackWithTheReasonOther_MustSayWhy_ThenItGoesBackToMarketing()
+    {
+        var leadId = await server.CreateMqlAsync("John", "Backus", "Formula Translation");
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+        await page.OpenLeadAsync(leadId);
+
+        await page.GetByTestId("action-reject").ClickAsync();
+        var dialog = page.GetByTestId("dialog-reject");
+        await dialog.GetByTestId("reject-reason").ChooseAsync("Other");
+        await page.GetByTestId("dialog-submit").ClickAsync();
+        await Expect(dialog).ToContainTextAsync("This reason needs a note.");
+        await Expect(page.GetByTestId("lead-stage")).ToHaveAttributeAsync("data-stage", "Mql");
+
+        await dialog.Locator("[data-testid=reject-note] textarea, textarea[data-testid=reject-note]").FillAsync("They are merging with another company; ask again in spring.");
+        await page.ScreenshotAsync("reject-dialog");
+        await page.GetByTestId("dialog-submit").ClickAsync();
+
+        await Expect(page.GetByTestId("lead-stage")).ToHaveAttributeAsync("data-stage", "Nurture");
+        var sentBack = page.Locator("[data-testid=stage-event][data-from=Mql][data-to=Nurture]");
+        await Expect(sentBack.GetByTestId("event-reason")).ToHaveTextAsync("Other");
+        await Expect(sentBack.GetByTestId("event-note")).ToContainTextAsync("merging with another company");
+        Assert.Equal(Stage.Nurture, (await server.GetLeadAsync(leadId)).Stage);
+    }
+
+    [Fact]
+    public async Task APageShowingAnOldVersion_IsToldToReload_AndChangesNothingUntilItDoes()
+    {
+        var leadId = await server.CreateMqlAsync("Frances", "Allen", "Parallel Compilers");
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+        await page.OpenLeadAsync(leadId);
+        await server.ChangeMeanwhileAsync(leadId);
+
+        await page.GetByTestId("bant-Need-Confirmed").ClickAsync();
+        await page.GetByTestId("bant-save").ClickAsync();
+        var stale = page.GetByTestId("bant").GetByTestId("error");
+        await Expect(stale).ToContainTextAsync("changed this lead in the meantime");
+        Assert.Equal(0, (await server.GetLeadAsync(leadId)).Bant.ConfirmedCount);
+
+        await stale.GetByTestId("reload").ClickAsync();
+        await Expect(page.Locator("[data-testid=activity][data-type=Note]")).ToHaveCountAsync(1);
+        await page.GetByTestId("bant-Need-Confirmed").ClickAsync();
+        await page.GetByTestId("bant-save").ClickAsync();
+        await Expect(page.GetByTestId("bant-confirmed")).ToContainTextAsync("1 of 4 confirmed");
+        Assert.Equal(1, (await server.GetLeadAsync(leadId)).Bant.ConfirmedCount);
+    }
+}
