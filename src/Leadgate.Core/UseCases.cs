@@ -15,6 +15,7 @@ public static class UseCases
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddTransient<CreateOrganisation>();
+        services.AddTransient<GetOrganisation>();
         services.AddTransient<AddUser>();
         services.AddTransient<ListUsers>();
         services.AddTransient<CreateApiKey>();

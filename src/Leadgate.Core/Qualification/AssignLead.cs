@@ -20,6 +20,10 @@ public sealed record AssignLeadRequest
 /// </summary>
 public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
 {
+    /// <summary>Managers, admins and marketing route leads to anyone in sales; the UI asks this to offer the picker.</summary>
+    public static bool MayAssignToOthers(Actor actor) =>
+        actor.IsIn(Roles.Manager) || actor.IsIn(Roles.Admin) || actor.IsIn(Roles.Marketing);
+
     public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, AssignLeadRequest request, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
         if (request.OwnerId is not { } ownerId)
@@ -27,8 +31,7 @@ public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
             return Invalid.Field("ownerId", "The new owner is required.");
         }
 
-        var mayAssignOthers = actor.IsIn(Roles.Manager) || actor.IsIn(Roles.Admin) || actor.IsIn(Roles.Marketing);
-        if (!mayAssignOthers && !(actor.IsIn(Roles.Sales) && actor.UserId == ownerId))
+        if (!MayAssignToOthers(actor) && !(actor.IsIn(Roles.Sales) && actor.UserId == ownerId))
         {
             return new Forbidden(actor.IsIn(Roles.Sales)
                 ? "A sales user may only assign a lead to themselves."

@@ -20,6 +20,7 @@ public static class DirectoryApi
     public static RouteGroupBuilder MapDirectory(this RouteGroupBuilder api)
     {
         api.MapGet("/me", Me).WithTags("Directory").WithSummary("The calling user");
+        api.MapGet("/organisation", Organisation).WithTags("Directory").WithSummary("Your organisation: currency, time zone, BANT minimum for SQL");
         api.MapGet("/users", Users).WithTags("Directory").WithSummary("The organisation's users, optionally of one role");
         api.MapGet("/reasons", Reasons).WithTags("Directory").WithSummary("The organisation's rejection, disqualification and lost reasons");
         var keys = api.MapGroup("/api-keys").WithTags("API keys");
@@ -33,6 +34,12 @@ public static class DirectoryApi
     {
         var actor = http.Actor();
         return TypedResults.Ok(new MeView(actor.UserId!.Value, actor.OrganisationId, actor.Name, [.. actor.Roles.Order(StringComparer.Ordinal)]));
+    }
+
+    private static async Task<Results<Ok<OrganisationSettingsView>, ProblemHttpResult>> Organisation(GetOrganisation handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
     private static async Task<Ok<IReadOnlyList<UserView>>> Users(ListUsers handler, HttpContext http, CancellationToken cancellationToken, string? role = null) =>
