@@ -42,7 +42,12 @@ public sealed record CreatedLead(LeadDetails Lead, bool Created);
 /// </summary>
 public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
 {
-    public async Task<Result<CreatedLead>> HandleAsync(CreateLeadRequest request, Actor actor, CancellationToken cancellationToken)
+    private const int Attempts = 3;
+
+    public Task<Result<CreatedLead>> HandleAsync(CreateLeadRequest request, Actor actor, CancellationToken cancellationToken) =>
+        HandleAsync(request, actor, Attempts, cancellationToken);
+
+    private async Task<Result<CreatedLead>> HandleAsync(CreateLeadRequest request, Actor actor, int attemptsLeft, CancellationToken cancellationToken)
     {
         var fields = new LeadFields();
         var email = fields.Email(request.Email);
@@ -87,10 +92,10 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
         }
 
         var saved = await db.SaveAsync(null, cancellationToken);
-        if (saved.Error is Conflict && existing is null)
+        if (saved.Error is Conflict && attemptsLeft > 1)
         {
-            // Another request created the same person a moment ago: this request becomes an update of that lead.
-            return await HandleAsync(request, actor, cancellationToken);
+            // Another request created the same person or company a moment ago: try again, which finds and updates it.
+            return await HandleAsync(request, actor, attemptsLeft - 1, cancellationToken);
         }
 
         if (saved.Error is { } error)

@@ -113,9 +113,10 @@ public sealed class Deal
         }
 
         var terms = DealTerms.Parse(value ?? Value, currency ?? Currency, expectedCloseDate ?? ExpectedCloseDate, DateOnly.MinValue, Currency);
-        if (terms.Error is { } error)
+        if (terms.Error is Invalid invalid)
         {
-            return error;
+            // A revision names the deal's own fields: its value is "value", not the accept request's "dealValue".
+            return new Invalid(invalid.Errors.ToDictionary(e => e.Key == "dealValue" ? "value" : e.Key, e => e.Value));
         }
 
         Value = terms.Value.Value;

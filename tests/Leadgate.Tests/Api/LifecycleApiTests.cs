@@ -177,6 +177,22 @@ public abstract class LifecycleApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task ReviseDeal_ChangesItsEstimates_AndABadValueIs400NamingTheValue()
+    {
+        var tenant = await app.NewTenantAsync();
+        var id = await tenant.Sales.QualifiedMqlAsync(tenant.Marketing);
+        var dealId = Guid.Parse((await tenant.Sales.AcceptAsync(id)).Expect(HttpStatusCode.OK).Str("dealId")!);
+
+        var revised = (await tenant.Sales.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { value = 31_000m, currency = "USD" })).Expect(HttpStatusCode.OK);
+        Assert.Equal(31_000m, (decimal)revised.Body!["value"]!);
+        Assert.Equal("USD", revised.Str("currency"));
+
+        var refused = (await tenant.Sales.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { value = -5m })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(refused.Body!["errors"]!["value"]);
+        (await tenant.Marketing.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { value = 1m })).Expect(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Activity_MovesTheWorkStatus_FromNewToAttemptingToConnected()
     {
         var tenant = await app.NewTenantAsync();
