@@ -2,6 +2,7 @@ using Leadgate.Accounts;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
+using Leadgate.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,6 +37,11 @@ public static class UseCases
         services.AddTransient<DisqualifyLead>();
         services.AddTransient<AssignLead>();
         services.AddTransient<ListReasons>();
+
+        services.AddTransient<RecordEvents>();
+        services.AddTransient<GetScoringModel>();
+        services.AddTransient<ChangeScoringModel>();
+        services.AddTransient<PreviewScoringModel>();
 
         services.AddTransient<GetDeal>();
         services.AddTransient<ReviseDeal>();

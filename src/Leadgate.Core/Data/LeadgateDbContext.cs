@@ -2,6 +2,7 @@ using Leadgate.Accounts;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
+using Leadgate.Scoring;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -37,6 +38,10 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Reason> Reasons => Set<Reason>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<BehaviourEvent> BehaviourEvents => Set<BehaviourEvent>();
+
+    public DbSet<ScoringSettings> ScoringSettings => Set<ScoringSettings>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -126,6 +131,11 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.HasIndex(l => new { l.OrganisationId, l.CreatedAt, l.Id });
             lead.HasIndex(l => new { l.OrganisationId, l.Stage });
             lead.HasIndex(l => new { l.OrganisationId, l.OwnerId });
+            // Scores are stored as floating point, so SQLite (which keeps decimals as text) sorts and filters them as numbers.
+            lead.Property(l => l.FitScore).HasConversion<double?>();
+            lead.Property(l => l.EngagementScore).HasConversion<double>();
+            lead.HasIndex(l => new { l.OrganisationId, l.FitScore });
+            lead.HasIndex(l => new { l.OrganisationId, l.EngagementScore });
             lead.ComplexProperty(l => l.Bant, bant =>
             {
                 bant.ComplexProperty(b => b.Budget, d => d.Property(x => x.Note).HasMaxLength(2000));
@@ -191,6 +201,23 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             record.HasIndex(r => r.CreatedAt);
         });
 
+        builder.Entity<BehaviourEvent>(e =>
+        {
+            e.Property(x => x.ExternalId).HasMaxLength(BehaviourEvent.MaxExternalIdLength);
+            e.HasIndex(x => new { x.OrganisationId, x.ExternalId }).IsUnique();
+            e.HasIndex(x => new { x.LeadId, x.OccurredAt });
+            e.Property(x => x.BodyHash).HasMaxLength(64);
+            e.HasOne<Lead>().WithMany().HasForeignKey(x => x.LeadId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ScoringSettings>(settings =>
+        {
+            settings.HasKey(s => s.OrganisationId);
+            settings.Property(s => s.ChangedBy).HasMaxLength(200);
+            settings.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         IdsAreMadeByTheDomain(builder);
     }
 
@@ -218,6 +245,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             {
                 case StageEvent when entry.State is EntityState.Modified or EntityState.Deleted:
                     throw new InvalidOperationException("Stage events are append-only.");
+                case BehaviourEvent when entry.State is EntityState.Modified:
+                    throw new InvalidOperationException("Behaviour events are append-only.");
                 case Lead or Deal when entry.State == EntityState.Modified:
                     var version = entry.Property(nameof(Lead.Version));
                     version.CurrentValue = (long)version.OriginalValue! + 1;

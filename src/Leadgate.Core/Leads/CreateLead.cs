@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Scoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Leads;
@@ -91,6 +92,7 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
             db.Leads.Add(lead);
         }
 
+        await db.RescoreAsync(lead, now, cancellationToken);
         var saved = await db.SaveAsync(null, cancellationToken);
         if (saved.Error is Conflict && attemptsLeft > 1)
         {
@@ -103,7 +105,7 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
             return error;
         }
 
-        var details = await new GetLead(db).HandleAsync(lead.Id, actor, cancellationToken);
+        var details = await new GetLead(db, clock).HandleAsync(lead.Id, actor, cancellationToken);
         return details.Map(d => new CreatedLead(d, existing is null));
     }
 }
@@ -129,17 +131,20 @@ internal sealed record CompanyFacts(string? Name, string? Domain, string? Indust
 
     /// <summary>
     /// The company by its domain (given, or taken from a business e-mail address), created when unknown; facts given
-    /// here update it. Without a domain or a name there is no company.
+    /// here update it. Without a domain or a name there is no company. A batch passes the companies it
+    /// <paramref name="loaded"/> by domain up front, so no company costs a query of its own.
     /// </summary>
     public static async Task<Company?> FindOrCreateAsync(
-        LeadgateDbContext db, Guid organisationId, CompanyFacts? facts, EmailAddress email, Company? current, DateTimeOffset now, CancellationToken cancellationToken)
+        LeadgateDbContext db, Guid organisationId, CompanyFacts? facts, EmailAddress email, Company? current, DateTimeOffset now, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, Company>? loaded = null)
     {
         var domain = facts?.Domain ?? current?.Domain ?? LeadFields.CompanyDomainOf(email);
         var company = current;
         if (domain is not null && company?.Domain != domain)
         {
             company = db.Companies.Local.FirstOrDefault(c => c.OrganisationId == organisationId && c.Domain == domain)
-                ?? await db.Companies.FirstOrDefaultAsync(c => c.OrganisationId == organisationId && c.Domain == domain, cancellationToken);
+                ?? (loaded is null ? null : loaded.GetValueOrDefault(domain))
+                ?? (loaded is not null ? null : await db.Companies.FirstOrDefaultAsync(c => c.OrganisationId == organisationId && c.Domain == domain, cancellationToken));
         }
 
         var name = facts?.Name ?? company?.Name ?? (facts is null ? null : domain);

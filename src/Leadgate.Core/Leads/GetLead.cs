@@ -1,12 +1,13 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Scoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Leads;
 
-/// <summary>Reads one lead of the caller's organisation with its history and activities.</summary>
-public sealed class GetLead(LeadgateDbContext db)
+/// <summary>Reads one lead of the caller's organisation with its history, activities and scores (explained as of now).</summary>
+public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
 {
     public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, Actor actor, CancellationToken cancellationToken)
     {
@@ -38,6 +39,10 @@ public sealed class GetLead(LeadgateDbContext db)
                 l.BantAssessedAt,
                 l.BantAssessedBy,
                 l.Version,
+                l.FitScore,
+                l.EngagementScore,
+                l.ScoredAt,
+                Facts = new LeadFacts(l.Company == null ? null : l.Company.Industry, l.Company == null ? null : l.Company.Employees, l.Company == null ? null : l.Company.Country, l.Contact.JobTitle, null),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (lead is null)
@@ -55,6 +60,10 @@ public sealed class GetLead(LeadgateDbContext db)
             .OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
             .ToListAsync(cancellationToken);
 
+        var model = await db.ScoringModelOfAsync(actor.OrganisationId, cancellationToken);
+        var events = await db.EventsOfAsync(leadId, cancellationToken);
+        var breakdown = ScoreBreakdown.Of(model, lead.Facts, events, clock.GetUtcNow());
+
         return new LeadDetails(
             lead.Id, lead.Email, lead.FirstName, lead.LastName, lead.JobTitle, lead.Phone, lead.Source, lead.Campaign, lead.Company,
             lead.Stage, lead.HighestStage, lead.WorkStatus, lead.OwnerId, lead.OwnerName, lead.DealId,
@@ -62,6 +71,12 @@ public sealed class GetLead(LeadgateDbContext db)
             new BantView(lead.Bant.Budget, lead.Bant.Authority, lead.Bant.Need, lead.Bant.Timeline, lead.Bant.ConfirmedCount, lead.BantAssessedAt, lead.BantAssessedBy),
             history,
             [.. activities.Select(a => new ActivityView(a.Id, a.Type, a.Direction, a.Outcome, a.Notes, a.OccurredAt, a.LoggedAt, a.UserId, a.ActorName, a.IsTwoWayConversation))],
-            lead.Version);
+            lead.Version)
+        {
+            FitScore = breakdown.FitScore,
+            EngagementScore = breakdown.EngagementScore,
+            ScoreBreakdown = breakdown,
+            ScoredAt = lead.ScoredAt,
+        };
     }
 }

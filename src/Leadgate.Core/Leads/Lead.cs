@@ -62,6 +62,14 @@ public sealed class Lead
 
     public Guid? DealId { get; private set; }
 
+    /// <summary>Fit with the ICP, 0–100, as last computed; null when no criterion could be judged.</summary>
+    public decimal? FitScore { get; private set; }
+
+    /// <summary>Engagement as last computed (decay continues after <see cref="ScoredAt"/>; the lead page shows it live).</summary>
+    public decimal EngagementScore { get; private set; }
+
+    public DateTimeOffset? ScoredAt { get; private set; }
+
     public Bant Bant { get; private set; }
 
     public DateTimeOffset? BantAssessedAt { get; private set; }
@@ -245,6 +253,14 @@ public sealed class Lead
         CompanyId = company?.Id;
         UpdatedAt = at;
         RefreshSearchText();
+    }
+
+    /// <summary>Keeps the latest scores on the lead for lists and filters. Scores never move a lead by themselves.</summary>
+    public void RecordScores(decimal? fit, decimal engagement, DateTimeOffset at)
+    {
+        FitScore = fit;
+        EngagementScore = engagement;
+        ScoredAt = at;
     }
 
     /// <summary>Called after the contact's or company's names changed.</summary>

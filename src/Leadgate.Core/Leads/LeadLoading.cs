@@ -30,7 +30,7 @@ public static class LeadLoading
     /// and answer with the lead as it now is. A refusal changes nothing.
     /// </summary>
     public static async Task<Result<LeadDetails>> ChangeLeadAsync(
-        this LeadgateDbContext db, Guid leadId, Actor actor, long? expectedVersion, Func<Lead, Task<Result<Done>>> change, CancellationToken cancellationToken)
+        this LeadgateDbContext db, Guid leadId, Actor actor, long? expectedVersion, TimeProvider clock, Func<Lead, Task<Result<Done>>> change, CancellationToken cancellationToken)
     {
         var loaded = await db.LoadLeadForChangeAsync(leadId, actor, expectedVersion, cancellationToken);
         if (loaded.Error is { } notLoaded)
@@ -46,6 +46,6 @@ public static class LeadLoading
         }
 
         var saved = await db.SaveAsync(expectedVersion, cancellationToken);
-        return saved.Error is { } error ? error : await new GetLead(db).HandleAsync(leadId, actor, cancellationToken);
+        return saved.Error is { } error ? error : await new GetLead(db, clock).HandleAsync(leadId, actor, cancellationToken);
     }
 }

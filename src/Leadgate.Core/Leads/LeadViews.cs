@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Qualification;
+using Leadgate.Scoring;
 
 namespace Leadgate.Leads;
 
@@ -45,6 +46,18 @@ public sealed record LeadDetails(
     long Version)
 {
     public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
+
+    /// <summary>Fit with the ICP (0–100) as of this read; null when no criterion could be judged.</summary>
+    public decimal? FitScore { get; init; }
+
+    /// <summary>Engagement as of this read, decay included.</summary>
+    public decimal EngagementScore { get; init; }
+
+    /// <summary>Every contribution to both scores, and where the lead stands against the MQL rule.</summary>
+    public ScoreBreakdown? ScoreBreakdown { get; init; }
+
+    /// <summary>When the scores kept on the lead (for lists and filters) were last computed.</summary>
+    public DateTimeOffset? ScoredAt { get; init; }
 }
 
 /// <summary>A row of the leads list.</summary>
@@ -63,4 +76,11 @@ public sealed record LeadSummary(
     string? Campaign,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version);
+    long Version)
+{
+    /// <summary>Fit as last computed (on the lead's last event or change).</summary>
+    public decimal? FitScore { get; init; }
+
+    /// <summary>Engagement as last computed; decay since then is not in it.</summary>
+    public decimal EngagementScore { get; init; }
+}

@@ -94,7 +94,11 @@ public sealed class ListLeads(LeadgateDbContext db)
                 l.Id, l.Contact.Email, l.Contact.FirstName, l.Contact.LastName, l.Company!.Name,
                 l.Stage, l.HighestStage, l.WorkStatus, l.OwnerId,
                 db.Users.Where(u => u.Id == l.OwnerId).Select(u => u.DisplayName).FirstOrDefault(),
-                l.Source, l.Campaign, l.CreatedAt, l.UpdatedAt, l.Version))
+                l.Source, l.Campaign, l.CreatedAt, l.UpdatedAt, l.Version)
+            {
+                FitScore = l.FitScore,
+                EngagementScore = l.EngagementScore,
+            })
             .ToListAsync(cancellationToken);
 
         var hasMore = rows.Count > request.Limit;

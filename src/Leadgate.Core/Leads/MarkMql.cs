@@ -24,7 +24,7 @@ public sealed class MarkMql(LeadgateDbContext db, TimeProvider clock)
         }
 
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             lead => Task.FromResult(lead.MarkMql(request.Reason, actor, clock.GetUtcNow())),
             cancellationToken);
     }

@@ -1,6 +1,7 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Scoring;
 
 namespace Leadgate.Leads;
 
@@ -62,7 +63,7 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             async lead =>
             {
                 var contact = lead.Contact;
@@ -91,6 +92,7 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
                 }
 
                 lead.Describe(Sent("source") ? source : lead.Source, Sent("campaign") ? campaign : lead.Campaign, companyOfLead, now);
+                await db.RescoreAsync(lead, now, cancellationToken);
                 return Done.Value;
             },
             cancellationToken);

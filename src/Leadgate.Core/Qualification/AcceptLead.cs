@@ -43,7 +43,7 @@ public sealed class AcceptLead(LeadgateDbContext db, TimeProvider clock)
         }
 
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             async lead =>
             {
                 var conversation = lead.MqlAt is { } since

@@ -50,7 +50,7 @@ public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
         }
 
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             lead =>
             {
                 lead.AssignTo(ownerId, clock.GetUtcNow());

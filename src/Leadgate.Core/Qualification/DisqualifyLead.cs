@@ -34,7 +34,7 @@ public sealed class DisqualifyLead(LeadgateDbContext db, TimeProvider clock)
         }
 
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             lead => Task.FromResult(lead.Disqualify(reason.Value, request.Note, actor, clock.GetUtcNow())),
             cancellationToken);
     }

@@ -36,7 +36,7 @@ public sealed class LogActivity(LeadgateDbContext db, TimeProvider clock)
 
         Activity? logged = null;
         var result = await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             lead =>
             {
                 var activity = lead.Log(type, request.Direction ?? Direction.Outbound, request.Outcome, request.Notes, request.OccurredAt, actor, clock.GetUtcNow());

@@ -102,7 +102,7 @@ public sealed class RecordBant(LeadgateDbContext db, TimeProvider clock)
         }
 
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             lead => Task.FromResult(lead.RecordBant(bant.Value, actor, clock.GetUtcNow())),
             cancellationToken);
     }

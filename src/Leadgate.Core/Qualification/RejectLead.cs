@@ -43,7 +43,7 @@ public sealed class RejectLead(LeadgateDbContext db, TimeProvider clock)
         }
 
         return await db.ChangeLeadAsync(
-            leadId, actor, expectedVersion,
+            leadId, actor, expectedVersion, clock,
             lead => Task.FromResult(lead.Reject(reason.Value, request.Note, request.RevisitOn, actor, now)),
             cancellationToken);
     }

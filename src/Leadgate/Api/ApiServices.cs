@@ -44,6 +44,7 @@ public static class ApiServices
         var api = app.MapGroup("/api/v1").RequireAuthorization(AuthServices.Member);
         api.MapLeads();
         api.MapDeals();
+        api.MapScoring();
         api.MapDirectory();
         return app;
     }

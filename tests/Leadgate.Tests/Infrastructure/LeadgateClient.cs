@@ -103,6 +103,15 @@ public sealed class LeadgateClient(HttpClient http, Member member)
     public Task<ApiResponse> LostAsync(Guid dealId, string reason = "Price", string then = "Nurture", string? note = null) =>
         SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/lost", new { reason, then, note });
 
+    public Task<ApiResponse> SendEventsAsync(IEnumerable<object> events) =>
+        SendAsync(HttpMethod.Post, "/api/v1/events", new { events });
+
+    public Task<ApiResponse> GetScoringAsync() => SendAsync(HttpMethod.Get, "/api/v1/settings/scoring");
+
+    public Task<ApiResponse> PutScoringAsync(object model) => SendAsync(HttpMethod.Put, "/api/v1/settings/scoring", model);
+
+    public Task<ApiResponse> PreviewScoringAsync(object model) => SendAsync(HttpMethod.Post, "/api/v1/settings/scoring/preview", model);
+
     /// <summary>An MQL with a connected call and Need confirmed: ready to accept.</summary>
     public async Task<Guid> QualifiedMqlAsync(LeadgateClient marketing)
     {

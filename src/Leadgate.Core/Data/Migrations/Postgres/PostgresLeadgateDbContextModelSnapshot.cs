@@ -347,6 +347,14 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.Property<Guid?>("DealId")
                         .HasColumnType("uuid");
 
+                    b.Property<double>("EngagementScore")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("FitScore")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("double precision");
+
                     b.Property<string>("HighestStage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -366,6 +374,9 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.Property<DateOnly?>("RevisitOn")
                         .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("ScoredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
@@ -480,6 +491,10 @@ namespace Leadgate.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("OrganisationId", "EngagementScore");
+
+                    b.HasIndex("OrganisationId", "FitScore");
 
                     b.HasIndex("OrganisationId", "OwnerId");
 
@@ -715,6 +730,73 @@ namespace Leadgate.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Reasons");
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BodyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Properties")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId", "OccurredAt");
+
+                    b.HasIndex("OrganisationId", "ExternalId")
+                        .IsUnique();
+
+                    b.ToTable("BehaviourEvents");
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.ScoringSettings", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("ScoringSettings");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -965,6 +1047,30 @@ namespace Leadgate.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.ScoringSettings", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()

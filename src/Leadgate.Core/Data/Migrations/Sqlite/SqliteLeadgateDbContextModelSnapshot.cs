@@ -342,6 +342,14 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<Guid?>("DealId")
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("EngagementScore")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("FitScore")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("REAL");
+
                     b.Property<string>("HighestStage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -361,6 +369,9 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.Property<DateOnly?>("RevisitOn")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScoredAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
@@ -475,6 +486,10 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("OrganisationId", "EngagementScore");
+
+                    b.HasIndex("OrganisationId", "FitScore");
 
                     b.HasIndex("OrganisationId", "OwnerId");
 
@@ -710,6 +725,73 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Reasons");
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Properties")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId", "OccurredAt");
+
+                    b.HasIndex("OrganisationId", "ExternalId")
+                        .IsUnique();
+
+                    b.ToTable("BehaviourEvents");
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.ScoringSettings", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("ScoringSettings");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -954,6 +1036,30 @@ namespace Leadgate.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.ScoringSettings", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
