@@ -28,6 +28,12 @@ public static class Saving
             db.ChangeTracker.Clear();
             return new Conflict("duplicate", "This conflicts with a record that was written at the same moment; retry.");
         }
+        catch (InvalidOperationException exception) when (exception.InnerException is DbUpdateException)
+        {
+            // Npgsql's execution strategy wraps a transient failure (a deadlock between concurrent writers) this way.
+            db.ChangeTracker.Clear();
+            return new Conflict("concurrent-update", "Someone else changed this at the same moment; retry.");
+        }
     }
 
     /// <summary>The If-Match check done before any change: a stale version is refused without touching anything.</summary>
