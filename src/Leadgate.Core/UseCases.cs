@@ -1,4 +1,5 @@
 using Leadgate.Accounts;
+using Leadgate.Imports;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
@@ -29,6 +30,9 @@ public static class UseCases
         services.AddTransient<ListLeads>();
         services.AddTransient<UpdateLead>();
         services.AddTransient<MarkMql>();
+
+        services.AddTransient<ImportLeads>();
+        services.AddTransient<GetImport>();
 
         services.AddTransient<LogActivity>();
         services.AddTransient<RecordBant>();

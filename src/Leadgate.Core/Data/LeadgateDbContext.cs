@@ -1,4 +1,5 @@
 using Leadgate.Accounts;
+using Leadgate.Imports;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
@@ -42,6 +43,10 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<BehaviourEvent> BehaviourEvents => Set<BehaviourEvent>();
 
     public DbSet<ScoringSettings> ScoringSettings => Set<ScoringSettings>();
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportProblem> ImportProblems => Set<ImportProblem>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -217,6 +222,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             settings.Property(s => s.ChangedBy).HasMaxLength(200);
             settings.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        ImportJob.Configure(builder);
 
         IdsAreMadeByTheDomain(builder);
     }

@@ -1,0 +1,377 @@
+using System.Security.Cryptography;
+using System.Text;
+using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
+using Leadgate.Leads;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Leadgate.Imports;
+
+/// <summary>A CSV file to import: its name (for the record), its bytes (seekable), and the options.</summary>
+public sealed record ImportLeadsRequest(string FileName, Stream Content, string? MappingJson = null, bool AllOrNothing = false);
+
+/// <summary>How far an import is: rows done and the share of the file read, 0–100.</summary>
+public readonly record struct ImportProgress(long Rows, int Percent);
+
+/// <summary>The job after this run, and whether this run found it already completed or continued a stopped one.</summary>
+public sealed record ImportOutcome(ImportJobView Job, bool AlreadyImported, bool Resumed);
+
+/// <summary>
+/// Imports leads from a CSV export (HubSpot, Salesforce, or any file with a mapping), streaming: one batch of rows in
+/// memory at a time. Each batch looks up its e-mail addresses and company domains in bulk, creates or updates the leads
+/// (at Iql, by the import actor), and is saved in one transaction together with the job's counters and the batch's row
+/// report, so an import stopped at any point continues after its last saved batch when the same file is imported again.
+/// </summary>
+public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock, ILogger<ImportLeads> logger)
+{
+    /// <summary>At most this many row problems are kept per job; the count of bad rows is always complete.</summary>
+    public const int MaxStoredProblems = 10_000;
+
+    public int BatchSize { get; set; } = 2_000;
+
+    public async Task<Result<ImportOutcome>> HandleAsync(ImportLeadsRequest request, Actor actor, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (actor.Kind == ActorKind.User && !actor.IsIn(Roles.Marketing) && !actor.IsIn(Roles.Admin))
+        {
+            return new Forbidden("Only marketing or an admin imports leads.");
+        }
+
+        var fileName = Path.GetFileName(request.FileName.Trim());
+        if (fileName.Length is 0 or > 260)
+        {
+            return Invalid.Field("fileName", "A file name of 1 to 260 characters is required.");
+        }
+
+        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(request.Content, cancellationToken));
+        var organisationId = actor.OrganisationId;
+        var earlier = await db.ImportJobs
+            .Where(j => j.OrganisationId == organisationId && j.ContentHash == hash && j.Status != ImportStatus.Refused)
+            .OrderByDescending(j => j.StartedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (earlier is { Status: ImportStatus.Completed })
+        {
+            return new ImportOutcome(await ViewAsync(earlier, cancellationToken), AlreadyImported: true, Resumed: false);
+        }
+
+        // A stopped run continues with the options it started with, whatever this run asked for.
+        var mappingJson = earlier is null ? request.MappingJson : earlier.MappingJson;
+        var allOrNothing = earlier?.AllOrNothing ?? request.AllOrNothing;
+        if (mappingJson is { Length: > 20_000 })
+        {
+            return Invalid.Field("mapping", "The mapping is longer than 20,000 characters.");
+        }
+
+        var mapped = Mapping(request.Content, mappingJson);
+        if (mapped.Error is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        var mapping = mapped.Value;
+        var now = clock.GetUtcNow();
+        if (allOrNothing)
+        {
+            var problems = await CheckAsync(request.Content, mapping, cancellationToken);
+            if (problems.Bad > 0)
+            {
+                var refused = earlier ?? ImportJob.Start(organisationId, fileName, hash, mapping.Format, mappingJson, allOrNothing, actor.Name, now);
+                refused.Count(new ImportTally { Rows = problems.Rows, Bad = problems.Bad });
+                refused.Refuse(clock.GetUtcNow());
+                if (earlier is null)
+                {
+                    db.ImportJobs.Add(refused);
+                }
+
+                db.ImportProblems.AddRange(problems.Stored.Select(p => ImportProblem.For(refused.Id, p.Line, p.Column, p.Reason, now)));
+                await db.SaveChangesAsync(cancellationToken);
+                LogRefused(refused.Id, problems.Bad);
+                return new ImportOutcome(await ViewAsync(refused, cancellationToken), AlreadyImported: false, Resumed: earlier is not null);
+            }
+        }
+
+        var job = earlier;
+        if (job is null)
+        {
+            job = ImportJob.Start(organisationId, fileName, hash, mapping.Format, mappingJson, allOrNothing, actor.Name, now);
+            db.ImportJobs.Add(job);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        LogStarted(job.Id, mapping.Format, job.RowsRead);
+        var storedProblems = earlier is null ? 0 : await db.ImportProblems.CountAsync(p => p.ImportJobId == job.Id, cancellationToken);
+        await using (var transaction = allOrNothing ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
+        {
+            await RunAsync(request.Content, mapping, job, storedProblems, progress, cancellationToken);
+            job.Complete(clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
+        LogCompleted(job.Id, job.RowsRead, job.Imported, job.Updated, job.Bad);
+        return new ImportOutcome(await ViewAsync(job, cancellationToken), AlreadyImported: false, Resumed: earlier is not null);
+    }
+
+    private static Result<ImportMapping> Mapping(Stream content, string? mappingJson)
+    {
+        content.Position = 0;
+        using var text = Open(content);
+        var header = new CsvReader(text).Read();
+        if (header is null)
+        {
+            return Invalid.Field("file", "The file is empty: a header row is expected.");
+        }
+
+        return header.Problem is { } broken ? Invalid.Field("header", broken) : ImportMapping.For(header.Fields, mappingJson);
+    }
+
+    /// <summary>The all-or-nothing check: every row validated, nothing written.</summary>
+    private static async Task<(long Rows, long Bad, List<(long Line, string Column, string Reason)> Stored)> CheckAsync(
+        Stream content, ImportMapping mapping, CancellationToken cancellationToken)
+    {
+        content.Position = 0;
+        using var text = Open(content);
+        var reader = new CsvReader(text);
+        reader.Read();
+        long rows = 0, bad = 0;
+        var stored = new List<(long, string, string)>();
+        while (reader.Read() is { } record)
+        {
+            rows++;
+            var (_, problems) = ImportRow.Parse(record, mapping);
+            if (problems.Count > 0)
+            {
+                bad++;
+                stored.AddRange(problems.Take(MaxStoredProblems - stored.Count).Select(p => (record.Line, p.Column, p.Reason)));
+            }
+
+            if (rows % 10_000 == 0)
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        return (rows, bad, stored);
+    }
+
+    private async Task RunAsync(Stream content, ImportMapping mapping, ImportJob job, int storedProblems, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        content.Position = 0;
+        using var text = Open(content);
+        var reader = new CsvReader(text);
+        reader.Read();
+
+        // A resumed job skips the rows its saved batches already did.
+        for (var skipped = 0L; skipped < job.RowsRead && reader.Read() is not null; skipped++)
+        {
+        }
+
+        var length = Math.Max(1, content.Length);
+        var batch = new List<CsvRecord>(BatchSize);
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < BatchSize && reader.Read() is { } record)
+            {
+                batch.Add(record);
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            storedProblems = await SaveBatchAsync(batch, mapping, job, storedProblems, cancellationToken);
+            progress?.Report(new ImportProgress(job.RowsRead, (int)Math.Min(100, content.Position * 100 / length)));
+        }
+    }
+
+    private async Task<int> SaveBatchAsync(List<CsvRecord> batch, ImportMapping mapping, ImportJob job, int storedProblems, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var organisationId = job.OrganisationId;
+        var importer = Actor.ForImport(organisationId);
+        var tally = new ImportTally { Rows = batch.Count };
+        var rows = new List<ImportRow>(batch.Count);
+        foreach (var record in batch)
+        {
+            var (row, problems) = ImportRow.Parse(record, mapping);
+            if (row is not null)
+            {
+                rows.Add(row);
+                continue;
+            }
+
+            tally.Bad++;
+            foreach (var (column, reason) in problems.Take(MaxStoredProblems - storedProblems))
+            {
+                db.ImportProblems.Add(ImportProblem.For(job.Id, record.Line, column, reason, now));
+                storedProblems++;
+            }
+        }
+
+        var emails = rows.Select(r => r.Email.Value).Distinct().ToList();
+        var leads = await db.Leads
+            .Include(l => l.Contact)
+            .Include(l => l.Company)
+            .Where(l => l.OrganisationId == organisationId && emails.Contains(l.Contact.Email))
+            .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
+        var known = new HashSet<string>(leads.Keys, StringComparer.Ordinal);
+
+        var domains = rows.Select(r => r.Company?.Domain ?? LeadFields.CompanyDomainOf(r.Email)).OfType<string>().Distinct().ToList();
+        var companies = await db.Companies
+            .Where(c => c.OrganisationId == organisationId && domains.Contains(c.Domain!))
+            .ToDictionaryAsync(c => c.Domain!, StringComparer.Ordinal, cancellationToken);
+        foreach (var company in leads.Values.Select(l => l.Company).OfType<Company>().Where(c => c.Domain is not null))
+        {
+            companies.TryAdd(company.Domain!, company);
+        }
+
+        var names = rows.Where(r => r.Company is { Domain: null, Name: not null }).Select(r => r.Company!.Name!).Distinct().ToList();
+        var namedOnly = names.Count == 0 ? [] : (await db.Companies
+            .Where(c => c.OrganisationId == organisationId && c.Domain == null && names.Contains(c.Name))
+            .ToListAsync(cancellationToken))
+            .DistinctBy(c => c.Name, StringComparer.Ordinal)
+            .ToDictionary(c => c.Name, StringComparer.Ordinal);
+
+        foreach (var row in rows)
+        {
+            if (!leads.TryGetValue(row.Email.Value, out var lead))
+            {
+                var contact = Contact.Create(organisationId, row.Email, now);
+                contact.Describe(row.FirstName, row.LastName, row.JobTitle, row.Phone);
+                var company = CompanyOf(organisationId, row, null, companies, namedOnly, now);
+                var created = Lead.Create(contact, company, row.Source, row.Campaign, importer, now);
+                if (created.Error is { } refused)
+                {
+                    throw new InvalidOperationException("The lifecycle refused an import's new lead: " + refused.Message);
+                }
+
+                leads[row.Email.Value] = created.Value;
+                db.Leads.Add(created.Value);
+                tally.Imported++;
+                continue;
+            }
+
+            if (Update(lead, row, companies, namedOnly, now))
+            {
+                tally.Updated++;
+            }
+            else
+            {
+                tally.Unchanged++;
+            }
+        }
+
+        job.Count(tally);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        db.ImportJobs.Attach(job);
+        return storedProblems;
+    }
+
+    /// <summary>Known facts are overwritten by the file's non-empty values; a lead whose facts are all the same is left untouched.</summary>
+    private bool Update(Lead lead, ImportRow row, Dictionary<string, Company> companies, Dictionary<string, Company> namedOnly, DateTimeOffset now)
+    {
+        var contact = lead.Contact;
+        var firstName = row.FirstName ?? contact.FirstName;
+        var lastName = row.LastName ?? contact.LastName;
+        var jobTitle = row.JobTitle ?? contact.JobTitle;
+        var phone = row.Phone ?? contact.Phone;
+        var contactChanged = firstName != contact.FirstName || lastName != contact.LastName || jobTitle != contact.JobTitle || phone != contact.Phone;
+        if (contactChanged)
+        {
+            contact.Describe(firstName, lastName, jobTitle, phone);
+        }
+
+        var companyBefore = lead.Company is { } c ? (c.Name, c.Industry, c.Employees, c.Country) : default;
+        var company = row.Company is null ? lead.Company : CompanyOf(lead.OrganisationId, row, lead.Company, companies, namedOnly, now);
+        var companyChanged = !ReferenceEquals(company, lead.Company)
+            || (company is not null && (company.Name, company.Industry, company.Employees, company.Country) != companyBefore)
+            || (company is not null && db.Entry(company).State == EntityState.Added);
+        var source = row.Source ?? lead.Source;
+        var campaign = row.Campaign ?? lead.Campaign;
+        if (source != lead.Source || campaign != lead.Campaign || !ReferenceEquals(company, lead.Company))
+        {
+            lead.Describe(source, campaign, company, now);
+        }
+        else if (contactChanged || companyChanged)
+        {
+            lead.Touch(now);
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>As <see cref="CompanyFacts.FindOrCreateAsync"/>, but from the batch's bulk-loaded companies.</summary>
+    private Company? CompanyOf(Guid organisationId, ImportRow row, Company? current, Dictionary<string, Company> companies, Dictionary<string, Company> namedOnly, DateTimeOffset now)
+    {
+        var facts = row.Company;
+        var domain = facts?.Domain ?? current?.Domain ?? LeadFields.CompanyDomainOf(row.Email);
+        var company = current;
+        if (domain is not null && company?.Domain != domain)
+        {
+            company = companies.GetValueOrDefault(domain);
+        }
+
+        var name = facts?.Name ?? company?.Name ?? (facts is null ? null : domain);
+        if (company is null && domain is null && name is not null)
+        {
+            company = namedOnly.GetValueOrDefault(name);
+        }
+
+        if (company is null)
+        {
+            if (name is null && domain is null)
+            {
+                return null;
+            }
+
+            company = Company.Create(organisationId, name ?? domain!, domain, now);
+            db.Companies.Add(company);
+            if (domain is not null)
+            {
+                companies[domain] = company;
+            }
+            else
+            {
+                namedOnly[company.Name] = company;
+            }
+        }
+
+        var describedName = facts?.Name ?? company.Name;
+        var industry = facts?.Industry ?? company.Industry;
+        var employees = facts?.Employees ?? company.Employees;
+        var country = facts?.Country ?? company.Country;
+        if (describedName != company.Name || industry != company.Industry || employees != company.Employees || country != company.Country)
+        {
+            company.Describe(describedName, industry, employees, country);
+        }
+
+        return company;
+    }
+
+    private async Task<ImportJobView> ViewAsync(ImportJob job, CancellationToken cancellationToken) =>
+        await GetImport.ViewAsync(db, job, cancellationToken);
+
+    private static StreamReader Open(Stream content) =>
+        new(content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} started as {Format}, from row {RowsRead}")]
+    private partial void LogStarted(Guid jobId, string format, long rowsRead);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} completed: {Rows} rows, {Imported} imported, {Updated} updated, {Bad} bad")]
+    private partial void LogCompleted(Guid jobId, long rows, long imported, long updated, long bad);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} refused (all or nothing): {Bad} bad rows")]
+    private partial void LogRefused(Guid jobId, long bad);
+}

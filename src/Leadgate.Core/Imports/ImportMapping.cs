@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using Leadgate.Common;
+
+namespace Leadgate.Imports;
+
+/// <summary>The lead fields a CSV column can fill.</summary>
+public enum ImportField
+{
+    Ignore,
+    Email,
+    FirstName,
+    LastName,
+    JobTitle,
+    Phone,
+    CompanyName,
+    CompanyDomain,
+    Website,
+    Industry,
+    Employees,
+    Country,
+    Source,
+    Campaign,
+
+    /// <summary>Recognised (HubSpot lifecycle stage, Salesforce lead status) but not imported yet: history import is a later slice.</summary>
+    Stage,
+
+    /// <summary>Recognised (create date) but not imported yet.</summary>
+    CreatedAt,
+}
+
+/// <summary>Which column of the file fills which field, and the export it was recognised as.</summary>
+public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Columns, IReadOnlyList<string> Headers)
+{
+    /// <summary>HubSpot contacts export and Salesforce leads export column names (compared case-insensitively).</summary>
+    private static readonly Dictionary<string, ImportField> HubSpot = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Email"] = ImportField.Email,
+        ["First Name"] = ImportField.FirstName,
+        ["Last Name"] = ImportField.LastName,
+        ["Job Title"] = ImportField.JobTitle,
+        ["Phone Number"] = ImportField.Phone,
+        ["Mobile Phone Number"] = ImportField.Ignore,
+        ["Company Name"] = ImportField.CompanyName,
+        ["Website URL"] = ImportField.Website,
+        ["Company Domain Name"] = ImportField.CompanyDomain,
+        ["Industry"] = ImportField.Industry,
+        ["Number of Employees"] = ImportField.Employees,
+        ["Country/Region"] = ImportField.Country,
+        ["Original Source"] = ImportField.Source,
+        ["Original Source Drill-Down 1"] = ImportField.Campaign,
+        ["Lifecycle Stage"] = ImportField.Stage,
+        ["Create Date"] = ImportField.CreatedAt,
+    };
+
+    private static readonly Dictionary<string, ImportField> Salesforce = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Email"] = ImportField.Email,
+        ["First Name"] = ImportField.FirstName,
+        ["Last Name"] = ImportField.LastName,
+        ["Title"] = ImportField.JobTitle,
+        ["Phone"] = ImportField.Phone,
+        ["Mobile"] = ImportField.Ignore,
+        ["Company"] = ImportField.CompanyName,
+        ["Company / Account"] = ImportField.CompanyName,
+        ["Website"] = ImportField.Website,
+        ["Industry"] = ImportField.Industry,
+        ["No. of Employees"] = ImportField.Employees,
+        ["Country"] = ImportField.Country,
+        ["Lead Source"] = ImportField.Source,
+        ["Campaign"] = ImportField.Campaign,
+        ["Lead Status"] = ImportField.Stage,
+        ["Created Date"] = ImportField.CreatedAt,
+    };
+
+    // Columns that only one of the two exports has, which is how a header is recognised.
+    private static readonly string[] HubSpotMarks = ["Phone Number", "Job Title", "Company Name", "Country/Region", "Lifecycle Stage", "Original Source", "Create Date", "Number of Employees", "Website URL", "Company Domain Name"];
+    private static readonly string[] SalesforceMarks = ["Title", "Company", "Company / Account", "Lead Source", "Lead Status", "Created Date", "No. of Employees", "Website"];
+
+    public static readonly IReadOnlyList<string> FieldNames = [.. Enum.GetNames<ImportField>().Select(JsonNamingPolicy.CamelCase.ConvertName)];
+
+    /// <summary>
+    /// The mapping for a header: from the mapping file when one is given, otherwise recognised as a HubSpot or Salesforce
+    /// export. Refused, listing the columns found, when neither applies or no column holds the e-mail address.
+    /// </summary>
+    public static Result<ImportMapping> For(IReadOnlyList<string> header, string? mappingJson)
+    {
+        var headers = header.Select(h => h.Trim()).ToList();
+        if (mappingJson is not null)
+        {
+            return Custom(headers, mappingJson);
+        }
+
+        var hubSpot = headers.Count(h => HubSpotMarks.Contains(h, StringComparer.OrdinalIgnoreCase));
+        var salesforce = headers.Count(h => SalesforceMarks.Contains(h, StringComparer.OrdinalIgnoreCase));
+        var (format, known) = hubSpot >= salesforce ? ("HubSpot", HubSpot) : ("Salesforce", Salesforce);
+        var columns = headers.Select(h => known.GetValueOrDefault(h)).ToList();
+        if (Math.Max(hubSpot, salesforce) == 0 || !columns.Contains(ImportField.Email))
+        {
+            return Invalid.Field("header",
+                "The columns were not recognised as a HubSpot contacts or Salesforce leads export; give a mapping file (--mapping). "
+                + "Columns found: " + string.Join(", ", headers.Select(h => $"\"{h}\"")) + ".");
+        }
+
+        return new ImportMapping(format, columns, headers);
+    }
+
+    /// <summary>A mapping file: one JSON object, CSV column → field name, e.g. <c>{ "E-mail": "email", "Bedrijf": "companyName" }</c>.</summary>
+    private static Result<ImportMapping> Custom(List<string> headers, string mappingJson)
+    {
+        Dictionary<string, string>? pairs;
+        try
+        {
+            pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(mappingJson);
+        }
+        catch (JsonException)
+        {
+            pairs = null;
+        }
+
+        if (pairs is null)
+        {
+            return Invalid.Field("mapping", "The mapping is not a JSON object of CSV column names to field names, such as { \"E-mail\": \"email\" }.");
+        }
+
+        var byColumn = new Dictionary<string, ImportField>(StringComparer.OrdinalIgnoreCase);
+        var errors = new List<string>();
+        foreach (var (column, fieldName) in pairs)
+        {
+            if (!Enum.TryParse<ImportField>(fieldName, ignoreCase: true, out var field) || int.TryParse(fieldName, CultureInfo.InvariantCulture, out _))
+            {
+                errors.Add($"\"{column}\" maps to unknown field \"{fieldName}\"; use one of {string.Join(", ", FieldNames)}.");
+                continue;
+            }
+
+            if (!headers.Contains(column.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"The file has no column \"{column}\". Columns found: " + string.Join(", ", headers.Select(h => $"\"{h}\"")) + ".");
+                continue;
+            }
+
+            byColumn[column.Trim()] = field;
+        }
+
+        var columns = headers.Select(h => byColumn.GetValueOrDefault(h)).ToList();
+        if (errors.Count == 0 && !columns.Contains(ImportField.Email))
+        {
+            errors.Add("No column is mapped to \"email\"; every lead needs an e-mail address.");
+        }
+
+        return errors.Count > 0
+            ? new Invalid(new Dictionary<string, string[]> { ["mapping"] = [.. errors] })
+            : new ImportMapping("Custom", columns, headers);
+    }
+}

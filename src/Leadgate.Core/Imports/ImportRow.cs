@@ -1,0 +1,136 @@
+using System.Globalization;
+using Leadgate.Common;
+using Leadgate.Leads;
+
+namespace Leadgate.Imports;
+
+/// <summary>One good data row, cleaned by the same field rules as the API (<see cref="LeadFields"/>).</summary>
+internal sealed record ImportRow(
+    EmailAddress Email, string? FirstName, string? LastName, string? JobTitle, string? Phone, string? Source, string? Campaign, CompanyFacts? Company)
+{
+    /// <summary>Country names as exports write them ("Netherlands", "United States", "DEU") to ISO 3166 alpha-2 codes.</summary>
+    private static readonly Dictionary<string, string> Countries = BuildCountries();
+
+    /// <summary>The row cleaned, or the problems of the row, each naming its column.</summary>
+    public static (ImportRow? Row, IReadOnlyList<(string Column, string Reason)> Problems) Parse(CsvRecord record, ImportMapping mapping)
+    {
+        if (record.Problem is { } broken)
+        {
+            return (null, [("(row)", broken)]);
+        }
+
+        if (record.Fields.Count > mapping.Headers.Count)
+        {
+            return (null, [("(row)", $"The row has {record.Fields.Count} fields; the header has {mapping.Headers.Count}.")]);
+        }
+
+        // The first column of each field wins; a column with an empty value leaves the field to the next one.
+        var columnOf = new Dictionary<ImportField, int>();
+        for (var i = 0; i < record.Fields.Count; i++)
+        {
+            var field = mapping.Columns[i];
+            if (field != ImportField.Ignore && !columnOf.ContainsKey(field) && !string.IsNullOrWhiteSpace(record.Fields[i]))
+            {
+                columnOf[field] = i;
+            }
+        }
+
+        string? Value(ImportField field) => columnOf.TryGetValue(field, out var i) ? record.Fields[i] : null;
+        string Column(ImportField field, string fallback) =>
+            columnOf.TryGetValue(field, out var i) ? mapping.Headers[i]
+            : mapping.Columns.Select((f, i) => (f, i)).Where(c => c.f == field).Select(c => mapping.Headers[c.i]).FirstOrDefault() ?? fallback;
+
+        var fields = new LeadFields();
+        var email = fields.Email(Value(ImportField.Email), Column(ImportField.Email, "email"));
+        var firstName = fields.Text(Value(ImportField.FirstName), Column(ImportField.FirstName, ""), 100);
+        var lastName = fields.Text(Value(ImportField.LastName), Column(ImportField.LastName, ""), 100);
+        var jobTitle = fields.Text(Value(ImportField.JobTitle), Column(ImportField.JobTitle, ""), 200);
+        var phone = fields.Text(Value(ImportField.Phone), Column(ImportField.Phone, ""), 50);
+        var source = fields.Text(Value(ImportField.Source), Column(ImportField.Source, ""), 100);
+        var campaign = fields.Text(Value(ImportField.Campaign), Column(ImportField.Campaign, ""), 200);
+        var companyName = fields.Text(Value(ImportField.CompanyName), Column(ImportField.CompanyName, ""), 200);
+        var domainField = Value(ImportField.CompanyDomain) is not null ? ImportField.CompanyDomain : ImportField.Website;
+        var domain = fields.Domain(Value(domainField), Column(domainField, ""));
+        var industry = fields.Text(Value(ImportField.Industry), Column(ImportField.Industry, ""), 100);
+        var employees = Employees(Value(ImportField.Employees), Column(ImportField.Employees, ""), fields);
+        var country = Country(Value(ImportField.Country), Column(ImportField.Country, ""), fields);
+        if (fields.Errors.Count > 0)
+        {
+            return (null, [.. fields.Errors.SelectMany(e => e.Value.Select(reason => (e.Key, reason)))]);
+        }
+
+        var company = companyName is null && domain is null && industry is null && employees is null && country is null
+            ? null
+            : new CompanyFacts(companyName, domain, industry, employees, country);
+        return (new ImportRow(email!, firstName, lastName, jobTitle, phone, source, campaign, company), []);
+    }
+
+    private static int? Employees(string? value, string column, LeadFields fields)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var employees))
+        {
+            fields.Errors[column] = ["Not a whole number."];
+            return null;
+        }
+
+        return fields.Employees(employees, column);
+    }
+
+    private static string? Country(string? value, string column, LeadFields fields)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (Countries.TryGetValue(value.Trim(), out var code))
+        {
+            return code;
+        }
+
+        fields.Errors[column] = ["Not a known country name or ISO 3166 code."];
+        return null;
+    }
+
+    private static Dictionary<string, string> BuildCountries()
+    {
+        var countries = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["UK"] = "GB",
+            ["England"] = "GB",
+            ["USA"] = "US",
+            ["United States of America"] = "US",
+            ["Holland"] = "NL",
+            ["The Netherlands"] = "NL",
+        };
+        foreach (var culture in CultureInfo.GetCultures(CultureTypes.SpecificCultures))
+        {
+            RegionInfo region;
+            try
+            {
+                region = new RegionInfo(culture.Name);
+            }
+            catch (ArgumentException)
+            {
+                continue;
+            }
+
+            if (region.TwoLetterISORegionName.Length != 2 || !char.IsAsciiLetter(region.TwoLetterISORegionName[0]))
+            {
+                continue;
+            }
+
+            foreach (var name in new[] { region.TwoLetterISORegionName, region.ThreeLetterISORegionName, region.EnglishName, region.NativeName })
+            {
+                countries.TryAdd(name, region.TwoLetterISORegionName);
+            }
+        }
+
+        return countries;
+    }
+}
