@@ -116,6 +116,28 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         return new ImportOutcome(await ViewAsync(job, cancellationToken), AlreadyImported: false, Resumed: earlier is not null);
     }
 
+    /// <summary>
+    /// The import actor of the organisation with this slug; without a slug, of the only organisation there is (the
+    /// command line's default for a single-tenant install).
+    /// </summary>
+    public async Task<Result<Actor>> ImporterAsync(string? organisationSlug, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(organisationSlug))
+        {
+            var slug = organisationSlug.Trim().ToLowerInvariant();
+            var id = await db.Organisations.Where(o => o.Slug == slug).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
+            return id is { } found ? Actor.ForImport(found) : new NotFound("Organisation", slug);
+        }
+
+        var organisations = await db.Organisations.OrderBy(o => o.Slug).Select(o => new { o.Id, o.Slug }).Take(11).ToListAsync(cancellationToken);
+        return organisations switch
+        {
+            [var only] => Actor.ForImport(only.Id),
+            [] => Invalid.Field("org", "There is no organisation yet; create one first (leadgate orgs add)."),
+            _ => Invalid.Field("org", "There are several organisations; name one with --org (" + string.Join(", ", organisations.Take(10).Select(o => o.Slug)) + (organisations.Count > 10 ? ", …" : "") + ")."),
+        };
+    }
+
     private static Result<ImportMapping> Mapping(Stream content, string? mappingJson)
     {
         content.Position = 0;

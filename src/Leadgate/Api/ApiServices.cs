@@ -46,6 +46,7 @@ public static class ApiServices
         api.MapDeals();
         api.MapScoring();
         api.MapDirectory();
+        api.MapImports();
         return app;
     }
 

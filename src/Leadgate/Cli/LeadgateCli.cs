@@ -14,14 +14,14 @@ internal sealed record CliContext(CliConsole Console, IReadOnlyList<string> Conf
 }
 
 /// <summary>
-/// The `leadgate` command: <c>serve</c> (the default) runs the web app; <c>orgs</c>, <c>users</c>, <c>apikeys</c> and
-/// <c>demo</c> are administrative verbs that call the same use cases in-process. Configuration switches
+/// The `leadgate` command: <c>serve</c> (the default) runs the web app; <c>orgs</c>, <c>users</c>, <c>apikeys</c>,
+/// <c>demo</c> and <c>import</c> are administrative verbs that call the same use cases in-process. Configuration switches
 /// (<c>--Database:Provider=Postgres</c>, <c>--environment Development</c>) may appear anywhere and go to the host, as they
 /// do for the server. docs/cli.md describes every verb and exit code.
 /// </summary>
 public static class LeadgateCli
 {
-    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "serve", "orgs", "users", "apikeys", "demo", "--help", "-h", "-?", "--version" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "serve", "orgs", "users", "apikeys", "demo", "import", "--help", "-h", "-?", "--version" };
 
     // Host settings without a section; every other configuration key has one (Database:Provider), which is how a
     // configuration switch is told apart from a verb's own options.
@@ -58,6 +58,7 @@ public static class LeadgateCli
             UserVerbs.Create(cli),
             ApiKeyVerbs.Create(cli),
             DemoVerb.Create(cli),
+            ImportVerb.Create(cli),
         };
 
         // No response files: an argument such as --name "@home" is a value, not a file to read.

@@ -1,0 +1,88 @@
+using Leadgate.Common;
+using Leadgate.Imports;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Leadgate.Web.Api;
+
+/// <summary>
+/// /api/v1/imports: a CSV file in, the import job (counts and row report) out. Sending the same file again is harmless:
+/// the job is recognised by the file's SHA-256, so a completed import is answered as it was and a stopped one continues.
+/// </summary>
+public static class ImportsApi
+{
+    private const string CsvMediaType = "text/csv";
+
+    public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
+    {
+        var imports = api.MapGroup("/imports").WithTags("Imports");
+        imports.MapPost("/", Import)
+            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<string>(CsvMediaType)
+            .WithSummary("Import leads from a CSV file (multipart field 'file', or a text/csv body); options: allOrNothing, mapping, fileName");
+        imports.MapGet("/{id:guid}", Get).WithSummary("An import job with its counts and row report");
+        return api;
+    }
+
+    private static async Task<Results<Created<ImportJobView>, Ok<ImportJobView>, ProblemHttpResult>> Import(
+        ImportLeads handler, HttpContext http, CancellationToken cancellationToken,
+        string? fileName = null, bool allOrNothing = false, string? mapping = null)
+    {
+        var request = http.Request;
+
+        // The upload is kept in a temporary file: the import reads it twice (hash, rows) and never holds it in memory.
+        await using var spool = new FileStream(
+            Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            if (form.Files.GetFile("file") is not { } file)
+            {
+                return Problems.ToResult(Invalid.Field("file", "Send the CSV file as the multipart field 'file'."));
+            }
+
+            await using (var upload = file.OpenReadStream())
+            {
+                await upload.CopyToAsync(spool, cancellationToken);
+            }
+
+            fileName ??= file.FileName;
+            allOrNothing = allOrNothing || string.Equals(form["allOrNothing"], "true", StringComparison.OrdinalIgnoreCase);
+            if (form.Files.GetFile("mapping") is { } mappingFile)
+            {
+                using var reader = new StreamReader(mappingFile.OpenReadStream());
+                mapping = await reader.ReadToEndAsync(cancellationToken);
+            }
+            else if (form["mapping"] is [{ } mappingText])
+            {
+                mapping = mappingText;
+            }
+        }
+        else if (request.ContentType?.StartsWith(CsvMediaType, StringComparison.OrdinalIgnoreCase) == true)
+        {
+            await request.Body.CopyToAsync(spool, cancellationToken);
+        }
+        else
+        {
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+                "Send the CSV file as multipart/form-data (field 'file') or as a text/csv body.");
+        }
+
+        var result = await handler.HandleAsync(
+            new ImportLeadsRequest(string.IsNullOrWhiteSpace(fileName) ? "upload.csv" : fileName, spool, mapping, allOrNothing), http.Actor(), null, cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        var outcome = result.Value;
+        return outcome.AlreadyImported || outcome.Resumed
+            ? TypedResults.Ok(outcome.Job)
+            : TypedResults.Created($"/api/v1/imports/{outcome.Job.Id}", outcome.Job);
+    }
+
+    private static async Task<Results<Ok<ImportJobView>, ProblemHttpResult>> Get(Guid id, GetImport handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
+}
