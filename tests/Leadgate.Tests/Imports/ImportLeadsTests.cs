@@ -1,0 +1,280 @@
+using System.Text;
+using Leadgate.Accounts;
+using Leadgate.Data;
+using Leadgate.Imports;
+using Leadgate.Leads;
+using Leadgate.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Leadgate.Tests.Imports;
+
+/// <summary>CSV import against a real database: recognised exports, the row report, all-or-nothing, resuming, repeating.</summary>
+public abstract class ImportLeadsTests(TestApp app)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HubSpotContactsExport_ImportsWithoutAMapping_OneLeadPerEmail_OneCompanyPerDomain()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.HubSpot(3_000);
+
+        var outcome = await ImportAsync(tenant, file.Name, file.Open());
+
+        var job = outcome.Job;
+        Assert.Equal(("HubSpot", ImportStatus.Completed), (job.Format, job.Status));
+        Assert.Equal(3_000, job.RowsRead);
+        Assert.Equal(0, job.Bad);
+        Assert.Equal(file.DistinctEmails, job.Imported);
+        Assert.Equal(file.Rows - file.DistinctEmails, job.Updated + job.Unchanged);
+        var counts = await CountsAsync(tenant);
+        Assert.Equal(file.DistinctEmails, counts.Leads);
+        Assert.Equal(file.DistinctBusinessDomains, counts.CompaniesWithDomain);
+        Assert.Equal(counts.Leads, counts.StageEvents);
+    }
+
+    [Fact]
+    public async Task SalesforceLeadsExport_ImportsWithoutAMapping_AtIql_ByTheImportActor()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.Salesforce(2_500);
+
+        var outcome = await ImportAsync(tenant, file.Name, file.Open());
+
+        Assert.Equal(("Salesforce", ImportStatus.Completed, 0L), (outcome.Job.Format, outcome.Job.Status, outcome.Job.Bad));
+        Assert.Equal(file.DistinctEmails, outcome.Job.Imported);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var stages = await db.Leads.Where(l => l.OrganisationId == tenant.OrganisationId).Select(l => l.Stage).Distinct().ToListAsync(Cancel);
+        Assert.Equal([Stage.Iql], stages);
+        var actors = await db.StageEvents.Where(e => e.OrganisationId == tenant.OrganisationId).Select(e => new { e.ActorKind, e.ActorName }).Distinct().ToListAsync(Cancel);
+        Assert.Equal([new { ActorKind = ActorKind.Import, ActorName = "import" }], actors);
+        var sample = await db.Leads.Include(l => l.Company).FirstAsync(l => l.OrganisationId == tenant.OrganisationId && l.Company!.Country != null && l.Company.Employees > 999, Cancel);
+        Assert.Matches("^[A-Z]{2}$", sample.Company!.Country!);
+    }
+
+    [Fact]
+    public async Task BadRows_AreReportedWithLineColumnAndReason_WhileTheGoodRowsImport()
+    {
+        var tenant = await app.NewTenantAsync();
+        var longName = new string('x', 101);
+        var csv = $""""
+            Email,First Name,Last Name,Number of Employees,Country/Region,Company Name,Notes
+            good.one@acme.example.com,Anna,de Vries,120,Netherlands,Acme,
+            not-an-email,Bram,Jansen,5,NL,Acme,
+            good.two@acme.example.com,"Robert'); DROP TABLE ""Leads""; --",=HYPERLINK("x"),10,Germany,Acme,
+            wrong.number@acme.example.com,Chloé,Dubois,twelve,FR,Acme,
+            too.long@acme.example.com,{longName},Smith,1,US,Acme,
+            nowhere@acme.example.com,Daan,Bakker,1,Atlantis,Acme,
+            extra@acme.example.com,Emma,Visser,1,NL,Acme,,surplus
+            good.three@beta.example.com,Greta,Smit,,,Beta,"Met at the fair,
+            wants a ""demo"""
+            unclosed@acme.example.com,"Finn,Smit,1,NL,Acme,
+
+            """";
+
+        var outcome = await ImportAsync(tenant, "bad-rows.csv", Stream(csv));
+
+        var job = outcome.Job;
+        Assert.Equal((9L, 3L, 6L), (job.RowsRead, job.Imported, job.Bad));
+        Assert.Equal(
+            [
+                (3L, "Email", "This is not a valid e-mail address."),
+                (5L, "Number of Employees", "Not a whole number."),
+                (6L, "First Name", "At most 100 characters."),
+                (7L, "Country/Region", "Not a known country name or ISO 3166 code."),
+                (8L, "(row)", "The row has 8 fields; the header has 7."),
+                (11L, "(row)", "A quoted field is not closed before the end of the file."),
+            ],
+            job.Problems.Select(p => (p.Line, p.Column, p.Reason)));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var injected = await db.Contacts.SingleAsync(c => c.OrganisationId == tenant.OrganisationId && c.Email == "good.two@acme.example.com", Cancel);
+        Assert.Equal(("Robert'); DROP TABLE \"Leads\"; --", "=HYPERLINK(\"x\")"), (injected.FirstName, injected.LastName));
+        var afterTheLineBreak = await db.Contacts.SingleAsync(c => c.OrganisationId == tenant.OrganisationId && c.Email == "good.three@beta.example.com", Cancel);
+        Assert.Equal("Greta", afterTheLineBreak.FirstName);
+    }
+
+    [Fact]
+    public async Task AllOrNothing_WithOneBadRow_WritesNoLead_AndReportsTheRow()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.HubSpot(1_200);
+        var lines = file.Csv.Split("\r\n").ToList();
+        lines[700] = lines[700].Replace("@", " at ", StringComparison.Ordinal);
+
+        var outcome = await ImportAsync(tenant, "one-bad.csv", Stream(string.Join("\r\n", lines)), allOrNothing: true, batchSize: 100);
+
+        Assert.Equal((ImportStatus.Refused, 1L, 0L), (outcome.Job.Status, outcome.Job.Bad, outcome.Job.Imported));
+        Assert.Equal((701L, "Email"), (outcome.Job.Problems.Single().Line, outcome.Job.Problems.Single().Column));
+        Assert.Equal(0, (await CountsAsync(tenant)).Leads);
+    }
+
+    [Fact]
+    public async Task AllOrNothing_WithGoodRows_ImportsThemAll()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.Salesforce(900);
+
+        var outcome = await ImportAsync(tenant, file.Name, file.Open(), allOrNothing: true, batchSize: 250);
+
+        Assert.Equal((ImportStatus.Completed, (long)file.DistinctEmails), (outcome.Job.Status, outcome.Job.Imported));
+        Assert.Equal(file.DistinctEmails, (await CountsAsync(tenant)).Leads);
+    }
+
+    [Fact]
+    public async Task StoppedMidway_ThenRunAgain_FinishesWithNoDuplicateAndNoMissingRow()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.HubSpot(3_000, seed: 11);
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var batches = 0;
+        var stopAfterTwoBatches = new Progress(_ =>
+        {
+            if (++batches == 2)
+            {
+                crash.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ImportAsync(tenant, file.Name, file.Open(), batchSize: 500, progress: stopAfterTwoBatches, cancellationToken: crash.Token));
+        var halfway = await CountsAsync(tenant);
+        var resumed = await ImportAsync(tenant, file.Name, file.Open(), batchSize: 500);
+
+        Assert.InRange(halfway.Leads, 1, file.DistinctEmails - 1);
+        Assert.True(resumed.Resumed);
+        Assert.Equal((3_000L, (long)file.DistinctEmails, ImportStatus.Completed), (resumed.Job.RowsRead, resumed.Job.Imported, resumed.Job.Status));
+        var after = await CountsAsync(tenant);
+        Assert.Equal(file.DistinctEmails, after.Leads);
+        Assert.Equal(after.Leads, after.StageEvents);
+        Assert.Equal(file.DistinctBusinessDomains, after.CompaniesWithDomain);
+    }
+
+    [Fact]
+    public async Task TheSameFileTwice_ChangesNothingTheSecondTime()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.Salesforce(1_000, seed: 3);
+        var first = await ImportAsync(tenant, file.Name, file.Open());
+        var before = await SnapshotAsync(tenant);
+
+        var again = await ImportAsync(tenant, "renamed.csv", file.Open());
+        var sameRowsOtherBytes = await ImportAsync(tenant, "lf.csv", Stream(file.Csv.Replace("\r\n", "\n", StringComparison.Ordinal)));
+
+        Assert.True(again.AlreadyImported);
+        Assert.Equal(first.Job.Id, again.Job.Id);
+        Assert.Equal((0L, 0L, 1_000L), (sameRowsOtherBytes.Job.Imported, sameRowsOtherBytes.Job.Updated, sameRowsOtherBytes.Job.Unchanged));
+        Assert.Equal(before, await SnapshotAsync(tenant));
+    }
+
+    [Fact]
+    public async Task AKnownEmail_UpdatesThatLead_AndAKnownDomain_SharesTheCompany()
+    {
+        var tenant = await app.NewTenantAsync();
+        var leadId = (await tenant.Marketing.CreateLeadAsync(new { email = "pieter@bakker-logistiek.nl", jobTitle = "Planner", company = new { name = "Bakker Logistiek", domain = "bakker-logistiek.nl" } })).Id;
+        var csv = """
+            Email;First Name;Title;Company;Website
+            Pieter@Bakker-Logistiek.nl;Pieter;Head of Operations;Bakker Logistiek;bakker-logistiek.nl
+            sanne@bakker-logistiek.nl;Sanne;CFO;Bakker Logistiek;https://www.bakker-logistiek.nl
+            """;
+
+        var outcome = await ImportAsync(tenant, "semicolons.csv", Stream(csv));
+
+        Assert.Equal(("Salesforce", 1L, 1L), (outcome.Job.Format, outcome.Job.Imported, outcome.Job.Updated));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var leads = await db.Leads.Include(l => l.Contact).Where(l => l.OrganisationId == tenant.OrganisationId).ToListAsync(Cancel);
+        Assert.Equal(2, leads.Count);
+        Assert.Equal("Head of Operations", leads.Single(l => l.Id == leadId).Contact.JobTitle);
+        Assert.Single(leads.Select(l => l.CompanyId).Distinct());
+        Assert.Equal(1, await db.Companies.CountAsync(c => c.OrganisationId == tenant.OrganisationId, Cancel));
+    }
+
+    [Fact]
+    public async Task UnknownColumns_WithoutAMapping_AreRefusedListingTheColumns_AndAMappingFileImportsThem()
+    {
+        var tenant = await app.NewTenantAsync();
+        var csv = "E-mailadres,Voornaam,Bedrijf\r\njan@voorbeeld.nl,Jan,Voorbeeld BV\r\n";
+
+        var refused = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: null);
+        var badMapping = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: """{ "E-mailadres": "mail" }""");
+        var mapped = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: """{ "E-mailadres": "email", "Voornaam": "firstName", "Bedrijf": "companyName" }""");
+
+        var invalid = Assert.IsType<Leadgate.Common.Invalid>(refused.Error);
+        Assert.Contains("Columns found: \"E-mailadres\", \"Voornaam\", \"Bedrijf\".", invalid.Errors["header"][0], StringComparison.Ordinal);
+        Assert.Contains("unknown field \"mail\"", Assert.IsType<Leadgate.Common.Invalid>(badMapping.Error).Errors["mapping"][0], StringComparison.Ordinal);
+        Assert.Equal(("Custom", 1L), (mapped.Value.Job.Format, mapped.Value.Job.Imported));
+        Assert.Equal(1, (await CountsAsync(tenant)).Leads);
+    }
+
+    [Fact]
+    public async Task ASalesUser_MayNotImport()
+    {
+        var tenant = await app.NewTenantAsync();
+        var sales = tenant.Members["sales"];
+        await using var scope = app.Services.CreateAsyncScope();
+        var actor = Actor.ForUser(tenant.OrganisationId, sales.Id, "Sales", [Roles.Sales], Channel.Api);
+
+        var result = await scope.ServiceProvider.GetRequiredService<ImportLeads>().HandleAsync(new ImportLeadsRequest("x.csv", Stream("Email\r\na@b.example.com\r\n")), actor, null, Cancel);
+
+        Assert.IsType<Leadgate.Common.Forbidden>(result.Error);
+        Assert.Equal(0, (await CountsAsync(tenant)).Leads);
+    }
+
+    private static MemoryStream Stream(string csv) => new(Encoding.UTF8.GetBytes(csv));
+
+    private async Task<ImportOutcome> ImportAsync(
+        Tenant tenant, string name, Stream content, bool allOrNothing = false, int batchSize = 1_000, IProgress<ImportProgress>? progress = null, CancellationToken? cancellationToken = null)
+    {
+        var result = await TryImportAsync(tenant, name, content, null, allOrNothing, batchSize, progress, cancellationToken);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return result.Value;
+    }
+
+    private async Task<Leadgate.Common.Result<ImportOutcome>> TryImportAsync(
+        Tenant tenant, string name, Stream content, string? mapping, bool allOrNothing = false, int batchSize = 1_000, IProgress<ImportProgress>? progress = null, CancellationToken? cancellationToken = null)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var import = scope.ServiceProvider.GetRequiredService<ImportLeads>();
+        import.BatchSize = batchSize;
+        await using (content)
+        {
+            return await import.HandleAsync(new ImportLeadsRequest(name, content, mapping, allOrNothing), Actor.ForImport(tenant.OrganisationId), progress, cancellationToken ?? Cancel);
+        }
+    }
+
+    private async Task<(int Leads, int Contacts, int CompaniesWithDomain, int StageEvents)> CountsAsync(Tenant tenant)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var org = tenant.OrganisationId;
+        return (
+            await db.Leads.CountAsync(l => l.OrganisationId == org, Cancel),
+            await db.Contacts.CountAsync(c => c.OrganisationId == org, Cancel),
+            await db.Companies.CountAsync(c => c.OrganisationId == org && c.Domain != null, Cancel),
+            await db.StageEvents.CountAsync(e => e.OrganisationId == org, Cancel));
+    }
+
+    /// <summary>Everything an import could change, as one comparable string.</summary>
+    private async Task<string> SnapshotAsync(Tenant tenant)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var org = tenant.OrganisationId;
+        var leads = await db.Leads.AsNoTracking().Include(l => l.Contact).Include(l => l.Company).Where(l => l.OrganisationId == org).ToListAsync(Cancel);
+        var events = await db.StageEvents.CountAsync(e => e.OrganisationId == org, Cancel);
+        var companies = await db.Companies.CountAsync(c => c.OrganisationId == org, Cancel);
+        return $"{events} events, {companies} companies; " + string.Join('\n', leads.OrderBy(l => l.Id).Select(l =>
+            $"{l.Id} v{l.Version} {l.UpdatedAt:O} {l.Contact.Email} {l.Contact.FirstName} {l.Contact.JobTitle} {l.Company?.Name} {l.Company?.Employees} {l.Company?.Country} {l.Source}"));
+    }
+
+    private sealed class Progress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+}
+
+public sealed class ImportLeadsTests_Sqlite(SqliteApp app) : ImportLeadsTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ImportLeadsTests_Postgres(PostgresApp app) : ImportLeadsTests(app), IClassFixture<PostgresApp>;
