@@ -73,7 +73,7 @@ public sealed class ImportJob
         AllOrNothing = allOrNothing,
         Status = ImportStatus.Running,
         StartedBy = startedBy,
-        StartedAt = at,
+        StartedAt = Microseconds(at),
     };
 
     internal void Count(ImportTally tally)
@@ -88,14 +88,17 @@ public sealed class ImportJob
     internal void Complete(DateTimeOffset at)
     {
         Status = ImportStatus.Completed;
-        FinishedAt = at;
+        FinishedAt = Microseconds(at);
     }
 
     internal void Refuse(DateTimeOffset at)
     {
         Status = ImportStatus.Refused;
-        FinishedAt = at;
+        FinishedAt = Microseconds(at);
     }
+
+    /// <summary>PostgreSQL keeps microseconds: the job answered right after saving must equal the job read back later.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % 10));
 
     internal static void Configure(ModelBuilder builder)
     {

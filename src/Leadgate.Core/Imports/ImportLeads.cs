@@ -314,8 +314,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var companyBefore = lead.Company is { } c ? (c.Name, c.Industry, c.Employees, c.Country) : default;
         var company = row.Company is null ? lead.Company : CompanyOf(lead.OrganisationId, row, lead.Company, companies, namedOnly, now);
         var companyChanged = !ReferenceEquals(company, lead.Company)
-            || (company is not null && (company.Name, company.Industry, company.Employees, company.Country) != companyBefore)
-            || (company is not null && db.Entry(company).State == EntityState.Added);
+            || (company is not null && (company.Name, company.Industry, company.Employees, company.Country) != companyBefore);
         var source = row.Source ?? lead.Source;
         var campaign = row.Campaign ?? lead.Campaign;
         if (source != lead.Source || campaign != lead.Campaign || !ReferenceEquals(company, lead.Company))

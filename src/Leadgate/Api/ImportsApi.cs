@@ -16,8 +16,7 @@ public static class ImportsApi
     {
         var imports = api.MapGroup("/imports").WithTags("Imports");
         imports.MapPost("/", Import)
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<string>(CsvMediaType)
+            .Accepts<IFormFile>("multipart/form-data", CsvMediaType)
             .WithSummary("Import leads from a CSV file (multipart field 'file', or a text/csv body); options: allOrNothing, mapping, fileName");
         imports.MapGet("/{id:guid}", Get).WithSummary("An import job with its counts and row report");
         return api;

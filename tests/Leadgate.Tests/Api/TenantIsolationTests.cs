@@ -23,8 +23,9 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var dealLeadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
         var dealId = Guid.Parse((await owner.Sales.AcceptAsync(dealLeadId)).Expect(HttpStatusCode.OK).Str("dealId")!);
         var keyId = (string)(await owner.Sales.SendAsync(HttpMethod.Get, "/api/v1/api-keys")).Body!.AsArray()[0]!["id"]!;
+        var importId = (await owner.Marketing.ImportCsvAsync("Email,First Name,Company\r\nimported@owner.example.com,Owner,Owner B.V.\r\n")).Expect(HttpStatusCode.Created).Id;
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), owner.Slug };
+        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug };
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -59,6 +60,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/leads", StringComparison.Ordinal) => leadId.ToString(),
                 "id" when pattern.StartsWith("/api/v1/deals", StringComparison.Ordinal) => dealId.ToString(),
                 "id" when pattern.StartsWith("/api/v1/api-keys", StringComparison.Ordinal) => keyId,
+                "id" when pattern.StartsWith("/api/v1/imports", StringComparison.Ordinal) => importId.ToString(),
                 "activityId" => activityId.ToString(),
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
             });

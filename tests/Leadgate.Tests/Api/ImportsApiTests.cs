@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Leadgate.Tests.Imports;
+using Leadgate.Tests.Infrastructure;
+
+namespace Leadgate.Tests.Api;
+
+/// <summary>The import endpoints as a scripted client calls them.</summary>
+public static class ImportsClient
+{
+    public static Task<ApiResponse> ImportCsvAsync(this LeadgateClient client, string csv, string query = "") =>
+        SendAsync(client, HttpMethod.Post, "/api/v1/imports" + query, new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+    public static Task<ApiResponse> ImportFormAsync(this LeadgateClient client, string fileName, string csv, string? mapping = null, bool allOrNothing = false)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new StringContent(csv, Encoding.UTF8);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", fileName);
+        if (mapping is not null)
+        {
+            form.Add(new StringContent(mapping, Encoding.UTF8), "mapping");
+        }
+
+        if (allOrNothing)
+        {
+            form.Add(new StringContent("true"), "allOrNothing");
+        }
+
+        return SendAsync(client, HttpMethod.Post, "/api/v1/imports", form);
+    }
+
+    public static async Task<ApiResponse> SendAsync(LeadgateClient client, HttpMethod method, string path, HttpContent? content)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        var response = await client.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return new ApiResponse(response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
+    }
+}
+
+public abstract class ImportsApiTests(TestApp app)
+{
+    [Fact]
+    public async Task PostCsvBody_Answers201WithTheJob_AndTheJobCanBeRead_AndTheSameFileAgainIs200WithTheSameJob()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.HubSpot(300);
+
+        var created = (await tenant.Marketing.ImportCsvAsync(file.Csv, "?fileName=contacts.csv")).Expect(HttpStatusCode.Created);
+        var read = (await tenant.Marketing.SendAsync(HttpMethod.Get, created.Location!.ToString())).Expect(HttpStatusCode.OK);
+        var again = (await tenant.Marketing.ImportCsvAsync(file.Csv)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(("contacts.csv", "HubSpot", "Completed"), (created.Str("fileName"), created.Str("format"), created.Str("status")));
+        Assert.Equal(file.DistinctEmails, (int)created.Body!["imported"]!);
+        Assert.Equal(created.Text, read.Text);
+        Assert.Equal(created.Id, again.Id);
+        var leads = (await tenant.Marketing.ListLeadsAsync("?limit=1")).Expect(HttpStatusCode.OK);
+        Assert.Single(leads.Body!["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task PostMultipart_WithBadRows_ReportsEachRow_AndAllOrNothingImportsNothing()
+    {
+        var tenant = await app.NewTenantAsync();
+        const string csv = "Email,Voornaam\r\nok@acme.example.com,Ok\r\nnot-an-email,Bad\r\n";
+        const string mapping = """{ "Email": "email", "Voornaam": "firstName" }""";
+
+        var refused = (await tenant.Marketing.ImportFormAsync("nl.csv", csv, mapping, allOrNothing: true)).Expect(HttpStatusCode.Created);
+        var partial = (await tenant.Admin.ImportFormAsync("nl.csv", csv, mapping)).Expect(HttpStatusCode.Created);
+
+        Assert.Equal(("Refused", 0, 1), (refused.Str("status"), (int)refused.Body!["imported"]!, (int)refused.Body!["bad"]!));
+        Assert.Equal(("Completed", 1, 1), (partial.Str("status"), (int)partial.Body!["imported"]!, (int)partial.Body!["bad"]!));
+        var problem = partial.Body!["problems"]!.AsArray().Single()!;
+        Assert.Equal((3, "Email", "This is not a valid e-mail address."), ((int)problem["line"]!, (string)problem["column"]!, (string)problem["reason"]!));
+    }
+
+    [Fact]
+    public async Task UnknownColumns_AnswerAValidationProblemNamingThem_AndAnotherMediaTypeIs415()
+    {
+        var tenant = await app.NewTenantAsync();
+
+        var unknown = (await tenant.Marketing.ImportCsvAsync("Mail,Naam\r\na@b.example.com,A\r\n")).Expect(HttpStatusCode.BadRequest);
+        (await tenant.Marketing.SendAsync(HttpMethod.Post, "/api/v1/imports", new { email = "a@b.example.com" })).Expect(HttpStatusCode.UnsupportedMediaType);
+
+        Assert.Contains("Columns found: \\u0022Mail\\u0022, \\u0022Naam\\u0022.", unknown.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SalesMayNotImport()
+    {
+        var tenant = await app.NewTenantAsync();
+
+        (await tenant.Sales.ImportCsvAsync("Email\r\na@b.example.com\r\n")).Expect(HttpStatusCode.Forbidden);
+    }
+}
+
+public sealed class ImportsApiTests_Sqlite(SqliteApp app) : ImportsApiTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ImportsApiTests_Postgres(PostgresApp app) : ImportsApiTests(app), IClassFixture<PostgresApp>;
