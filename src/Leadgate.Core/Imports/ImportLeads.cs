@@ -241,13 +241,13 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var leads = await db.Leads
             .Include(l => l.Contact)
             .Include(l => l.Company)
-            .Where(l => l.OrganisationId == organisationId && emails.Contains(l.Contact.Email))
+            .Where(l => l.OrganisationId == organisationId && EF.Parameter(emails).Contains(l.Contact.Email))
             .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
         var known = new HashSet<string>(leads.Keys, StringComparer.Ordinal);
 
         var domains = rows.Select(r => r.Company?.Domain ?? LeadFields.CompanyDomainOf(r.Email)).OfType<string>().Distinct().ToList();
         var companies = await db.Companies
-            .Where(c => c.OrganisationId == organisationId && domains.Contains(c.Domain!))
+            .Where(c => c.OrganisationId == organisationId && EF.Parameter(domains).Contains(c.Domain!))
             .ToDictionaryAsync(c => c.Domain!, StringComparer.Ordinal, cancellationToken);
         foreach (var company in leads.Values.Select(l => l.Company).OfType<Company>().Where(c => c.Domain is not null))
         {
@@ -256,7 +256,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
         var names = rows.Where(r => r.Company is { Domain: null, Name: not null }).Select(r => r.Company!.Name!).Distinct().ToList();
         var namedOnly = names.Count == 0 ? [] : (await db.Companies
-            .Where(c => c.OrganisationId == organisationId && c.Domain == null && names.Contains(c.Name))
+            .Where(c => c.OrganisationId == organisationId && c.Domain == null && EF.Parameter(names).Contains(c.Name))
             .ToListAsync(cancellationToken))
             .DistinctBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -291,7 +291,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         }
 
         job.Count(tally);
-        await db.SaveChangesAsync(cancellationToken);
+        await BulkInsert.SaveChangesAsync(db, cancellationToken);
         db.ChangeTracker.Clear();
         db.ImportJobs.Attach(job);
         return storedProblems;
