@@ -238,10 +238,15 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         }
 
         var emails = rows.Select(r => r.Email.Value).Distinct().ToList();
-        var leads = await db.Leads
+        // Contacts first: their (organisation, e-mail) index finds them; a join from leads would scan the organisation's leads.
+        var contactIds = await db.Contacts
+            .Where(c => c.OrganisationId == organisationId && EF.Parameter(emails).Contains(c.Email))
+            .Select(c => c.Id)
+            .ToListAsync(cancellationToken);
+        var leads = contactIds.Count == 0 ? new Dictionary<string, Lead>(StringComparer.Ordinal) : await db.Leads
             .Include(l => l.Contact)
             .Include(l => l.Company)
-            .Where(l => l.OrganisationId == organisationId && EF.Parameter(emails).Contains(l.Contact.Email))
+            .Where(l => l.OrganisationId == organisationId && EF.Parameter(contactIds).Contains(l.ContactId))
             .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
         var known = new HashSet<string>(leads.Keys, StringComparer.Ordinal);
 
