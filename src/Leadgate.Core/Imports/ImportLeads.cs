@@ -4,6 +4,7 @@ using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
 using Leadgate.Leads;
+using Leadgate.Scoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,8 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 {
     /// <summary>At most this many row problems are kept per job; the count of bad rows is always complete.</summary>
     public const int MaxStoredProblems = 10_000;
+
+    private ScoringModel? _model;
 
     public int BatchSize { get; set; } = 2_000;
 
@@ -266,6 +269,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             .DistinctBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
 
+        var touched = new HashSet<Lead>(ReferenceEqualityComparer.Instance);
         foreach (var row in rows)
         {
             if (!leads.TryGetValue(row.Email.Value, out var lead))
@@ -281,12 +285,14 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
                 leads[row.Email.Value] = created.Value;
                 db.Leads.Add(created.Value);
+                touched.Add(created.Value);
                 tally.Imported++;
                 continue;
             }
 
             if (Update(lead, row, companies, namedOnly, now))
             {
+                touched.Add(lead);
                 tally.Updated++;
             }
             else
@@ -295,11 +301,36 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             }
         }
 
+        await ScoreAsync(touched, known, now, cancellationToken);
         job.Count(tally);
         await BulkInsert.SaveChangesAsync(db, cancellationToken);
         db.ChangeTracker.Clear();
         db.ImportJobs.Attach(job);
         return storedProblems;
+    }
+
+    /// <summary>
+    /// New and changed leads are scored as a lead from the API is: fit from the new facts, engagement from the lead's stored
+    /// events (a new lead has none), and the MQL rule applied by its own name. Events are loaded for the whole batch at once.
+    /// </summary>
+    private async Task ScoreAsync(HashSet<Lead> touched, HashSet<string> known, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (touched.Count == 0)
+        {
+            return;
+        }
+
+        _model ??= await db.ScoringModelOfAsync(touched.First().OrganisationId, cancellationToken);
+        var knownIds = touched.Where(l => known.Contains(l.Contact.Email)).Select(l => l.Id).ToList();
+        var stored = knownIds.Count == 0 ? [] : await db.BehaviourEvents.AsNoTracking()
+            .Where(e => EF.Parameter(knownIds).Contains(e.LeadId))
+            .Select(e => new { e.LeadId, e.ExternalId, e.Type, e.OccurredAt })
+            .ToListAsync(cancellationToken);
+        var events = stored.ToLookup(e => e.LeadId, e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt));
+        foreach (var lead in touched)
+        {
+            LeadScoring.Rescore(lead, _model, events[lead.Id], null, now);
+        }
     }
 
     /// <summary>Known facts are overwritten by the file's non-empty values; a lead whose facts are all the same is left untouched.</summary>

@@ -35,7 +35,7 @@ public abstract class ImportLeadsTests(TestApp app)
     }
 
     [Fact]
-    public async Task SalesforceLeadsExport_ImportsWithoutAMapping_AtIql_ByTheImportActor()
+    public async Task SalesforceLeadsExport_ImportsWithoutAMapping_AtIql_ByTheImportActor_Scored()
     {
         var tenant = await app.NewTenantAsync();
         var file = ExportFiles.Salesforce(2_500);
@@ -50,6 +50,7 @@ public abstract class ImportLeadsTests(TestApp app)
         Assert.Equal([Stage.Iql], stages);
         var actors = await db.StageEvents.Where(e => e.OrganisationId == tenant.OrganisationId).Select(e => new { e.ActorKind, e.ActorName }).Distinct().ToListAsync(Cancel);
         Assert.Equal([new { ActorKind = ActorKind.Import, ActorName = "import" }], actors);
+        Assert.Equal(0, await db.Leads.CountAsync(l => l.OrganisationId == tenant.OrganisationId && l.ScoredAt == null, Cancel));
         var sample = await db.Leads.Include(l => l.Company).FirstAsync(l => l.OrganisationId == tenant.OrganisationId && l.Company!.Country != null && l.Company.Employees > 999, Cancel);
         Assert.Matches("^[A-Z]{2}$", sample.Company!.Country!);
     }
