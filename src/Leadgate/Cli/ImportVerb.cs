@@ -76,9 +76,10 @@ internal static class ImportVerb
             await output.WriteLineAsync("Continued a stopped import of this file where its last saved batch ended.");
         }
 
-        var rate = job.RowsRead / Math.Max(0.001, elapsed.TotalSeconds);
+        // A continued import did only part of the rows in this run, so its rate would mislead.
+        var rate = outcome.Resumed ? "" : string.Create(CultureInfo.InvariantCulture, $", {job.RowsRead / Math.Max(0.001, elapsed.TotalSeconds):0} rows/s");
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{job.Format} file '{job.FileName}': {job.RowsRead} rows read, {job.Imported} imported, {job.Updated} updated, {job.Unchanged} unchanged, {job.Bad} bad ({elapsed.TotalSeconds:0.00} s, {rate:0} rows/s). Import {job.Id}."));
+            $"{job.Format} file '{job.FileName}': {job.RowsRead} rows read, {job.Imported} imported, {job.Updated} updated, {job.Unchanged} unchanged, {job.Bad} bad ({elapsed.TotalSeconds:0.00} s{rate}). Import {job.Id}."));
 
         if (job.Problems.Count > 0)
         {
