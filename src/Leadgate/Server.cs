@@ -14,9 +14,12 @@ namespace Leadgate.Web;
 /// <summary>Composes the web app: API, Blazor UI, accounts and the database, all in one process.</summary>
 public static class Server
 {
-    public static async Task<WebApplication> BuildAsync(string[] args)
+    /// <param name="args">Command-line arguments: <c>--urls</c> and configuration switches.</param>
+    /// <param name="configure">A last word on the builder before the app's services are added (the benchmarks quieten logging).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
         builder.Services.AddLeadgate(builder.Configuration);
 
         var app = builder.Build();

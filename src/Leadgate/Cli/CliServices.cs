@@ -32,10 +32,9 @@ internal static class CliServices
         }
     }
 
-    /// <summary>Builds the app's services without starting the web server, and migrates the database.</summary>
-    public static async Task<WebApplication> StartAsync(IReadOnlyList<string> configuration, CancellationToken cancellationToken)
+    /// <summary>A verb's output is its answer: whatever appsettings says, only warnings and errors are logged, on stderr.</summary>
+    public static void LogWarningsToStandardError(WebApplicationBuilder builder)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. configuration] });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -49,6 +48,13 @@ internal static class CliServices
             // and the verb reports that exception, so this category adds nothing but alarm.
             filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None, null));
         });
+    }
+
+    /// <summary>Builds the app's services without starting the web server, and migrates the database.</summary>
+    public static async Task<WebApplication> StartAsync(IReadOnlyList<string> configuration, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. configuration] });
+        LogWarningsToStandardError(builder);
         builder.Services.AddLeadgate(builder.Configuration);
 
         var app = builder.Build();

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Leadgate.Data;
+using Leadgate.Scoring;
+using Microsoft.Data.Sqlite;
+
+namespace Leadgate.Web.Cli;
+
+/// <summary>
+/// P1 (PRODUCT.md §7): bulk event ingestion, scored, stage changes applied, on SQLite. The same generated events go
+/// through the <see cref="RecordEvents"/> use case in-process (as the CLI would call it) and through
+/// <c>POST /api/v1/events</c> on Kestrel, each on a fresh database, in batches; then the rows they stored are written by a
+/// raw ADO.NET prepared, batched insert into a third fresh database: the baseline, measured in the same run.
+/// </summary>
+internal static class BenchIngest
+{
+    public const string BaselineName = "raw ADO.NET prepared batched insert";
+    private const double TargetEventsPerSecond = 50_000;
+    private const double TargetRatio = 0.4;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    private static readonly string[] Columns = ["Id", "OrganisationId", "LeadId", "ExternalId", "Type", "OccurredAt", "Properties", "ReceivedAt", "BodyHash"];
+
+    public sealed record Options(int Events, int Batch, int Leads, bool Http);
+
+    private sealed record PathResult(string Name, int Events, double Seconds, double EventsPerSecond, int Stored, int CreatedLeads, int Qualified, IReadOnlyList<object> DatabaseTime);
+
+    public static async Task<int> RunAsync(CliContext cli, Options options, CancellationToken cancellationToken)
+    {
+        if (options.Events < 1 || options.Batch is < 1 or > RecordEvents.MaxBatch || options.Leads < 1)
+        {
+            await cli.Console.Error.WriteLineAsync($"--events and --leads must be at least 1, --batch 1 to {RecordEvents.MaxBatch:N0}.");
+            return ExitCodes.InvalidInput;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var events = Generate("bench", options.Events, options.Leads, now);
+        // The first batches of a process pay for JIT and EF's query compilation; each path is warmed up on other people first.
+        var warmUp = Generate("warm", Math.Min(options.Events, 2_000), Math.Min(options.Leads, 200), now);
+        var paths = new List<PathResult>();
+        List<object?[]> rows;
+
+        await using (var database = new BenchDatabase())
+        {
+            paths.Add(await UseCaseAsync(cli, database, warmUp, events, options, cancellationToken));
+            rows = await ReadStoredRowsAsync(database.ConnectionString, cancellationToken);
+        }
+
+        if (options.Http)
+        {
+            await using var database = new BenchDatabase();
+            paths.Add(await HttpAsync(cli, database, warmUp, events, options, cancellationToken));
+        }
+
+        (int Rows, TimeSpan Elapsed) baseline;
+        await using (var database = new BenchDatabase())
+        {
+            await (await CliServices.StartAsync(database.Configuration(cli), cancellationToken)).DisposeAsync();
+            baseline = await cli.Console.WithProgressAsync("Baseline: raw insert", progress =>
+                RawInsertAsync(database.ConnectionString, rows, options.Batch, progress, cancellationToken));
+        }
+
+        var baselinePerSecond = BenchReport.PerSecond(baseline.Rows, baseline.Elapsed);
+        await BenchReport.PhaseAsync(cli, $"{BaselineName}: {baseline.Rows:N0} rows in {baseline.Elapsed.TotalSeconds:0.00} s ({baselinePerSecond:N0}/s)");
+
+        // The bar holds for every path, so the headline is the slowest one.
+        var slowest = paths.MinBy(p => p.EventsPerSecond)!;
+        var ratio = baselinePerSecond > 0 ? BenchReport.Round(slowest.EventsPerSecond / baselinePerSecond, 3) : 0;
+        return await BenchReport.ResultAsync(cli, new
+        {
+            bench = "ingest",
+            events = options.Events,
+            leads = options.Leads,
+            batch = options.Batch,
+            seconds = slowest.Seconds,
+            eventsPerSecond = slowest.EventsPerSecond,
+            slowestPath = slowest.Name,
+            paths,
+            baseline = new { name = BaselineName, rows = baseline.Rows, seconds = BenchReport.Round(baseline.Elapsed.TotalSeconds, 3), eventsPerSecond = baselinePerSecond },
+            ratio,
+            target = new { eventsPerSecond = TargetEventsPerSecond, ratio = TargetRatio },
+            met = slowest.EventsPerSecond >= TargetEventsPerSecond && ratio >= TargetRatio,
+        });
+    }
+
+    /// <summary>
+    /// Deterministic events spread at random over <paramref name="leads"/> people (by e-mail: the first event of each
+    /// creates its lead), mostly page visits and downloads, 3% hand-raises, over the last 90 days.
+    /// </summary>
+    internal static EventInput[] Generate(string prefix, int count, int leads, DateTimeOffset now)
+    {
+        (BehaviourType Type, int Weight)[] mix =
+        [
+            (BehaviourType.PageVisit, 60), (BehaviourType.ContentDownload, 20), (BehaviourType.FormSubmit, 8), (BehaviourType.Webinar, 5),
+            (BehaviourType.NewsletterSignup, 4), (BehaviourType.EmailReply, 2), (BehaviourType.DemoRequest, 1),
+        ];
+        var page = JsonDocument.Parse("""{"page":"/pricing"}""").RootElement.Clone();
+        var random = new Random(42);
+        var events = new EventInput[count];
+        for (var i = 0; i < count; i++)
+        {
+            var roll = random.Next(100);
+            var type = mix.SkipWhile(m => (roll -= m.Weight) >= 0).First().Type;
+            var person = random.Next(leads);
+            events[i] = new EventInput
+            {
+                ExternalId = $"{prefix}-{i}",
+                Type = type.ToString(),
+                Email = $"{prefix}{person}@firm{person / 4}.example.com",
+                OccurredAt = now.AddSeconds(-random.Next(90 * 24 * 3600)),
+                Properties = type == BehaviourType.PageVisit ? page : null,
+            };
+        }
+
+        return events;
+    }
+
+    private static async Task<PathResult> UseCaseAsync(CliContext cli, BenchDatabase database, EventInput[] warmUp, EventInput[] events, Options options, CancellationToken cancellationToken)
+    {
+        await using var app = await CliServices.StartAsync(database.Configuration(cli), cancellationToken);
+        var tenant = await BenchTenant.SeedAsync(app.Services, cancellationToken);
+        async Task<RecordedEvents> RecordAsync(EventInput[] batch)
+        {
+            // A scope (and DbContext) per batch, as a request or a CLI call gets one.
+            await using var scope = app.Services.CreateAsyncScope();
+            var recorded = await scope.ServiceProvider.GetRequiredService<RecordEvents>().HandleAsync(new RecordEventsRequest { Events = batch }, tenant.Actor, cancellationToken);
+            return recorded.Error is { } error ? throw new InvalidOperationException($"A batch was refused: {error.Message}") : recorded.Value;
+        }
+
+        foreach (var batch in warmUp.Chunk(options.Batch))
+        {
+            await RecordAsync(batch);
+        }
+
+        var (stored, created, qualified) = (0, 0, 0);
+        using var profile = new BenchProfile();
+        var clock = Stopwatch.StartNew();
+        await cli.Console.WithProgressAsync("P1: RecordEvents in-process", async progress =>
+        {
+            for (var start = 0; start < events.Length; start += options.Batch)
+            {
+                var recorded = await RecordAsync(events[start..Math.Min(events.Length, start + options.Batch)]);
+                (stored, created, qualified) = (stored + recorded.Stored, created + recorded.CreatedLeads.Count, qualified + recorded.Qualified.Count);
+                progress?.Report((int)(100L * Math.Min(events.Length, start + options.Batch) / events.Length));
+            }
+
+            return true;
+        });
+        clock.Stop();
+        return await PathAsync(cli, "RecordEvents use case, in-process", events.Length, clock.Elapsed, stored, created, qualified, profile);
+    }
+
+    private static async Task<PathResult> HttpAsync(CliContext cli, BenchDatabase database, EventInput[] warmUp, EventInput[] events, Options options, CancellationToken cancellationToken)
+    {
+        await using var server = await BenchServer.StartAsync(database.Configuration(cli), cancellationToken);
+        using var client = server.Client(1);
+        // The client's serialising is not the server's work: every body is made before the clock starts.
+        List<byte[]> Bodies(EventInput[] all) => [.. all.Chunk(options.Batch).Select(batch => JsonSerializer.SerializeToUtf8Bytes(new RecordEventsRequest { Events = batch }, Json))];
+        var bodies = Bodies(events);
+        foreach (var body in Bodies(warmUp))
+        {
+            using var _ = await PostAsync(client, body, cancellationToken);
+        }
+
+        var (stored, created, qualified) = (0, 0, 0);
+        using var profile = new BenchProfile();
+        var clock = Stopwatch.StartNew();
+        await cli.Console.WithProgressAsync("P1: POST /api/v1/events", async progress =>
+        {
+            for (var i = 0; i < bodies.Count; i++)
+            {
+                using var json = await PostAsync(client, bodies[i], cancellationToken);
+                stored += json.RootElement.GetProperty("stored").GetInt32();
+                created += json.RootElement.GetProperty("createdLeads").GetArrayLength();
+                qualified += json.RootElement.GetProperty("qualified").GetArrayLength();
+                progress?.Report(100 * (i + 1) / bodies.Count);
+            }
+
+            return true;
+        });
+        clock.Stop();
+        return await PathAsync(cli, "POST /api/v1/events on Kestrel (loopback, one client)", events.Length, clock.Elapsed, stored, created, qualified, profile);
+    }
+
+    private static async Task<JsonDocument> PostAsync(HttpClient client, byte[] body, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(new Uri("/api/v1/events", UriKind.Relative), content, cancellationToken);
+        var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(answer) : throw new InvalidOperationException($"A batch was answered {(int)response.StatusCode}: {answer}");
+    }
+
+    private static async Task<PathResult> PathAsync(CliContext cli, string name, int events, TimeSpan elapsed, int stored, int created, int qualified, BenchProfile profile)
+    {
+        var perSecond = BenchReport.PerSecond(events, elapsed);
+        await BenchReport.PhaseAsync(cli, $"{name}: {events:N0} events in {elapsed.TotalSeconds:0.00} s ({perSecond:N0}/s); {stored:N0} stored, {created:N0} leads created, {qualified:N0} became MQL");
+        return new PathResult(name, events, BenchReport.Round(elapsed.TotalSeconds, 3), perSecond, stored, created, qualified, profile.Kinds(elapsed));
+    }
+
+    /// <summary>The behaviour-event rows exactly as the product stored them, for the baseline to write again.</summary>
+    private static async Task<List<object?[]>> ReadStoredRowsAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {string.Join(", ", Columns)} FROM BehaviourEvents WHERE ExternalId NOT LIKE 'warm-%' ORDER BY rowid";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[Columns.Length];
+            reader.GetValues(row!);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The baseline: one prepared INSERT with parameters, reused for every row; one transaction per batch; the same
+    /// pragmas as the product's connections (WAL, synchronous=NORMAL), into the same table with the same indexes. Foreign
+    /// keys are left off, as there are no leads in this database: the baseline is the cost of writing the rows alone.
+    /// </summary>
+    internal static async Task<(int Rows, TimeSpan Elapsed)> RawInsertAsync(
+        string connectionString, IReadOnlyList<object?[]> rows, int batch, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var insert = connection.CreateCommand();
+#pragma warning disable CA2100 // The SQL is made of the fixed column names above, never of input.
+        insert.CommandText = $"INSERT INTO BehaviourEvents ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "$" + c))})";
+#pragma warning restore CA2100
+        var parameters = Columns.Select(c => insert.Parameters.Add(new SqliteParameter("$" + c, null))).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        var written = 0;
+        for (var start = 0; start < rows.Count; start += batch)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            insert.Transaction = transaction;
+            if (start == 0)
+            {
+                insert.Prepare();
+            }
+
+            for (var i = start; i < Math.Min(rows.Count, start + batch); i++)
+            {
+                for (var c = 0; c < parameters.Length; c++)
+                {
+                    parameters[c].Value = rows[i][c] ?? DBNull.Value;
+                }
+
+                written += insert.ExecuteNonQuery(); // Microsoft.Data.Sqlite is synchronous underneath: the async call only adds overhead.
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            progress?.Report((int)(100L * Math.Min(rows.Count, start + batch) / rows.Count));
+        }
+
+        clock.Stop();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM BehaviourEvents";
+        var counted = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return (written == counted ? counted : throw new InvalidOperationException($"The baseline wrote {written} rows but the table holds {counted}."), clock.Elapsed);
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+
+namespace Leadgate.Web.Cli;
+
+/// <summary>
+/// <c>leadgate bench ingest|http|freshness|rescore|import</c>: the performance bars P1–P5 of PRODUCT.md §7, each on fresh
+/// temporary SQLite databases (never the configured one), each ending with one line of JSON on stdout: its figures, its
+/// baseline where the bar names one, the target and whether it was met. docs/performance.md has the figures.
+/// </summary>
+internal static class BenchVerbs
+{
+    public static Command Create(CliContext cli) =>
+        new("bench", "Benchmarks for the performance bars P1–P5; each prints one line of JSON")
+        {
+            Ingest(cli), Http(cli), Freshness(cli), NotAvailable(cli, "rescore", "P4: full rescore after a rule change", "background rescoring of every lead (a rescore job) is not on main yet"),
+            NotAvailable(cli, "import", "P5: CSV import of N rows with de-duplication, with peak memory", "the ImportLeads use case (leadgate import) is not on main yet"),
+        };
+
+    private static Command Ingest(CliContext cli)
+    {
+        var events = new Option<int>("--events") { Description = "How many events to ingest", DefaultValueFactory = _ => 50_000 };
+        var batch = new Option<int>("--batch") { Description = "Events per batch (request)", DefaultValueFactory = _ => 100 };
+        var leads = new Option<int>("--leads") { Description = "Over how many people (leads) the events are spread", DefaultValueFactory = _ => 10_000 };
+        var http = new Option<bool>("--http") { Description = "Also through POST /api/v1/events on Kestrel (--http false to skip)", DefaultValueFactory = _ => true };
+        var ingest = new Command("ingest", "P1: bulk event ingestion, scored, against a raw ADO.NET batched insert of the same rows") { events, batch, leads, http };
+        ingest.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchIngest.RunAsync(
+            cli, new BenchIngest.Options(parse.GetValue(events), parse.GetValue(batch), parse.GetValue(leads), parse.GetValue(http)), cancellationToken), cancellationToken));
+        return ingest;
+    }
+
+    private static Command Http(CliContext cli)
+    {
+        var seconds = new Option<int>("--seconds") { Description = "How long to measure", DefaultValueFactory = _ => 15 };
+        var connections = new Option<int>("--connections") { Description = "Concurrent keep-alive connections", DefaultValueFactory = _ => 64 };
+        var warmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring", DefaultValueFactory = _ => 3 };
+        var leads = new Option<int>("--leads") { Description = "Over how many people (leads) the events are spread", DefaultValueFactory = _ => 10_000 };
+        var generator = new Option<string>("--generator") { Description = "auto (wrk when installed), wrk or inprocess", DefaultValueFactory = _ => "auto" };
+        generator.AcceptOnlyFromAmong("auto", "wrk", "inprocess");
+        var http = new Command("http", "P2: single-event POST /api/v1/events over loopback with many connections") { seconds, connections, warmup, leads, generator };
+        http.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchHttp.RunAsync(
+            cli, new BenchHttp.Options(parse.GetValue(seconds), parse.GetValue(connections), parse.GetValue(warmup), parse.GetValue(leads), parse.GetValue(generator)!), cancellationToken), cancellationToken));
+        return http;
+    }
+
+    private static Command Freshness(CliContext cli)
+    {
+        var samples = new Option<int>("--samples") { Description = "How many events to follow", DefaultValueFactory = _ => 200 };
+        var freshness = new Command("freshness", "P3: time from an event's acknowledgement until its lead's new score and stage can be read") { samples };
+        freshness.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchFreshness.RunAsync(cli, parse.GetValue(samples), cancellationToken), cancellationToken));
+        return freshness;
+    }
+
+    /// <summary>A bar whose feature has not landed: it says what is missing and exits 2, and never prints a figure.</summary>
+    private static Command NotAvailable(CliContext cli, string name, string description, string missing)
+    {
+        var command = new Command(name, description + " (not available yet)");
+        command.SetAction(async (_, _) =>
+        {
+            await cli.Console.Error.WriteLineAsync($"leadgate bench {name}: not available yet: {missing}.");
+            return ExitCodes.InvalidInput;
+        });
+        return command;
+    }
+
+    /// <summary>A benchmark composes its own services on its own databases; an unexpected failure is exit code 1 with a message.</summary>
+    private static async Task<int> Guarded(CliContext cli, Func<Task<int>> benchmark, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await benchmark();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await cli.Console.Error.WriteLineAsync("Cancelled; the benchmark's temporary databases are removed.");
+            return ExitCodes.Unexpected;
+        }
+#pragma warning disable CA1031 // As in CliServices: a benchmark's unexpected failure becomes exit code 1 with a message, not a stack trace.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await cli.Console.Error.WriteLineAsync($"leadgate bench: unexpected error ({exception.GetType().Name}): {exception.Message}");
+            return ExitCodes.Unexpected;
+        }
+    }
+}

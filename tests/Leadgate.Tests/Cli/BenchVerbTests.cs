@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Leadgate.Web.Cli;
+using Microsoft.Data.Sqlite;
+
+namespace Leadgate.Tests.Cli;
+
+/// <summary>
+/// The benchmark verbs at tiny sizes: they run the real paths end to end and print one line of JSON with the keys scripts
+/// read. Nothing here asserts a speed; the figures belong in docs/performance.md, measured on the reference machine.
+/// </summary>
+public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<SqliteCliDatabase>
+{
+    [Fact]
+    public async Task BenchIngest_StoresEveryEventOnEveryPath_AndPrintsItsFiguresWithTheBaseline()
+    {
+        var run = (await database.RunAsync("bench", "ingest", "--events", "250", "--leads", "30", "--batch", "50")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("ingest", json.GetProperty("bench").GetString());
+        Assert.Equal(250, json.GetProperty("events").GetInt32());
+        Assert.True(json.GetProperty("eventsPerSecond").GetDouble() > 0);
+        Assert.True(json.GetProperty("seconds").GetDouble() > 0);
+        var paths = json.GetProperty("paths").EnumerateArray().ToList();
+        Assert.Equal(2, paths.Count);
+        Assert.All(paths, path =>
+        {
+            Assert.Equal(250, path.GetProperty("stored").GetInt32());
+            Assert.Equal(30, path.GetProperty("createdLeads").GetInt32());
+        });
+        var baseline = json.GetProperty("baseline");
+        Assert.Equal("raw ADO.NET prepared batched insert", baseline.GetProperty("name").GetString());
+        Assert.Equal(250, baseline.GetProperty("rows").GetInt32());
+        Assert.True(baseline.GetProperty("eventsPerSecond").GetDouble() > 0);
+        Assert.True(json.GetProperty("ratio").GetDouble() > 0);
+        Assert.Equal(50_000, json.GetProperty("target").GetProperty("eventsPerSecond").GetDouble());
+        Assert.Equal(0.4, json.GetProperty("target").GetProperty("ratio").GetDouble());
+        Assert.Contains(json.GetProperty("met").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+    }
+
+    [Fact]
+    public async Task BenchIngest_WithoutHttp_MeasuresTheUseCaseAlone()
+    {
+        var run = (await database.RunAsync("bench", "ingest", "--events", "40", "--leads", "5", "--http", "false")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Single(json.GetProperty("paths").EnumerateArray());
+        Assert.Equal(40, json.GetProperty("baseline").GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
+    public async Task RawInsertBaseline_WritesExactlyTheRowsItIsGiven()
+    {
+        await using var bench = new BenchDatabase();
+        await (await CliServices.StartAsync(["--Database:Provider=Sqlite", $"--Database:ConnectionString={bench.ConnectionString}"], TestContext.Current.CancellationToken)).DisposeAsync();
+        var organisation = Guid.NewGuid().ToString().ToUpperInvariant();
+        var rows = Enumerable.Range(0, 237).Select(i => new object?[]
+        {
+            Guid.CreateVersion7().ToString().ToUpperInvariant(), organisation, Guid.NewGuid().ToString().ToUpperInvariant(), $"e-{i}", "PageVisit",
+            DateTimeOffset.UtcNow.UtcTicks, null, DateTimeOffset.UtcNow.UtcTicks, new string('A', 64),
+        }).ToList();
+
+        var (written, _) = await BenchIngest.RawInsertAsync(bench.ConnectionString, rows, 100, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(237, written);
+        await using var connection = new SqliteConnection(bench.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM BehaviourEvents";
+        Assert.Equal(237L, await count.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task BenchHttp_InProcess_PrintsThroughputLatencyAndErrors()
+    {
+        var run = (await database.RunAsync("bench", "http", "--seconds", "1", "--connections", "4", "--warmup", "0", "--generator", "inprocess")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("http", json.GetProperty("bench").GetString());
+        Assert.Equal("in-process HttpClient", json.GetProperty("generator").GetString());
+        Assert.True(json.GetProperty("requests").GetInt64() > 0);
+        Assert.True(json.GetProperty("requestsPerSecond").GetDouble() > 0);
+        var latency = json.GetProperty("latencyMs");
+        Assert.True(latency.GetProperty("p50").GetDouble() > 0);
+        Assert.True(latency.GetProperty("p99").GetDouble() >= latency.GetProperty("p50").GetDouble());
+        Assert.Equal(0, json.GetProperty("errors").GetInt64());
+        Assert.Equal(5_000, json.GetProperty("target").GetProperty("requestsPerSecond").GetDouble());
+        Assert.Equal(25, json.GetProperty("target").GetProperty("p99Ms").GetDouble());
+        Assert.True(json.TryGetProperty("met", out _));
+    }
+
+    [Fact]
+    public async Task BenchFreshness_FollowsEachEventUntilItsLeadShowsTheNewScoreAndStage()
+    {
+        var run = (await database.RunAsync("bench", "freshness", "--samples", "3")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("freshness", json.GetProperty("bench").GetString());
+        Assert.Equal(3, json.GetProperty("samples").GetInt32());
+        Assert.Equal(0, json.GetProperty("notVisible").GetInt32());
+        Assert.True(json.GetProperty("visibleMs").GetProperty("p99").GetDouble() > 0);
+        Assert.Equal(1_000, json.GetProperty("target").GetProperty("p99Ms").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("rescore")]
+    [InlineData("import")]
+    public async Task BenchOfAFeatureNotBuiltYet_SaysWhatIsMissing_AndPrintsNoFigures(string bench)
+    {
+        var run = await database.RunAsync("bench", bench);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Output);
+        Assert.Contains("not available yet", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchWithAnImpossibleSize_IsRefusedWithExitCode2()
+    {
+        var run = await database.RunAsync("bench", "ingest", "--events", "0");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--events", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WrkResultLine_IsReadInMilliseconds()
+    {
+        var load = BenchHttp.ParseWrk("Running 15s test\nleadgate-bench {\"requests\":1500,\"errors\":2,\"durationUs\":15000000,\"p50Us\":4200,\"p90Us\":9000,\"p99Us\":21000,\"maxUs\":40000}\n");
+
+        Assert.Equal(1500, load.Requests);
+        Assert.Equal(2, load.Errors);
+        Assert.Equal(TimeSpan.FromSeconds(15), load.Elapsed);
+        Assert.Equal(4.2, load.P50, 3);
+        Assert.Equal(21, load.P99, 3);
+    }
+
+    [Fact]
+    public void LatencyHistogram_PercentilesAreWithinOnePercentOnTheSlowSide()
+    {
+        var histogram = new LatencyHistogram();
+        for (var ms = 1; ms <= 100; ms++)
+        {
+            histogram.Record(TimeSpan.FromMilliseconds(ms));
+        }
+
+        Assert.InRange(histogram.PercentileMilliseconds(50), 50, 50.5);
+        Assert.InRange(histogram.PercentileMilliseconds(99), 99, 100);
+        Assert.Equal(100, histogram.MaxMilliseconds);
+    }
+
+    private static JsonElement LastLineAsJson(CliRun run)
+    {
+        Assert.Single(run.OutputLines);
+        using var json = JsonDocument.Parse(run.OutputLines[^1]);
+        return json.RootElement.Clone();
+    }
+}
