@@ -23,6 +23,7 @@ internal static class BenchFreshness
             return ExitCodes.InvalidInput;
         }
 
+        var loadAverage = BenchReport.LoadAverage();
         await using var database = new BenchDatabase();
         await using var server = await BenchServer.StartAsync(database.Configuration(cli), cancellationToken);
         using var client = server.Client(1);
@@ -85,6 +86,7 @@ internal static class BenchFreshness
             notVisible,
             target = new { p99Ms = TargetMilliseconds },
             met = notVisible == 0 && p99 <= TargetMilliseconds,
+            loadAverage,
         });
     }
 

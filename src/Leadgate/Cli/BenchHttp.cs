@@ -34,6 +34,7 @@ internal static class BenchHttp
             return ExitCodes.InvalidInput;
         }
 
+        var loadAverage = BenchReport.LoadAverage();
         await using var database = new BenchDatabase();
         await using var server = await BenchServer.StartAsync(database.Configuration(cli), cancellationToken);
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -74,6 +75,7 @@ internal static class BenchHttp
             errors = load.Errors,
             target = new { requestsPerSecond = TargetRequestsPerSecond, p99Ms = TargetP99Milliseconds, errors = 0 },
             met = perSecond >= TargetRequestsPerSecond && load.P99 <= TargetP99Milliseconds && load.Errors == 0,
+            loadAverage,
         });
     }
 

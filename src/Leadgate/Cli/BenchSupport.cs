@@ -207,6 +207,19 @@ internal static class BenchReport
     public static double Round(double value, int decimals = 1) => Math.Round(value, decimals, MidpointRounding.AwayFromZero);
 
     public static double PerSecond(long count, TimeSpan elapsed) => elapsed > TimeSpan.Zero ? Round(count / elapsed.TotalSeconds) : 0;
+
+    /// <summary>The machine's 1-minute load average when the benchmark started (Linux), to read its figures by: 2 means both cores busy.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>
@@ -296,5 +309,31 @@ internal sealed class BenchProfile : IObserver<DiagnosticListener>, IObserver<Ke
             _subscriptions.ForEach(s => s.Dispose());
             _subscriptions.Clear();
         }
+    }
+}
+
+/// <summary>
+/// Wall time and this process's CPU time over a phase. On a shared machine the wall time swings with the load; CPU time per
+/// event is the steadier figure for comparing a path with its baseline.
+/// </summary>
+internal sealed class BenchClock
+{
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+    private readonly TimeSpan _cpuAtStart = Environment.CpuUsage.TotalTime;
+
+    private BenchClock()
+    {
+    }
+
+    public TimeSpan Elapsed => _wall.Elapsed;
+
+    public TimeSpan Cpu { get; private set; }
+
+    public static BenchClock Start() => new();
+
+    public void Stop()
+    {
+        _wall.Stop();
+        Cpu = Environment.CpuUsage.TotalTime - _cpuAtStart;
     }
 }

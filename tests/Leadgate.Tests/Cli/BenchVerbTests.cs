@@ -59,7 +59,7 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
             DateTimeOffset.UtcNow.UtcTicks, null, DateTimeOffset.UtcNow.UtcTicks, new string('A', 64),
         }).ToList();
 
-        var (written, _) = await BenchIngest.RawInsertAsync(bench.ConnectionString, rows, 100, null, TestContext.Current.CancellationToken);
+        var (written, _, _) = await BenchIngest.RawInsertAsync(bench.ConnectionString, rows, 100, null, TestContext.Current.CancellationToken);
 
         Assert.Equal(237, written);
         await using var connection = new SqliteConnection(bench.ConnectionString);
