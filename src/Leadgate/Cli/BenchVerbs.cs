@@ -13,7 +13,7 @@ internal static class BenchVerbs
         new("bench", "Benchmarks for the performance bars P1–P5; each prints one line of JSON")
         {
             Ingest(cli), Http(cli), Freshness(cli), NotAvailable(cli, "rescore", "P4: full rescore after a rule change", "background rescoring of every lead (a rescore job) is not on main yet"),
-            NotAvailable(cli, "import", "P5: CSV import of N rows with de-duplication, with peak memory", "the ImportLeads use case (leadgate import) is not on main yet"),
+            Import(cli),
         };
 
     private static Command Ingest(CliContext cli)
@@ -48,6 +48,14 @@ internal static class BenchVerbs
         var freshness = new Command("freshness", "P3: time from an event's acknowledgement until its lead's new score and stage can be read") { samples };
         freshness.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchFreshness.RunAsync(cli, parse.GetValue(samples), cancellationToken), cancellationToken));
         return freshness;
+    }
+
+    private static Command Import(CliContext cli)
+    {
+        var rows = new Option<int>("--rows") { Description = "Rows in the generated HubSpot export (the bar: 1000000)", DefaultValueFactory = _ => 100_000 };
+        var import = new Command("import", "P5: CSV import with de-duplication, rows per second and peak memory") { rows };
+        import.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchImport.RunAsync(cli, parse.GetValue(rows), cancellationToken), cancellationToken));
+        return import;
     }
 
     /// <summary>A bar whose feature has not landed: it says what is missing and exits 2, and never prints a figure.</summary>

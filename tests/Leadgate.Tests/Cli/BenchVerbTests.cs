@@ -101,12 +101,28 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         Assert.Equal(1_000, json.GetProperty("target").GetProperty("p99Ms").GetDouble());
     }
 
-    [Theory]
-    [InlineData("rescore")]
-    [InlineData("import")]
-    public async Task BenchOfAFeatureNotBuiltYet_SaysWhatIsMissing_AndPrintsNoFigures(string bench)
+    [Fact]
+    public async Task BenchImport_ImportsTheGeneratedExport_WithDuplicatesFolded_AndPrintsRateAndPeakMemory()
     {
-        var run = await database.RunAsync("bench", bench);
+        var run = (await database.RunAsync("bench", "import", "--rows", "300")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("import", json.GetProperty("bench").GetString());
+        Assert.Equal(300, json.GetProperty("rows").GetInt32());
+        var people = json.GetProperty("people").GetInt64();
+        Assert.InRange(people, 250, 299);
+        Assert.Equal(people, json.GetProperty("imported").GetInt64());
+        Assert.Equal(0, json.GetProperty("bad").GetInt64());
+        Assert.True(json.GetProperty("rowsPerSecond").GetDouble() > 0);
+        Assert.True(json.GetProperty("peakMemoryMB").GetDouble() > 0);
+        Assert.Equal(1_000_000, json.GetProperty("target").GetProperty("rows").GetInt32());
+        Assert.False(json.GetProperty("met").GetBoolean());
+    }
+
+    [Fact]
+    public async Task BenchOfAFeatureNotBuiltYet_SaysWhatIsMissing_AndPrintsNoFigures()
+    {
+        var run = await database.RunAsync("bench", "rescore");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Empty(run.Output);
