@@ -8,6 +8,7 @@ namespace Leadgate.Tests.Cli;
 /// The benchmark verbs at tiny sizes: they run the real paths end to end and print one line of JSON with the keys scripts
 /// read. Nothing here asserts a speed; the figures belong in docs/performance.md, measured on the reference machine.
 /// </summary>
+[Collection(RunAlone.Name)]
 public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<SqliteCliDatabase>
 {
     [Fact]
@@ -171,3 +172,14 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         return json.RootElement.Clone();
     }
 }
+
+/// <summary>
+/// The benchmarks load the machine on purpose (a Kestrel app, many requests): they run alone, after the parallel tests,
+/// so they do not slow other tests into their timeouts.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunAlone
+{
+    public const string Name = "Benchmarks run alone";
+}
+
