@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Imports;
+using Leadgate.Intake;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
@@ -46,6 +47,15 @@ public static class UseCases
         services.AddTransient<GetScoringModel>();
         services.AddTransient<ChangeScoringModel>();
         services.AddTransient<PreviewScoringModel>();
+
+        services.AddTransient<CreateWebhookSource>();
+        services.AddTransient<ListWebhookSources>();
+        services.AddTransient<DeleteWebhookSource>();
+        services.AddTransient<ReceiveOutreachWebhook>();
+        services.AddTransient<CreateWebForm>();
+        services.AddTransient<ListWebForms>();
+        services.AddTransient<DeleteWebForm>();
+        services.AddTransient<SubmitWebForm>();
 
         services.AddTransient<GetDeal>();
         services.AddTransient<ReviseDeal>();

@@ -35,6 +35,7 @@ public static class Server
         services.AddDataProtection().SetApplicationName("leadgate").PersistKeysToDbContext<LeadgateDbContext>();
         services.AddLeadgateAuth();
         services.AddLeadgateApi();
+        services.AddLeadgateIntake();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddLocalization();
         services.AddMudServices();
@@ -69,6 +70,7 @@ public static class Server
         app.UseRequestLocalization(Cultures.Configure);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapOpenApi();

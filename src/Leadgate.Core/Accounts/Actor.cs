@@ -32,5 +32,9 @@ public sealed record Actor(ActorKind Kind, Guid OrganisationId, Guid? UserId, st
     public static Actor ForImport(Guid organisationId) =>
         new(ActorKind.Import, organisationId, null, "import", new HashSet<string>(), Channel.Cli);
 
+    /// <summary>An integration without a user of its own (a web form, an outreach webhook), named after itself in history.</summary>
+    public static Actor ForIntegration(Guid organisationId, string name) =>
+        new(ActorKind.System, organisationId, null, name, new HashSet<string>(), Channel.Api);
+
     public bool IsIn(string role) => Kind == ActorKind.User && Roles.Contains(role);
 }

@@ -6,6 +6,9 @@ public abstract record Error(string Message);
 /// <summary>The thing does not exist for this caller (or belongs to another organisation).</summary>
 public sealed record NotFound(string Entity, object Id) : Error($"The {Entity.ToLowerInvariant()} was not found.");
 
+/// <summary>The request could not be proven to come from whom it claims (an unknown webhook source, a bad signature).</summary>
+public sealed record NotAuthentic(string Message) : Error(Message);
+
 /// <summary>The caller's role may not do this.</summary>
 public sealed record Forbidden(string Message) : Error(Message);
 

@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Imports;
+using Leadgate.Intake;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
@@ -47,6 +48,12 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
 
     public DbSet<ImportProblem> ImportProblems => Set<ImportProblem>();
+
+    public DbSet<WebhookSource> WebhookSources => Set<WebhookSource>();
+
+    public DbSet<WebForm> WebForms => Set<WebForm>();
+
+    public DbSet<Consent> Consents => Set<Consent>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -225,6 +232,39 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
         ImportJob.Configure(builder);
 
+        builder.Entity<WebhookSource>(source =>
+        {
+            source.Property(s => s.Name).HasMaxLength(WebhookSource.MaxNameLength);
+            source.Property(s => s.Key).HasMaxLength(40);
+            source.HasIndex(s => s.Key).IsUnique();
+            source.Property(s => s.ProtectedSecret).HasMaxLength(2_000);
+            source.HasIndex(s => s.OrganisationId);
+            source.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<WebForm>(form =>
+        {
+            form.Property(f => f.Name).HasMaxLength(WebForm.MaxNameLength);
+            form.Property(f => f.Key).HasMaxLength(40);
+            form.HasIndex(f => f.Key).IsUnique();
+            form.Property(f => f.ConsentText).HasMaxLength(WebForm.MaxConsentTextLength);
+            form.Property(f => f.ConsentVersion).HasMaxLength(64);
+            form.Property(f => f.RedirectUrl).HasMaxLength(WebForm.MaxRedirectLength);
+            form.HasIndex(f => f.OrganisationId);
+            form.HasOne<Organisation>().WithMany().HasForeignKey(f => f.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Consent>(consent =>
+        {
+            consent.Property(c => c.FormName).HasMaxLength(WebForm.MaxNameLength);
+            consent.Property(c => c.Text).HasMaxLength(WebForm.MaxConsentTextLength);
+            consent.Property(c => c.TextVersion).HasMaxLength(64);
+            consent.HasIndex(c => new { c.ContactId, c.GivenAt });
+            // Erasing the person erases their consent records with them; the form may be deleted and the record stays.
+            consent.HasOne<Contact>().WithMany().HasForeignKey(c => c.ContactId).OnDelete(DeleteBehavior.Cascade);
+            consent.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
         IdsAreMadeByTheDomain(builder);
     }
 
@@ -254,6 +294,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
                     throw new InvalidOperationException("Stage events are append-only.");
                 case BehaviourEvent when entry.State is EntityState.Modified:
                     throw new InvalidOperationException("Behaviour events are append-only.");
+                case Consent when entry.State is EntityState.Modified:
+                    throw new InvalidOperationException("Consent records are append-only.");
                 case Lead or Deal when entry.State == EntityState.Modified:
                     var version = entry.Property(nameof(Lead.Version));
                     version.CurrentValue = (long)version.OriginalValue! + 1;

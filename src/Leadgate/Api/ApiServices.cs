@@ -47,6 +47,8 @@ public static class ApiServices
         api.MapScoring();
         api.MapDirectory();
         api.MapImports();
+        api.MapIntakeSettings();
+        app.MapPublicIntake();
         return app;
     }
 
