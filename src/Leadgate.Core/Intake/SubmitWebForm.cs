@@ -138,7 +138,8 @@ public sealed class SubmitWebForm(LeadgateDbContext db, TimeProvider clock, Crea
             db.ChangeTracker.Clear();
         }
 
-        // The minute the submit fell in is also the event's time, so a double submit is a repeat, not a conflict.
+        // The minute the submit fell in is also the event's time, so a double submit (or a resend with the same key) is a
+        // repeat, not a conflict.
         var minute = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
         var externalId = idempotencyKey is { Length: > 0 }
             ? $"form:{form.Key}:key:{idempotencyKey}"
@@ -151,7 +152,7 @@ public sealed class SubmitWebForm(LeadgateDbContext db, TimeProvider clock, Crea
                     ExternalId = externalId,
                     Type = nameof(BehaviourType.FormSubmit),
                     Email = email.Value.Value,
-                    OccurredAt = idempotencyKey is { Length: > 0 } ? now : minute,
+                    OccurredAt = minute,
                     Properties = JsonSerializer.SerializeToElement(new { form = form.Name, formKey = form.Key }),
                 }],
             },

@@ -24,8 +24,10 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var dealId = Guid.Parse((await owner.Sales.AcceptAsync(dealLeadId)).Expect(HttpStatusCode.OK).Str("dealId")!);
         var keyId = (string)(await owner.Sales.SendAsync(HttpMethod.Get, "/api/v1/api-keys")).Body!.AsArray()[0]!["id"]!;
         var importId = (await owner.Marketing.ImportCsvAsync("Email,First Name,Company\r\nimported@owner.example.com,Owner,Owner B.V.\r\n")).Expect(HttpStatusCode.Created).Id;
+        var (_, _, sourceId) = await IntakeClient.NewWebhookSourceAsync(owner);
+        var formId = (await IntakeClient.NewFormAsync(owner)).Id;
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug };
+        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), formId.ToString() };
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -61,6 +63,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/deals", StringComparison.Ordinal) => dealId.ToString(),
                 "id" when pattern.StartsWith("/api/v1/api-keys", StringComparison.Ordinal) => keyId,
                 "id" when pattern.StartsWith("/api/v1/imports", StringComparison.Ordinal) => importId.ToString(),
+                "id" when pattern.StartsWith("/api/v1/settings/webhook-sources", StringComparison.Ordinal) => sourceId.ToString(),
+                "id" when pattern.StartsWith("/api/v1/settings/forms", StringComparison.Ordinal) => formId.ToString(),
                 "activityId" => activityId.ToString(),
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
             });
@@ -91,6 +95,10 @@ public abstract partial class TenantIsolationTests(TestApp app)
         }
 
         Assert.Contains("POST /api/v1/leads/{id:guid}/accept", checkedRoutes);
+        Assert.Contains("DELETE /api/v1/settings/webhook-sources/{id:guid}", checkedRoutes);
+        Assert.Contains("DELETE /api/v1/settings/forms/{id:guid}", checkedRoutes);
+        Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhook-sources")).Body!.AsArray());
+        Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/forms")).Body!.AsArray());
         Assert.Equal(before, new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text });
         (await owner.Sales.ListLeadsAsync()).Expect(HttpStatusCode.OK);
     }
