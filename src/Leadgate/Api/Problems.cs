@@ -17,7 +17,7 @@ public static class Problems
     public static ProblemHttpResult ToResult(Error error) => error switch
     {
         Common.NotFound notFound => Problem(StatusCodes.Status404NotFound, "not-found", $"{notFound.Entity} not found", error.Message),
-        NotAuthentic => Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Not authenticated", error.Message),
+        NotAuthentic => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Not authenticated", error.Message),
         Forbidden => Problem(StatusCodes.Status403Forbidden, "forbidden", "Forbidden", error.Message),
         Invalid invalid => TypedResults.Problem(new HttpValidationProblemDetails(invalid.Errors.ToDictionary())
         {

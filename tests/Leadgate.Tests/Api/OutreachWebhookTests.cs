@@ -98,7 +98,7 @@ public abstract class OutreachWebhookTests(TestApp app)
         };
 
         answer.Expect(HttpStatusCode.Unauthorized);
-        Assert.Equal("https://leadgate.dev/problems/unauthenticated", answer.Str("type"));
+        Assert.Equal("https://leadgate.dev/problems/unauthorized", answer.Str("type"));
         Assert.Equal((0, 0, 0), await _hooks.StoredAsync(tenant.OrganisationId));
     }
 

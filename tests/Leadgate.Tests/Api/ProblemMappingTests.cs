@@ -12,7 +12,7 @@ public sealed class ProblemMappingTests
     public static TheoryData<Error, int, string> Errors => new()
     {
         { new NotFound("Lead", Guid.Empty), StatusCodes.Status404NotFound, "not-found" },
-        { new NotAuthentic("no"), StatusCodes.Status401Unauthorized, "unauthenticated" },
+        { new NotAuthentic("no"), StatusCodes.Status401Unauthorized, "unauthorized" },
         { new Forbidden("no"), StatusCodes.Status403Forbidden, "forbidden" },
         { Invalid.Field("email", "bad"), StatusCodes.Status400BadRequest, "validation" },
         { new TransitionNotAllowed(LeadAction.Accept, Stage.Iql, Stage.Sql), StatusCodes.Status409Conflict, "transition-not-allowed/iql-to-sql" },
