@@ -168,7 +168,13 @@ public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider cl
                     return null;
                 }
 
-                var text = value.GetString()!.Trim();
+                var text = JsonText.StringOf(value)?.Trim();
+                if (text is null)
+                {
+                    errors[name] = ["Not valid Unicode text."];
+                    return null;
+                }
+
                 if (text.Length > maxLength || text.Any(char.IsControl))
                 {
                     errors[name] = [$"At most {maxLength} printable characters."];

@@ -196,8 +196,8 @@ public static class IntakeApi
             {
                 switch (property.Value.ValueKind)
                 {
-                    case JsonValueKind.String:
-                        values[property.Name] = property.Value.GetString();
+                    case JsonValueKind.String when JsonText.StringOf(property.Value) is { } text:
+                        values[property.Name] = text;
                         break;
                     case JsonValueKind.True or JsonValueKind.False:
                         values[property.Name] = property.Value.ValueKind == JsonValueKind.True ? "true" : "false";
@@ -206,7 +206,7 @@ public static class IntakeApi
                         values[property.Name] = null;
                         break;
                     default:
-                        errors[property.Name] = ["A string (or true/false for consent) is required."];
+                        errors[property.Name] = ["A string of valid Unicode text (or true/false for consent) is required."];
                         break;
                 }
             }

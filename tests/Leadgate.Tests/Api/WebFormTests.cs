@@ -148,12 +148,14 @@ public abstract class WebFormTests(TestApp app)
         var longName = (await _web.SubmitFormAsync(key, [new("email", "a@example.nl"), new("firstName", new string('x', 101))])).Expect(HttpStatusCode.BadRequest);
         var badConsent = (await _web.SubmitFormAsync(key, [new("email", "a@example.nl"), new("consent", "maybe")])).Expect(HttpStatusCode.BadRequest);
         var wrongType = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":["a@example.nl"]}""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
+        var loneSurrogate = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":"a@example.nl","lastName":"\udc00"}""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
         var notJson = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
 
         Assert.NotNull(longName.Body!["errors"]!["firstName"]);
         Assert.NotNull(badConsent.Body!["errors"]!["consent"]);
         Assert.NotNull(wrongType.Body!["errors"]!["email"]);
         Assert.NotNull(notJson.Body!["errors"]!["body"]);
+        Assert.NotNull(loneSurrogate.Body!["errors"]!["lastName"]);
         Assert.Equal((0, 0, 0), await _web.StoredAsync(tenant.OrganisationId));
     }
 
