@@ -164,9 +164,17 @@ public sealed class SubmitWebForm(LeadgateDbContext db, TimeProvider clock, Crea
         }
 
         var outcome = recorded.Value.Results[0];
-        if (consent && outcome.Status == EventStatus.Stored)
+        if (consent && outcome.Status != EventStatus.Conflict)
         {
+            // Once per submit: a repeat adds no second record, but does add the first when the submit that stored the
+            // event stopped before its consent was saved.
             var contactId = await db.Leads.Where(l => l.Id == outcome.LeadId).Select(l => l.ContactId).SingleAsync(cancellationToken);
+            if (outcome.Status == EventStatus.Repeat
+                && await db.Consents.AnyAsync(c => c.ContactId == contactId && c.FormId == form.Id && c.TextVersion == form.ConsentVersion && c.GivenAt >= minute, cancellationToken))
+            {
+                return accepted;
+            }
+
             db.Consents.Add(Consent.Given(form, contactId, now));
             var saved = await db.SaveAsync(null, cancellationToken);
             if (saved.Error is { } notSaved)

@@ -76,6 +76,22 @@ public abstract class WebFormTests(TestApp app)
     }
 
     [Fact]
+    public async Task AResubmit_RecordsTheConsent_WhenTheFirstSubmitStoppedBeforeSavingIt()
+    {
+        var tenant = await app.NewTenantAsync();
+        var form = await IntakeClient.NewFormAsync(tenant);
+        var now = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - (now.UtcTicks % TimeSpan.TicksPerMinute)) + TimeSpan.FromSeconds(1));
+        var body = Submit("interrupted@example.nl", form.Str("consentVersion"));
+        (await _web.SubmitJsonAsync(form.Str("key")!, body)).Expect(HttpStatusCode.OK);
+        await _web.ForgetConsentsAsync(tenant.OrganisationId);
+
+        (await _web.SubmitJsonAsync(form.Str("key")!, body)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal((1, 1, 1), await _web.StoredAsync(tenant.OrganisationId));
+    }
+
+    [Fact]
     public async Task AKnownLeadsFacts_AreNotChangedByAnAnonymousForm()
     {
         var tenant = await app.NewTenantAsync();

@@ -77,6 +77,14 @@ public sealed class IntakeClient(TestApp app)
             await db.Consents.CountAsync(c => c.OrganisationId == organisationId));
     }
 
+    /// <summary>As if the submit had stopped between storing its event and saving its consent record.</summary>
+    public async Task ForgetConsentsAsync(Guid organisationId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        await db.Consents.Where(c => c.OrganisationId == organisationId).ExecuteDeleteAsync();
+    }
+
     public async Task<List<Consent>> ConsentsAsync(Guid organisationId)
     {
         await using var scope = app.Services.CreateAsyncScope();
