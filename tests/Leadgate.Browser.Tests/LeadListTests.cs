@@ -37,6 +37,8 @@ public sealed partial class LeadListTests(LeadgateServer server, BrowserFixture 
     [Fact]
     public async Task TheList_ShowsEveryLeadWithItsStage_NewestFirst()
     {
+        // Two leads of its own, so the count reads in the plural whichever test ran before this one.
+        await server.CreateMqlAsync("Dorothy", "Vaughan", "Fortran Computing");
         await server.CreateMqlAsync("Katherine", "Johnson", "Orbital Mechanics");
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
 
