@@ -47,6 +47,9 @@ public static class UseCases
         services.AddTransient<GetScoringModel>();
         services.AddTransient<ChangeScoringModel>();
         services.AddTransient<PreviewScoringModel>();
+        services.AddTransient<GetRescoreProgress>();
+        services.AddTransient<RescoreLeads>();
+        services.TryAddSingleton<RescoreSignal>();
 
         services.AddTransient<CreateWebhookSource>();
         services.AddTransient<ListWebhookSources>();

@@ -3,6 +3,7 @@ using Leadgate.Data;
 using Leadgate.Demo;
 using Leadgate.Web.Api;
 using Leadgate.Web.Auth;
+using Leadgate.Web.Background;
 using Leadgate.Web.Components;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,11 @@ public static class Server
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<Operations>();
+        if (configuration.GetValue("Scoring:BackgroundRescore", true))
+        {
+            services.AddHostedService<RescoreService>();
+        }
+
         return services;
     }
 

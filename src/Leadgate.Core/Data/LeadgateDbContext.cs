@@ -55,6 +55,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Consent> Consents => Set<Consent>();
 
+    public DbSet<RescoreJob> RescoreJobs => Set<RescoreJob>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -263,6 +265,16 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             // Erasing the person erases their consent records with them; the form may be deleted and the record stays.
             consent.HasOne<Contact>().WithMany().HasForeignKey(c => c.ContactId).OnDelete(DeleteBehavior.Cascade);
             consent.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<RescoreJob>(job =>
+        {
+            job.HasKey(j => j.OrganisationId);
+            job.Property(j => j.Generation).IsConcurrencyToken();
+            job.Property(j => j.LeaseOwner).HasMaxLength(200);
+            job.Property(j => j.RequestedBy).HasMaxLength(200);
+            job.HasIndex(j => j.Status);
+            job.HasOne<Organisation>().WithMany().HasForeignKey(j => j.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         IdsAreMadeByTheDomain(builder);

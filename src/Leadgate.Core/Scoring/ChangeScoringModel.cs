@@ -13,10 +13,10 @@ public sealed class GetScoringModel(LeadgateDbContext db)
 }
 
 /// <summary>
-/// Marketing or an admin replaces the scoring model as a whole. Stored scores are refreshed as leads get events or
-/// changes; the background rescoring of every lead is a later slice.
+/// Marketing or an admin replaces the scoring model as a whole. The same save (re)starts the organisation's
+/// <see cref="RescoreJob"/>, which the background rescoring then works through (<see cref="RescoreLeads"/>).
 /// </summary>
-public sealed class ChangeScoringModel(LeadgateDbContext db, TimeProvider clock)
+public sealed class ChangeScoringModel(LeadgateDbContext db, TimeProvider clock, RescoreSignal signal)
 {
     public async Task<Result<ScoringModel>> HandleAsync(ScoringModel? model, Actor actor, CancellationToken cancellationToken)
     {
@@ -46,8 +46,25 @@ public sealed class ChangeScoringModel(LeadgateDbContext db, TimeProvider clock)
             settings.Change(model, actor.Name, now);
         }
 
+        var total = await db.Leads.CountAsync(l => l.OrganisationId == actor.OrganisationId, cancellationToken);
+        var job = await db.RescoreJobs.FirstOrDefaultAsync(j => j.OrganisationId == actor.OrganisationId, cancellationToken);
+        if (job is null)
+        {
+            db.RescoreJobs.Add(RescoreJob.Start(actor.OrganisationId, total, actor.Name, now));
+        }
+        else
+        {
+            job.Restart(total, actor.Name, now);
+        }
+
         var saved = await db.SaveAsync(null, cancellationToken);
-        return saved.Error is { } error ? error : await db.ScoringModelOfAsync(actor.OrganisationId, cancellationToken);
+        if (saved.Error is { } error)
+        {
+            return error;
+        }
+
+        signal.Raise();
+        return await db.ScoringModelOfAsync(actor.OrganisationId, cancellationToken);
     }
 }
 

@@ -14,6 +14,7 @@ public static class ScoringApi
         var settings = api.MapGroup("/settings/scoring").WithTags("Settings");
         settings.MapGet("/", Get).WithSummary("The scoring model: ICP criteria, points per event type, caps, decay, thresholds, hand-raise types");
         settings.MapPut("/", Change).WithSummary("Replace the scoring model (marketing or admin)");
+        settings.MapGet("/rescore", Rescore).WithSummary("Progress of the background rescoring after the last model change (404 when the model was never changed)");
         settings.MapPost("/preview", Preview).WithSummary("How many leads a proposed scoring model would make MQL-eligible, without saving it");
         return api;
     }
@@ -28,6 +29,9 @@ public static class ScoringApi
     private static async Task<Results<Ok<ScoringModel>, ProblemHttpResult>> Change(
         ScoringModel model, ChangeScoringModel handler, HttpContext http, CancellationToken cancellationToken) =>
         Answer(await handler.HandleAsync(model, http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<RescoreProgress>, Microsoft.AspNetCore.Http.HttpResults.NotFound>> Rescore(GetRescoreProgress handler, HttpContext http, CancellationToken cancellationToken) =>
+        await handler.HandleAsync(http.Actor(), cancellationToken) is { } progress ? TypedResults.Ok(progress) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ScoringPreview>, ProblemHttpResult>> Preview(
         ScoringModel model, PreviewScoringModel handler, HttpContext http, CancellationToken cancellationToken) =>

@@ -54,6 +54,12 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
 
+            // Tests drive the rescoring themselves (RescoreLeads.RunPendingAsync), on the controlled clock.
+            foreach (var rescoring in services.Where(d => d.ImplementationType == typeof(Leadgate.Web.Background.RescoreService)).ToList())
+            {
+                services.Remove(rescoring);
+            }
+
             // Hashing passwords slowly protects real users; in tests it only costs time.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
         });
