@@ -1,4 +1,6 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using Leadgate.Accounts;
 using Leadgate.Common;
@@ -6,6 +8,14 @@ using Leadgate.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Leads;
+
+/// <summary>The list's order: newest first (the default), or highest fit or engagement first (unscored fit last).</summary>
+public enum LeadSort
+{
+    CreatedAt,
+    Fit,
+    Engagement,
+}
 
 public sealed record ListLeadsRequest
 {
@@ -27,12 +37,23 @@ public sealed record ListLeadsRequest
 
     public int Limit { get; init; } = 50;
 
+    public LeadSort Sort { get; init; } = LeadSort.CreatedAt;
+
+    /// <summary>Only leads whose stored fit is at least this (a lead without a fit score is left out).</summary>
+    public decimal? MinFit { get; init; }
+
+    /// <summary>Only leads whose stored engagement is at least this.</summary>
+    public decimal? MinEngagement { get; init; }
+
     public bool IncludeTotal { get; init; }
 }
 
 public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, string? NextCursor, int? Total);
 
-/// <summary>The leads of the caller's organisation, newest first, filtered, one page at a time.</summary>
+/// <summary>
+/// The leads of the caller's organisation, newest first (or by fit or engagement, highest first), filtered, one page at a
+/// time. Every order ends with the id, so the keyset cursor is exact for each of them.
+/// </summary>
 public sealed class ListLeads(LeadgateDbContext db)
 {
     public const int MaxLimit = 200;
@@ -49,7 +70,32 @@ public sealed class ListLeads(LeadgateDbContext db)
             return Invalid.Field("q", "At most 200 characters.");
         }
 
+        if (!Enum.IsDefined(request.Sort))
+        {
+            return Invalid.Field("sort", "createdAt, fit or engagement.");
+        }
+
+        if (request.MinFit is < 0 or > 100)
+        {
+            return Invalid.Field("minFit", "Between 0 and 100.");
+        }
+
+        if (request.MinEngagement is < 0 or > 100_000)
+        {
+            return Invalid.Field("minEngagement", "Between 0 and 100,000.");
+        }
+
         var query = db.Leads.AsNoTracking().Where(l => l.OrganisationId == actor.OrganisationId);
+        if (request.MinFit is { } minFit)
+        {
+            query = query.Where(l => l.FitScore >= minFit);
+        }
+
+        if (request.MinEngagement is { } minEngagement)
+        {
+            query = query.Where(l => l.EngagementScore >= minEngagement);
+        }
+
         if (request.Stages is { Count: > 0 } stages)
         {
             query = query.Where(l => stages.Contains(l.Stage));
@@ -75,20 +121,21 @@ public sealed class ListLeads(LeadgateDbContext db)
 
         if (request.Cursor is not null)
         {
-            if (!Cursor.TryRead(request.Cursor, out var after))
+            if (!Cursor.TryRead(request.Cursor, request.Sort, out var after))
             {
-                return Invalid.Field("cursor", "This cursor was not issued by this list.");
+                return Invalid.Field("cursor", "This cursor was not issued by this list (in this order).");
             }
 
-            query = query.Where(l => l.CreatedAt < after.CreatedAt || (l.CreatedAt == after.CreatedAt && l.Id.CompareTo(after.Id) < 0));
-        }
-        else if (request.Page is { } page)
-        {
-            query = query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(page * request.Limit);
+            query = After(query, request.Sort, after);
         }
 
-        var rows = await query
-            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+        var ordered = Order(query, request.Sort);
+        if (request.Cursor is null && request.Page is { } page)
+        {
+            ordered = ordered.Skip(page * request.Limit);
+        }
+
+        var rows = await ordered
             .Take(request.Limit + 1)
             .Select(l => new LeadSummary(
                 l.Id, l.Contact.Email, l.Contact.FirstName, l.Contact.LastName, l.Company!.Name,
@@ -103,27 +150,87 @@ public sealed class ListLeads(LeadgateDbContext db)
 
         var hasMore = rows.Count > request.Limit;
         var items = hasMore ? rows[..request.Limit] : rows;
-        var next = hasMore ? Cursor.Write(items[^1].CreatedAt, items[^1].Id) : null;
+        var next = hasMore ? Cursor.Write(request.Sort, items[^1]) : null;
         return new LeadPage(items, next, total);
     }
 
-    /// <summary>An opaque keyset position: creation time and id of the last row seen.</summary>
+    // Unscored fit (null) sorts last on both providers: SQLite and PostgreSQL disagree on where NULLs go by default.
+    private static IQueryable<Lead> Order(IQueryable<Lead> query, LeadSort sort) => sort switch
+    {
+        LeadSort.CreatedAt => query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
+        LeadSort.Fit => query.OrderBy(l => l.FitScore == null).ThenByDescending(l => l.FitScore).ThenByDescending(l => l.Id),
+        LeadSort.Engagement => query.OrderByDescending(l => l.EngagementScore).ThenByDescending(l => l.Id),
+    };
+
+    private static IQueryable<Lead> After(IQueryable<Lead> query, LeadSort sort, Position after)
+    {
+        var id = after.Id;
+        switch (sort)
+        {
+            case LeadSort.CreatedAt:
+                var createdAt = after.CreatedAt;
+                return query.Where(l => l.CreatedAt < createdAt || (l.CreatedAt == createdAt && l.Id.CompareTo(id) < 0));
+            case LeadSort.Fit when after.Score is { } fit:
+                return query.Where(l => l.FitScore == null || l.FitScore < fit || (l.FitScore == fit && l.Id.CompareTo(id) < 0));
+            case LeadSort.Fit:
+                return query.Where(l => l.FitScore == null && l.Id.CompareTo(id) < 0);
+            case LeadSort.Engagement:
+                var engagement = after.Score ?? 0;
+                return query.Where(l => l.EngagementScore < engagement || (l.EngagementScore == engagement && l.Id.CompareTo(id) < 0));
+        }
+
+        throw new InvalidOperationException($"No keyset for {sort}.");
+    }
+
+    private sealed record Position(LeadSort Sort, DateTimeOffset CreatedAt, decimal? Score, Guid Id);
+
+    /// <summary>
+    /// An opaque keyset position: the last row's sort key and id. "ticks:id" newest first (the format of before sorting
+    /// existed, so old cursors stay valid), "fit:score-or-empty:id" and "engagement:score:id" for the score orders.
+    /// </summary>
     private static class Cursor
     {
-        public static string Write(DateTimeOffset createdAt, Guid id) =>
-            Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{createdAt.UtcTicks}:{id:N}"));
-
-        public static bool TryRead(string text, out (DateTimeOffset CreatedAt, Guid Id) position)
+        public static string Write(LeadSort sort, LeadSummary last)
         {
-            position = default;
+            var text = sort switch
+            {
+                LeadSort.CreatedAt => $"{last.CreatedAt.UtcTicks}:{last.Id:N}",
+                LeadSort.Fit => $"fit:{last.FitScore?.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}",
+                LeadSort.Engagement => $"engagement:{last.EngagementScore.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}",
+            };
+            return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+        }
+
+        public static bool TryRead(string text, LeadSort sort, [NotNullWhen(true)] out Position? position)
+        {
+            position = null;
             try
             {
                 var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split(':');
-                if (parts.Length == 2 && long.TryParse(parts[0], out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
-                    && Guid.TryParseExact(parts[1], "N", out var id))
+                switch (sort, parts)
                 {
-                    position = (new DateTimeOffset(ticks, TimeSpan.Zero), id);
-                    return true;
+                    case (LeadSort.CreatedAt, [var t, var i]) when long.TryParse(t, CultureInfo.InvariantCulture, out var ticks) && ticks >= 0
+                        && ticks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParseExact(i, "N", out var id):
+                        position = new Position(sort, new DateTimeOffset(ticks, TimeSpan.Zero), null, id);
+                        return true;
+                    case (LeadSort.Fit, ["fit", var f, var i]) when Guid.TryParseExact(i, "N", out var id):
+                        if (f.Length == 0)
+                        {
+                            position = new Position(sort, default, null, id);
+                            return true;
+                        }
+
+                        if (decimal.TryParse(f, NumberStyles.Number, CultureInfo.InvariantCulture, out var fit))
+                        {
+                            position = new Position(sort, default, fit, id);
+                            return true;
+                        }
+
+                        return false;
+                    case (LeadSort.Engagement, ["engagement", var e, var i]) when Guid.TryParseExact(i, "N", out var id)
+                        && decimal.TryParse(e, NumberStyles.Number, CultureInfo.InvariantCulture, out var engagement):
+                        position = new Position(sort, default, engagement, id);
+                        return true;
                 }
             }
             catch (FormatException)
