@@ -3,6 +3,7 @@ using Leadgate.Common;
 using Leadgate.Demo;
 using Leadgate.Leads;
 using Leadgate.Qualification;
+using Leadgate.Scoring;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -93,6 +94,33 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, Marketing, default));
         var id = created.Value.Lead.Id;
         await RunAsync<MarkMql, Result<LeadDetails>>(h => h.HandleAsync(id, new MarkMqlRequest { Reason = "Requested a demo" }, null, Marketing, default));
+        return id;
+    }
+
+    /// <summary>A new Iql lead with company facts and a few content downloads, scored as they arrive.</summary>
+    public async Task<Guid> CreateEngagedLeadAsync(string firstName, string lastName, string jobTitle, string company, int employees, int downloads)
+    {
+        var number = Interlocked.Increment(ref _leads);
+        var request = new CreateLeadRequest
+        {
+            Email = $"{firstName}.{lastName}.{number}@{company.Replace(" ", "", StringComparison.Ordinal)}.example.com".ToLowerInvariant(),
+            FirstName = firstName,
+            LastName = lastName,
+            JobTitle = jobTitle,
+            Source = "Website",
+            Company = new CompanyInput { Name = company, Employees = employees },
+        };
+        var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, Marketing, default));
+        var id = created.Value.Lead.Id;
+        var events = new RecordEventsRequest
+        {
+            Events = [.. Enumerable.Range(1, downloads).Select(i => new EventInput
+            {
+                ExternalId = $"{id}-download-{i}", Type = nameof(BehaviourType.ContentDownload), LeadId = id, OccurredAt = DateTimeOffset.UtcNow.AddHours(-i),
+            })],
+        };
+        var recorded = await RunAsync<RecordEvents, Result<RecordedEvents>>(h => h.HandleAsync(events, Marketing, default));
+        Assert.True(recorded.IsSuccess, recorded.Error?.Message);
         return id;
     }
 
