@@ -115,7 +115,9 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock)
             .ToListAsync(cancellationToken);
         var byId = leads.ToDictionary(l => l.Id);
         var byEmail = emails.Count == 0 ? [] : await db.Leads.Include(l => l.Contact).Include(l => l.Company)
-            .Where(l => l.OrganisationId == org && emails.Contains(l.Contact.Email))
+            // Naming the contact's organisation too lets the database use the (organisation, e-mail) index of contacts
+            // instead of scanning the organisation's leads (docs/performance.md, P1).
+            .Where(l => l.OrganisationId == org && l.Contact.OrganisationId == org && emails.Contains(l.Contact.Email))
             .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
 
         var unknownLeads = fresh.Where(e => e.LeadId is { } id && !byId.ContainsKey(id))
