@@ -52,12 +52,7 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
     {
         var fields = new LeadFields();
         var email = fields.Email(request.Email);
-        var firstName = fields.Text(request.FirstName, "firstName", 100);
-        var lastName = fields.Text(request.LastName, "lastName", 100);
-        var jobTitle = fields.Text(request.JobTitle, "jobTitle", 200);
-        var phone = fields.Text(request.Phone, "phone", 50);
-        var source = fields.Text(request.Source, "source", 100);
-        var campaign = fields.Text(request.Campaign, "campaign", 200);
+        var text = fields.Describing(request.FirstName, request.LastName, request.JobTitle, request.Phone, request.Source, request.Campaign);
         var company = CompanyFacts.From(request.Company, fields);
         if (fields.ToError() is { } invalid)
         {
@@ -73,16 +68,16 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
         if (existing is not null)
         {
             lead = existing;
-            lead.Contact.Describe(firstName ?? lead.Contact.FirstName, lastName ?? lead.Contact.LastName, jobTitle ?? lead.Contact.JobTitle, phone ?? lead.Contact.Phone);
+            lead.Contact.Describe(text.FirstName ?? lead.Contact.FirstName, text.LastName ?? lead.Contact.LastName, text.JobTitle ?? lead.Contact.JobTitle, text.Phone ?? lead.Contact.Phone);
             var companyOfLead = company is null ? lead.Company : await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, lead.Company, now, cancellationToken);
-            lead.Describe(source ?? lead.Source, campaign ?? lead.Campaign, companyOfLead, now);
+            lead.Describe(text.Source ?? lead.Source, text.Campaign ?? lead.Campaign, companyOfLead, now);
         }
         else
         {
             var contact = Contact.Create(actor.OrganisationId, email!, now);
-            contact.Describe(firstName, lastName, jobTitle, phone);
+            contact.Describe(text.FirstName, text.LastName, text.JobTitle, text.Phone);
             var companyOfLead = await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, null, now, cancellationToken);
-            var created = Lead.Create(contact, companyOfLead, source, campaign, actor, now);
+            var created = Lead.Create(contact, companyOfLead, text.Source, text.Campaign, actor, now);
             if (created.Error is { } refused)
             {
                 return refused;

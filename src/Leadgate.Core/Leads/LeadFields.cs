@@ -36,6 +36,15 @@ internal sealed class LeadFields
 
     public Dictionary<string, string[]> Errors { get; } = [];
 
+    /// <summary>The free-text facts of a create or update request, each checked under its API name.</summary>
+    public LeadText Describing(string? firstName, string? lastName, string? jobTitle, string? phone, string? source, string? campaign) => new(
+        Text(firstName, "firstName", 100),
+        Text(lastName, "lastName", 100),
+        Text(jobTitle, "jobTitle", 200),
+        Text(phone, "phone", 50),
+        Text(source, "source", 100),
+        Text(campaign, "campaign", 200));
+
     public string? Text(string? value, string field, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -133,3 +142,6 @@ internal sealed class LeadFields
 
     public Invalid? ToError() => Errors.Count == 0 ? null : new Invalid(Errors);
 }
+
+/// <summary>A lead's free-text facts after <see cref="LeadFields.Describing"/> cleaned them.</summary>
+internal sealed record LeadText(string? FirstName, string? LastName, string? JobTitle, string? Phone, string? Source, string? Campaign);

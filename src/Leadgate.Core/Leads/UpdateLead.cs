@@ -49,12 +49,7 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
         var fields = new LeadFields();
         bool Sent(string name) => request.Sent.Contains(name);
         var email = Sent("email") ? fields.Email(request.Email) : null;
-        var firstName = fields.Text(request.FirstName, "firstName", 100);
-        var lastName = fields.Text(request.LastName, "lastName", 100);
-        var jobTitle = fields.Text(request.JobTitle, "jobTitle", 200);
-        var phone = fields.Text(request.Phone, "phone", 50);
-        var source = fields.Text(request.Source, "source", 100);
-        var campaign = fields.Text(request.Campaign, "campaign", 200);
+        var text = fields.Describing(request.FirstName, request.LastName, request.JobTitle, request.Phone, request.Source, request.Campaign);
         var company = CompanyFacts.From(request.Company, fields);
         if (fields.ToError() is { } invalid)
         {
@@ -78,10 +73,10 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
                 }
 
                 contact.Describe(
-                    Sent("firstName") ? firstName : contact.FirstName,
-                    Sent("lastName") ? lastName : contact.LastName,
-                    Sent("jobTitle") ? jobTitle : contact.JobTitle,
-                    Sent("phone") ? phone : contact.Phone);
+                    Sent("firstName") ? text.FirstName : contact.FirstName,
+                    Sent("lastName") ? text.LastName : contact.LastName,
+                    Sent("jobTitle") ? text.JobTitle : contact.JobTitle,
+                    Sent("phone") ? text.Phone : contact.Phone);
 
                 var companyOfLead = lead.Company;
                 if (Sent("company"))
@@ -91,7 +86,7 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
                         : await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, Patched(company, lead.Company, Sent), EmailAddress.FromStored(contact.Email), lead.Company, now, cancellationToken);
                 }
 
-                lead.Describe(Sent("source") ? source : lead.Source, Sent("campaign") ? campaign : lead.Campaign, companyOfLead, now);
+                lead.Describe(Sent("source") ? text.Source : lead.Source, Sent("campaign") ? text.Campaign : lead.Campaign, companyOfLead, now);
                 await db.RescoreAsync(lead, now, cancellationToken);
                 return Done.Value;
             },
