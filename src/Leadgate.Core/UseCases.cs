@@ -44,6 +44,8 @@ public static class UseCases
         services.AddTransient<ListReasons>();
 
         services.AddTransient<RecordEvents>();
+        services.TryAddSingleton<ScoringModelCache>();
+        services.TryAddSingleton<EventWriter>();
         services.AddTransient<GetScoringModel>();
         services.AddTransient<ChangeScoringModel>();
         services.AddTransient<PreviewScoringModel>();

@@ -48,217 +48,439 @@ public sealed record QualifiedLead(Guid LeadId, string Rule);
 
 public sealed record RecordedEvents(int Stored, int Repeats, int Conflicts, IReadOnlyList<Guid> CreatedLeads, IReadOnlyList<QualifiedLead> Qualified, IReadOnlyList<EventOutcome> Results);
 
+/// <summary>One request's events, checked and ready to record, with the caller they come from.</summary>
+public sealed class EventBatch
+{
+    internal EventBatch(Actor actor, IReadOnlyList<RecordEvents.Incoming> events)
+    {
+        Actor = actor;
+        Events = events;
+    }
+
+    public Actor Actor { get; }
+
+    public int Count => Events.Count;
+
+    internal IReadOnlyList<RecordEvents.Incoming> Events { get; }
+}
+
 /// <summary>
 /// Takes a batch of 1 to 1,000 behaviour events: stores each new one once (its external id makes a retry harmless),
 /// creates an Iql lead for an unknown e-mail address, rescores every lead the batch touched and applies the MQL rule.
 /// A batch with any invalid event is refused whole, naming each bad field (<c>events[3].email</c>); nothing is written.
-/// The batch costs a fixed number of queries, whatever its size.
+/// Several batches (the requests <see cref="EventWriter"/> gathered) can be recorded in one transaction, each answered
+/// as if it had been recorded alone, in the order given. The batch costs a fixed number of queries, whatever its size,
+/// plus one prepared statement per new event and per touched lead (<see cref="EventWrites"/>).
 /// </summary>
-public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock)
+public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, ScoringModelCache models)
 {
     public const int MaxBatch = 1_000;
     private const int Attempts = 20;
+    private const string Savepoint = "record_events";
     private static readonly string[] NoSuchLead = ["No lead with this id exists in your organisation."];
 
     public async Task<Result<RecordedEvents>> HandleAsync(RecordEventsRequest request, Actor actor, CancellationToken cancellationToken)
     {
-        var parsed = Parse(request, clock.GetUtcNow());
+        var parsed = Check(request, actor, clock.GetUtcNow());
         if (parsed.Error is { } invalid)
         {
             return invalid;
         }
 
+        return (await RecordAsync([parsed.Value], cancellationToken))[0];
+    }
+
+    /// <summary>The checks made before anything is read or written: a batch with any bad field is refused whole.</summary>
+    public static Result<EventBatch> Check(RecordEventsRequest request, Actor actor, DateTimeOffset now) =>
+        Parse(request, now).Map(events => new EventBatch(actor, events));
+
+    /// <summary>Records the batches in one transaction, in order; each gets its own answer.</summary>
+    public async Task<IReadOnlyList<Result<RecordedEvents>>> RecordAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            var result = await RecordAsync(parsed.Value, actor, cancellationToken);
-            if (result.Error is Conflict { Code: "duplicate" or "concurrent-update" } && attempt < Attempts)
+            var results = await AttemptAsync(batches, cancellationToken);
+            if (results is not null)
             {
-                // Another batch wrote some of the same events or leads a moment ago: read again and redo the batch on top of it.
-                db.ChangeTracker.Clear();
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
-                continue;
+                return results;
             }
 
-            return result;
+            if (attempt == Attempts)
+            {
+                Error busy = new Conflict("concurrent-update", "Other batches kept writing the same events or leads at the same moment; retry.");
+                return [.. batches.Select(_ => (Result<RecordedEvents>)busy)];
+            }
+
+            // Another writer stored some of the same events or changed the same leads a moment ago: read again and redo
+            // the batches on top of it.
+            await Task.Delay(Random.Shared.Next(5, 20 * attempt), cancellationToken);
         }
     }
 
-    private sealed record Incoming(int Index, string ExternalId, BehaviourType Type, EmailAddress? Email, Guid? LeadId, DateTimeOffset OccurredAt, string? Properties, string Hash);
-
-    private async Task<Result<RecordedEvents>> RecordAsync(IReadOnlyList<Incoming> batch, Actor actor, CancellationToken cancellationToken)
+    internal sealed record Incoming(int Index, string ExternalId, BehaviourType Type, EmailAddress? Email, Guid? LeadId, DateTimeOffset OccurredAt, string? Properties, string Hash)
     {
-        var org = actor.OrganisationId;
-        var now = clock.GetUtcNow();
-        var model = await db.ScoringModelOfAsync(org, cancellationToken);
+        public ScoredEvent ToScored() => new(ExternalId, Type, OccurredAt);
+    }
 
-        var externalIds = batch.Select(e => e.ExternalId).Distinct(StringComparer.Ordinal).ToList();
+    /// <summary>What scoring needs of a lead that already exists, read without tracking it.</summary>
+    private sealed record LeadRow(Guid Id, string Email, long Version, Stage Stage, string? Industry, int? Employees, string? Country, string? JobTitle);
+
+    /// <summary>A lead that gets new events in this attempt: an existing one (a row) or one created for an unknown address.</summary>
+    private sealed class Target(Guid id, int firstBatch)
+    {
+        public Guid Id { get; } = id;
+
+        public int FirstBatch { get; } = firstBatch;
+
+        public LeadRow? Row { get; init; }
+
+        public Lead? Created { get; init; }
+
+        public List<Incoming> Added { get; } = [];
+    }
+
+    /// <summary>One try at all batches in one transaction (a savepoint in the caller's, if it has one); null when a race was lost and nothing was kept.</summary>
+    private async Task<Result<RecordedEvents>[]?> AttemptAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken)
+    {
+        var owned = db.Database.CurrentTransaction is null;
+        var transaction = owned ? await db.Database.BeginTransactionAsync(cancellationToken) : db.Database.CurrentTransaction!;
+        await using var ownTransaction = owned ? transaction : null;
+        var autoSavepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false; // this method undoes a lost race itself
+        try
+        {
+            if (!owned)
+            {
+                await transaction.CreateSavepointAsync(Savepoint, cancellationToken);
+            }
+
+            var results = new Result<RecordedEvents>[batches.Count];
+            var done = true;
+            foreach (var organisation in Enumerable.Range(0, batches.Count).GroupBy(i => batches[i].Actor.OrganisationId))
+            {
+                done = await RecordOrganisationAsync(organisation.Key, [.. organisation], batches, results, cancellationToken);
+                if (!done)
+                {
+                    break;
+                }
+            }
+
+            if (done)
+            {
+                if (owned)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
+                return results;
+            }
+        }
+        catch (Exception exception) when (EventWrites.IsRace(exception))
+        {
+            // Undone below, and tried again.
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = autoSavepoints;
+        }
+
+        if (owned)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.RollbackToSavepointAsync(Savepoint, cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+        return null;
+    }
+
+    /// <summary>The batches of one organisation; false when a race was lost.</summary>
+    private async Task<bool> RecordOrganisationAsync(Guid org, List<int> indexes, IReadOnlyList<EventBatch> batches, Result<RecordedEvents>[] results, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var model = await models.ModelOfAsync(db, org, cancellationToken);
+
+        var externalIds = indexes.SelectMany(i => batches[i].Events).Select(e => e.ExternalId).Distinct(StringComparer.Ordinal).ToList();
         var known = await db.BehaviourEvents.AsNoTracking()
             .Where(e => e.OrganisationId == org && externalIds.Contains(e.ExternalId))
             .Select(e => new { e.ExternalId, e.BodyHash, e.LeadId })
             .ToDictionaryAsync(e => e.ExternalId, e => (e.BodyHash, e.LeadId), StringComparer.Ordinal, cancellationToken);
 
-        // Which events are new: the first of an external id in this batch that the organisation has not seen.
-        var firstInBatch = new Dictionary<string, Incoming>(StringComparer.Ordinal);
-        var fresh = new List<Incoming>();
-        foreach (var e in batch)
+        // A batch naming a lead id the organisation does not have is refused whole; the others go on without it.
+        var leadIds = indexes.SelectMany(i => batches[i].Events).Where(e => e.LeadId is not null && !known.ContainsKey(e.ExternalId)).Select(e => e.LeadId!.Value).Distinct().ToList();
+        var byId = leadIds.Count == 0 ? [] : await LeadRows(db.Leads.Where(l => l.OrganisationId == org && leadIds.Contains(l.Id)))
+            .ToDictionaryAsync(l => l.Id, cancellationToken);
+        var accepted = new List<int>(indexes.Count);
+        foreach (var i in indexes)
         {
-            if (!known.ContainsKey(e.ExternalId) && firstInBatch.TryAdd(e.ExternalId, e))
+            var unknownLeads = batches[i].Events.Where(e => e.LeadId is { } id && !known.ContainsKey(e.ExternalId) && !byId.ContainsKey(id))
+                .ToDictionary(e => $"events[{e.Index}].leadId", _ => NoSuchLead);
+            if (unknownLeads.Count > 0)
             {
-                fresh.Add(e);
-            }
-        }
-
-        var leadIds = fresh.Where(e => e.LeadId is not null).Select(e => e.LeadId!.Value).Distinct().ToList();
-        var emails = fresh.Where(e => e.Email is not null).Select(e => e.Email!.Value).Distinct(StringComparer.Ordinal).ToList();
-        var leads = leadIds.Count == 0 ? [] : await db.Leads.Include(l => l.Contact).Include(l => l.Company)
-            .Where(l => l.OrganisationId == org && leadIds.Contains(l.Id))
-            .ToListAsync(cancellationToken);
-        var byId = leads.ToDictionary(l => l.Id);
-        var byEmail = emails.Count == 0 ? [] : await db.Leads.Include(l => l.Contact).Include(l => l.Company)
-            // Naming the contact's organisation too lets the database use the (organisation, e-mail) index of contacts
-            // instead of scanning the organisation's leads (docs/performance.md, P1).
-            .Where(l => l.OrganisationId == org && l.Contact.OrganisationId == org && emails.Contains(l.Contact.Email))
-            .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
-
-        var unknownLeads = fresh.Where(e => e.LeadId is { } id && !byId.ContainsKey(id))
-            .ToDictionary(e => $"events[{e.Index}].leadId", _ => NoSuchLead);
-        if (unknownLeads.Count > 0)
-        {
-            return new Invalid(unknownLeads);
-        }
-
-        var created = await CreateLeadsAsync(emails.Where(e => !byEmail.ContainsKey(e)).ToList(), actor, now, cancellationToken);
-        if (created.Error is { } refused)
-        {
-            return refused;
-        }
-
-        foreach (var lead in created.Value)
-        {
-            byEmail[lead.Contact.Email] = lead;
-        }
-
-        Lead LeadOf(Incoming e) => e.LeadId is { } id ? byId[id] : byEmail[e.Email!.Value];
-
-        var stored = new List<(Incoming Event, Lead Lead)>();
-        foreach (var e in fresh)
-        {
-            var lead = LeadOf(e);
-            db.BehaviourEvents.Add(BehaviourEvent.Record(org, lead.Id, e.ExternalId, e.Type, e.OccurredAt, e.Properties, e.Hash, now));
-            stored.Add((e, lead));
-        }
-
-        var qualified = await RescoreAsync(stored, model, now, cancellationToken);
-
-        var outcomes = new List<EventOutcome>(batch.Count);
-        foreach (var e in batch)
-        {
-            if (known.TryGetValue(e.ExternalId, out var before))
-            {
-                outcomes.Add(new EventOutcome(e.Index, e.ExternalId, before.BodyHash == e.Hash ? EventStatus.Repeat : EventStatus.Conflict, before.LeadId));
+                results[i] = new Invalid(unknownLeads);
             }
             else
             {
-                var first = firstInBatch[e.ExternalId];
-                var status = ReferenceEquals(first, e) ? EventStatus.Stored : first.Hash == e.Hash ? EventStatus.Repeat : EventStatus.Conflict;
-                outcomes.Add(new EventOutcome(e.Index, e.ExternalId, status, LeadOf(first).Id));
+                accepted.Add(i);
             }
         }
 
-        if (stored.Count > 0)
+        // Which events are new: the first of an external id (in batch order) that the organisation has not seen.
+        var firstSeen = new Dictionary<string, Incoming>(StringComparer.Ordinal);
+        var fresh = new List<(int Batch, Incoming Event)>();
+        foreach (var i in accepted)
         {
-            var saved = await SaveBatchAsync(cancellationToken);
-            if (saved.Error is { } error)
+            foreach (var e in batches[i].Events)
             {
-                return error;
+                if (!known.ContainsKey(e.ExternalId) && firstSeen.TryAdd(e.ExternalId, e))
+                {
+                    fresh.Add((i, e));
+                }
             }
         }
 
-        return new RecordedEvents(
-            outcomes.Count(o => o.Status == EventStatus.Stored),
-            outcomes.Count(o => o.Status == EventStatus.Repeat),
-            outcomes.Count(o => o.Status == EventStatus.Conflict),
-            [.. created.Value.Select(l => l.Id)],
-            qualified,
-            outcomes);
+        var emails = fresh.Where(f => f.Event.Email is not null).Select(f => f.Event.Email!.Value).Distinct(StringComparer.Ordinal).ToList();
+        var byEmail = emails.Count == 0 ? [] : await LeadRows(db.Leads
+                // Naming the contact's organisation too lets the database use the (organisation, e-mail) index of contacts
+                // instead of scanning the organisation's leads (docs/performance.md, P1).
+                .Where(l => l.OrganisationId == org && l.Contact.OrganisationId == org && emails.Contains(l.Contact.Email)))
+            .ToDictionaryAsync(l => l.Email, StringComparer.Ordinal, cancellationToken);
+
+        var targets = new Dictionary<Guid, Target>();
+        var targetOfEmail = new Dictionary<string, Target>(StringComparer.Ordinal);
+        var created = await CreateLeadsAsync(org, fresh, batches, byEmail, targets, targetOfEmail, now, cancellationToken);
+        if (created.Error is { } refused)
+        {
+            // Only Lead.Create's lifecycle check can refuse, and it refuses every batch of this organisation alike.
+            foreach (var i in accepted)
+            {
+                results[i] = refused;
+            }
+
+            return true;
+        }
+
+        Target TargetOf(int batch, Incoming e)
+        {
+            if (e.LeadId is { } id)
+            {
+                return targets.TryGetValue(id, out var t) ? t : targets[id] = new Target(id, batch) { Row = byId[id] };
+            }
+
+            var email = e.Email!.Value;
+            if (!targetOfEmail.TryGetValue(email, out var target))
+            {
+                var row = byEmail[email];
+                target = targets.TryGetValue(row.Id, out var t) ? t : targets[row.Id] = new Target(row.Id, batch) { Row = row };
+                targetOfEmail[email] = target;
+            }
+
+            return target;
+        }
+
+        var events = new List<BehaviourEvent>(fresh.Count);
+        foreach (var (batch, e) in fresh)
+        {
+            var target = TargetOf(batch, e);
+            target.Added.Add(e);
+            events.Add(BehaviourEvent.Record(org, target.Id, e.ExternalId, e.Type, e.OccurredAt, e.Properties, e.Hash, now));
+        }
+
+        var scored = await ScoreAsync(targets.Values, model, now, cancellationToken);
+        if (scored is null)
+        {
+            return false;
+        }
+
+        if (!await WriteAsync(events, scored.Updates, cancellationToken))
+        {
+            return false;
+        }
+
+        // Each batch's answer, as if the batches had been sent one after the other.
+        var leadOfExternalId = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var (batch, e) in fresh)
+        {
+            leadOfExternalId[e.ExternalId] = TargetOf(batch, e).Id;
+        }
+
+        foreach (var i in accepted)
+        {
+            var outcomes = new List<EventOutcome>(batches[i].Count);
+            foreach (var e in batches[i].Events)
+            {
+                if (known.TryGetValue(e.ExternalId, out var before))
+                {
+                    outcomes.Add(new EventOutcome(e.Index, e.ExternalId, before.BodyHash == e.Hash ? EventStatus.Repeat : EventStatus.Conflict, before.LeadId));
+                }
+                else
+                {
+                    var first = firstSeen[e.ExternalId];
+                    var status = ReferenceEquals(first, e) ? EventStatus.Stored : first.Hash == e.Hash ? EventStatus.Repeat : EventStatus.Conflict;
+                    outcomes.Add(new EventOutcome(e.Index, e.ExternalId, status, leadOfExternalId[e.ExternalId]));
+                }
+            }
+
+            results[i] = new RecordedEvents(
+                outcomes.Count(o => o.Status == EventStatus.Stored),
+                outcomes.Count(o => o.Status == EventStatus.Repeat),
+                outcomes.Count(o => o.Status == EventStatus.Conflict),
+                [.. targets.Values.Where(t => t.Created is not null && t.FirstBatch == i).Select(t => t.Id)],
+                [.. scored.Qualified.Where(q => q.Batch == i).Select(q => q.Lead)],
+                outcomes);
+        }
+
+        return true;
     }
 
-    private async Task<Result<Done>> SaveBatchAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await db.SaveAsync(null, cancellationToken);
-        }
-        catch (InvalidOperationException exception) when (exception.InnerException is DbUpdateException)
-        {
-            // PostgreSQL ends a deadlock between two batches inserting the same external ids by failing one of them
-            // (reported as a transient failure); that batch is simply done again, on top of the other.
-            db.ChangeTracker.Clear();
-            return new Conflict("duplicate", "Another batch wrote the same events at the same moment; retry.");
-        }
-    }
+    private static IQueryable<LeadRow> LeadRows(IQueryable<Lead> leads) =>
+        leads.AsNoTracking().Select(l => new LeadRow(
+            l.Id, l.Contact.Email, l.Version, l.Stage,
+            l.Company == null ? null : l.Company.Industry, l.Company == null ? null : l.Company.Employees, l.Company == null ? null : l.Company.Country,
+            l.Contact.JobTitle));
 
-    /// <summary>Rescores each lead that got new events, from all its events, in one query for the lot.</summary>
-    private async Task<List<QualifiedLead>> RescoreAsync(List<(Incoming Event, Lead Lead)> stored, ScoringModel model, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var touched = stored.Select(s => s.Lead).DistinctBy(l => l.Id).ToList();
-        if (touched.Count == 0)
-        {
-            return [];
-        }
+    private sealed record EarlierEvent(Guid LeadId, string ExternalId, BehaviourType Type, DateTimeOffset OccurredAt);
 
-        var ids = touched.Select(l => l.Id).ToList();
-        var earlier = (await db.BehaviourEvents.AsNoTracking()
-            .Where(e => ids.Contains(e.LeadId))
-            .Select(e => new { e.LeadId, e.ExternalId, e.Type, e.OccurredAt })
+    private sealed record Scored(List<(Guid Id, long Version, decimal? Fit, decimal Engagement, DateTimeOffset At)> Updates, List<(int Batch, QualifiedLead Lead)> Qualified);
+
+    /// <summary>
+    /// Scores every touched lead from all its events with the pure functions. A lead whose stage may change (an Iql or
+    /// Nurture lead that now meets the rule) and every new lead go through the <see cref="Lead"/> entity, so the lifecycle
+    /// table decides and the stage event is written; the rest only get new score columns. Null when a lead changed under us.
+    /// </summary>
+    private async Task<Scored?> ScoreAsync(IEnumerable<Target> touched, ScoringModel model, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var targets = touched.ToList();
+        var existing = targets.Where(t => t.Row is not null).Select(t => t.Id).ToList();
+        var earlier = (existing.Count == 0 ? [] : await db.BehaviourEvents.AsNoTracking()
+            .Where(e => existing.Contains(e.LeadId))
+            .Select(e => new EarlierEvent(e.LeadId, e.ExternalId, e.Type, e.OccurredAt))
             .ToListAsync(cancellationToken))
             .ToLookup(e => e.LeadId, e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt));
-        var added = stored.ToLookup(s => s.Lead.Id, s => s.Event);
 
-        var qualified = new List<QualifiedLead>();
-        foreach (var lead in touched)
+        var updates = new List<(Guid, long, decimal?, decimal, DateTimeOffset)>(targets.Count);
+        var qualified = new List<(int, QualifiedLead)>();
+        foreach (var target in targets)
         {
-            var events = earlier[lead.Id].Concat(added[lead.Id].Select(e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt)));
-            var handRaise = added[lead.Id].Where(e => model.HandRaiseTypes.Contains(e.Type)).OrderBy(e => e.OccurredAt).Select(e => (BehaviourType?)e.Type).FirstOrDefault();
-            if (LeadScoring.Rescore(lead, model, events, handRaise, now) is { } rule)
+            List<ScoredEvent> events = [.. earlier[target.Id], .. target.Added.Select(e => e.ToScored())];
+            var handRaise = target.Added.Where(e => model.HandRaiseTypes.Contains(e.Type)).OrderBy(e => e.OccurredAt).Select(e => (BehaviourType?)e.Type).FirstOrDefault();
+            var lead = target.Created;
+            if (target.Row is { } row)
             {
-                qualified.Add(new QualifiedLead(lead.Id, rule));
+                var fit = FitScoring.Score(model, new LeadFacts(row.Industry, row.Employees, row.Country, row.JobTitle)).Score;
+                var engagement = EngagementScoring.Score(model, events, now).Score;
+                if (row.Stage is not (Stage.Iql or Stage.Nurture) || MqlRule.Decide(model, fit, engagement, handRaise) is null)
+                {
+                    updates.Add((row.Id, row.Version, fit, engagement, now));
+                    continue;
+                }
+
+                // The rare case: the stage may move. The entity is read in this transaction; if it is no longer the version
+                // the events were read with, another writer came in between.
+                lead = await db.Leads.Include(l => l.Contact).Include(l => l.Company).SingleAsync(l => l.Id == row.Id, cancellationToken);
+                if (lead.Version != row.Version)
+                {
+                    return null;
+                }
+            }
+
+            if (LeadScoring.Rescore(lead!, model, events, handRaise, now) is { } rule)
+            {
+                qualified.Add((target.FirstBatch, new QualifiedLead(target.Id, rule)));
             }
         }
 
-        return qualified;
+        return new Scored(updates, qualified);
+    }
+
+    /// <summary>New leads and stage changes through EF, then the events and the score columns in prepared SQL; false when a race was lost.</summary>
+    private async Task<bool> WriteAsync(List<BehaviourEvent> events, List<(Guid Id, long Version, decimal? Fit, decimal Engagement, DateTimeOffset At)> updates, CancellationToken cancellationToken)
+    {
+        if (db.ChangeTracker.HasChanges())
+        {
+            await BulkInsert.SaveChangesAsync(db, cancellationToken);
+        }
+
+        await using var writes = EventWrites.Of(db);
+        // In key order, so two writers on PostgreSQL take their row locks in the same order and do not deadlock.
+        foreach (var e in events.OrderBy(e => e.ExternalId, StringComparer.Ordinal))
+        {
+            if (!await writes.InsertAsync(e, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        foreach (var (id, version, fit, engagement, at) in updates.OrderBy(u => u.Id))
+        {
+            if (!await writes.UpdateScoresAsync(id, version, fit, engagement, at, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Iql leads for unknown addresses, as <see cref="CreateLead"/> makes them; companies found by domain in one query.</summary>
-    private async Task<Result<List<Lead>>> CreateLeadsAsync(List<string> emails, Actor actor, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<Done>> CreateLeadsAsync(
+        Guid org, List<(int Batch, Incoming Event)> fresh, IReadOnlyList<EventBatch> batches, Dictionary<string, LeadRow> byEmail,
+        Dictionary<Guid, Target> targets, Dictionary<string, Target> targetOfEmail, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (emails.Count == 0)
+        var missing = new List<(int Batch, EmailAddress Email)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (batch, e) in fresh)
         {
-            return new List<Lead>();
+            if (e.Email is { } email && !byEmail.ContainsKey(email.Value) && seen.Add(email.Value))
+            {
+                missing.Add((batch, email));
+            }
         }
 
-        var addresses = emails.Select(EmailAddress.FromStored).ToList();
-        var domains = addresses.Select(LeadFields.CompanyDomainOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return Done.Value;
+        }
+
+        var domains = missing.Select(m => LeadFields.CompanyDomainOf(m.Email)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var companies = domains.Count == 0 ? [] : await db.Companies
-            .Where(c => c.OrganisationId == actor.OrganisationId && c.Domain != null && domains.Contains(c.Domain))
+            .Where(c => c.OrganisationId == org && c.Domain != null && domains.Contains(c.Domain))
             .ToDictionaryAsync(c => c.Domain!, StringComparer.Ordinal, cancellationToken);
 
-        var leads = new List<Lead>(addresses.Count);
-        foreach (var email in addresses)
+        // Added without a scan of the tracked entities per lead (DbSet.Local and DetectChanges are quadratic in a batch).
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            var company = await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, null, email, null, now, cancellationToken, companies);
-            var contact = Contact.Create(actor.OrganisationId, email, now);
-            var created = Lead.Create(contact, company, null, null, actor, now);
-            if (created.Error is { } refused)
+            foreach (var (batch, email) in missing)
             {
-                return refused;
-            }
+                Company? company = null;
+                if (LeadFields.CompanyDomainOf(email) is { } domain && !companies.TryGetValue(domain, out company))
+                {
+                    company = companies[domain] = Company.Create(org, domain, domain, now);
+                    db.Companies.Add(company);
+                }
 
-            db.Leads.Add(created.Value);
-            leads.Add(created.Value);
+                var created = Lead.Create(Contact.Create(org, email, now), company, null, null, batches[batch].Actor, now);
+                if (created.Error is { } refused)
+                {
+                    return refused;
+                }
+
+                db.Leads.Add(created.Value);
+                var target = new Target(created.Value.Id, batch) { Created = created.Value };
+                targets[target.Id] = target;
+                targetOfEmail[email.Value] = target;
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
         }
 
-        return leads;
+        return Done.Value;
     }
 
     private static Result<IReadOnlyList<Incoming>> Parse(RecordEventsRequest request, DateTimeOffset now)

@@ -20,8 +20,8 @@ public static class ScoringApi
     }
 
     private static async Task<Results<Ok<RecordedEvents>, ProblemHttpResult>> RecordEvents(
-        RecordEventsRequest request, RecordEvents handler, HttpContext http, CancellationToken cancellationToken) =>
-        Answer(await handler.HandleAsync(request, http.Actor(), cancellationToken));
+        RecordEventsRequest request, EventWriter writer, HttpContext http, CancellationToken cancellationToken) =>
+        Answer(await writer.RecordAsync(request, http.Actor(), cancellationToken));
 
     private static async Task<Ok<ScoringModel>> Get(GetScoringModel handler, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), cancellationToken));
