@@ -25,6 +25,7 @@ public static class UseCases
         services.AddTransient<ListApiKeys>();
         services.AddTransient<RevokeApiKey>();
         services.AddTransient<AuthenticateApiKey>();
+        services.TryAddSingleton<ApiKeyCache>();
 
         services.AddTransient<CreateLead>();
         services.AddTransient<GetLead>();

@@ -68,7 +68,7 @@ public sealed class ListApiKeys(LeadgateDbContext db)
 }
 
 /// <summary>Revokes a key at once: the next request with it is refused. A user revokes their own keys, an admin any key of the organisation.</summary>
-public sealed class RevokeApiKey(LeadgateDbContext db, TimeProvider clock)
+public sealed class RevokeApiKey(LeadgateDbContext db, TimeProvider clock, ApiKeyCache cache)
 {
     public async Task<Result<ApiKeyView>> HandleAsync(Guid keyId, Actor actor, CancellationToken cancellationToken)
     {
@@ -82,6 +82,7 @@ public sealed class RevokeApiKey(LeadgateDbContext db, TimeProvider clock)
 
         key.Revoke(clock.GetUtcNow());
         var saved = await db.SaveAsync(null, cancellationToken);
+        cache.Evict(key.Id);
         return saved.Error is { } error ? error : CreateApiKey.ToView(key);
     }
 }
@@ -89,7 +90,7 @@ public sealed class RevokeApiKey(LeadgateDbContext db, TimeProvider clock)
 public sealed record AuthenticatedKey(Guid KeyId, Guid UserId, Guid OrganisationId, string DisplayName, IReadOnlyList<string> Roles);
 
 /// <summary>Finds the user behind a presented key. Revoked and unknown keys fail the same way.</summary>
-public sealed class AuthenticateApiKey(LeadgateDbContext db, TimeProvider clock)
+public sealed class AuthenticateApiKey(LeadgateDbContext db, TimeProvider clock, ApiKeyCache cache)
 {
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -98,6 +99,11 @@ public sealed class AuthenticateApiKey(LeadgateDbContext db, TimeProvider clock)
         if (ApiKey.PrefixOf(presented) is not { } prefix)
         {
             return null;
+        }
+
+        if (cache.Find(presented) is { } known)
+        {
+            return known;
         }
 
         var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
@@ -127,6 +133,44 @@ public sealed class AuthenticateApiKey(LeadgateDbContext db, TimeProvider clock)
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }
 
-        return new AuthenticatedKey(key.Id, user.Id, key.OrganisationId, user.DisplayName, [.. roles.OfType<string>()]);
+        return cache.Keep(presented, new AuthenticatedKey(key.Id, user.Id, key.OrganisationId, user.DisplayName, [.. roles.OfType<string>()]));
     }
+}
+
+/// <summary>
+/// Keys that authenticated in the last <see cref="Lifetime"/>, so a busy integration does not cost three queries a request.
+/// Revoking a key on this instance evicts it at once. Another instance, or a change to the user's roles or lock-out, is
+/// seen within <see cref="Lifetime"/>. Only a hash of each presented secret is kept.
+/// </summary>
+public sealed class ApiKeyCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+    private const int MaxEntries = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (AuthenticatedKey Key, long Until)> _keys = new(StringComparer.Ordinal);
+
+    public AuthenticatedKey? Find(string presented) =>
+        _keys.TryGetValue(HashOf(presented), out var entry) && Environment.TickCount64 < entry.Until ? entry.Key : null;
+
+    public AuthenticatedKey Keep(string presented, AuthenticatedKey key)
+    {
+        if (_keys.Count >= MaxEntries)
+        {
+            _keys.Clear();
+        }
+
+        _keys[HashOf(presented)] = (key, Environment.TickCount64 + (long)Lifetime.TotalMilliseconds);
+        return key;
+    }
+
+    public void Evict(Guid keyId)
+    {
+        foreach (var entry in _keys.Where(e => e.Value.Key.KeyId == keyId))
+        {
+            _keys.TryRemove(entry);
+        }
+    }
+
+    private static string HashOf(string presented) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(presented)));
 }

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
 namespace Leadgate.Scoring;
@@ -83,25 +84,34 @@ internal sealed class EventWrites : IAsyncDisposable
         await _update.DisposeAsync();
     }
 
-    private sealed class Statement(DbConnection connection, DbTransaction transaction, string sql, bool prepare, (string Name, IEntityType Entity, string Property)[] columns) : IAsyncDisposable
+    private sealed class Statement : IAsyncDisposable
     {
-        private readonly DbCommand _command = Create(connection, transaction, sql);
-        private readonly (string Name, RelationalTypeMapping Mapping, bool Nullable)[] _parameters =
-            [.. columns.Select(c => c.Entity.FindProperty(c.Property)!).Select((p, i) => (columns[i].Name, p.GetRelationalTypeMapping(), p.IsNullable))];
+        private readonly DbCommand _command;
+        private readonly (DbParameter Parameter, ValueConverter? Converter)[] _parameters;
+        private readonly bool _prepare;
+
+        public Statement(DbConnection connection, DbTransaction transaction, string sql, bool prepare, (string Name, IEntityType Entity, string Property)[] columns)
+        {
+            _command = connection.CreateCommand();
+            _command.Transaction = transaction;
+#pragma warning disable CA2100 // The SQL is one of the constants above, never made of input.
+            _command.CommandText = sql;
+#pragma warning restore CA2100
+            _parameters = Parameters(_command, columns);
+            _prepare = prepare;
+        }
 
         private bool _prepared;
 
         public async Task<int> ExecuteAsync(object?[] values, CancellationToken cancellationToken)
         {
-            // The type mappings convert each value as EF would (enums to names, scores to floating point, GUIDs as SQLite text).
-            _command.Parameters.Clear();
             for (var i = 0; i < _parameters.Length; i++)
             {
-                var (name, mapping, nullable) = _parameters[i];
-                _command.Parameters.Add(mapping.CreateParameter(_command, name, values[i], nullable));
+                var (parameter, converter) = _parameters[i];
+                parameter.Value = values[i] is { } value ? converter?.ConvertToProvider(value) ?? value : DBNull.Value;
             }
 
-            if (prepare && !_prepared)
+            if (_prepare && !_prepared)
             {
                 await _command.PrepareAsync(cancellationToken);
                 _prepared = true;
@@ -112,14 +122,23 @@ internal sealed class EventWrites : IAsyncDisposable
 
         public ValueTask DisposeAsync() => _command.DisposeAsync();
 
-        private static DbCommand Create(DbConnection connection, DbTransaction transaction, string sql)
+        /// <summary>
+        /// Made once by the EF model's type mappings (which set the provider type: GUIDs and times as SQLite text, enums as
+        /// names, scores as floating point); each row then only sets the values, converted as EF would.
+        /// </summary>
+        private static (DbParameter, ValueConverter?)[] Parameters(DbCommand command, (string Name, IEntityType Entity, string Property)[] all)
         {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-#pragma warning disable CA2100 // The SQL is one of the constants above, never made of input.
-            command.CommandText = sql;
-#pragma warning restore CA2100
-            return command;
+            var made = new (DbParameter, ValueConverter?)[all.Length];
+            for (var i = 0; i < all.Length; i++)
+            {
+                var property = all[i].Entity.FindProperty(all[i].Property)!;
+                var mapping = property.GetRelationalTypeMapping();
+                var parameter = mapping.CreateParameter(command, all[i].Name, null, property.IsNullable);
+                command.Parameters.Add(parameter);
+                made[i] = (parameter, mapping.Converter);
+            }
+
+            return made;
         }
     }
 }

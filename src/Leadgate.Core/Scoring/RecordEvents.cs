@@ -401,7 +401,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
     {
         if (db.ChangeTracker.HasChanges())
         {
-            await BulkInsert.SaveChangesAsync(db, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         await using var writes = EventWrites.Of(db);

@@ -255,7 +255,9 @@ internal sealed class BenchProfile : IObserver<DiagnosticListener>, IObserver<Ke
         {
             lock (_lock)
             {
-                _subscriptions.Add(value.Subscribe(this));
+                // Only the two command events: without a filter EF raises every diagnostic event (each entity's state
+                // change, each detected property change), which costs more than the work being measured.
+                _subscriptions.Add(value.Subscribe(this, name => name is "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted" or "Microsoft.EntityFrameworkCore.Database.Command.DataReaderDisposing"));
             }
         }
     }
