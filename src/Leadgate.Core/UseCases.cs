@@ -2,6 +2,7 @@ using Leadgate.Accounts;
 using Leadgate.Imports;
 using Leadgate.Intake;
 using Leadgate.Leads;
+using Leadgate.Notifications;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
 using Leadgate.Scoring;
@@ -62,6 +63,19 @@ public static class UseCases
         services.AddTransient<ListWebForms>();
         services.AddTransient<DeleteWebForm>();
         services.AddTransient<SubmitWebForm>();
+
+        services.AddTransient<ListNotifications>();
+        services.AddTransient<MarkNotificationsRead>();
+        services.AddTransient<CreateWebhookSubscription>();
+        services.AddTransient<ListWebhookSubscriptions>();
+        services.AddTransient<DeleteWebhookSubscription>();
+        services.AddTransient<ListWebhookDeliveries>();
+        services.AddTransient<DeliverWebhooks>();
+        services.TryAddSingleton(_ => new WebhookPoster(new HttpClient(
+            new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) })
+        {
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        }));
 
         services.AddTransient<GetDeal>();
         services.AddTransient<ReviseDeal>();

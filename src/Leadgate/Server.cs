@@ -49,6 +49,11 @@ public static class Server
             services.AddHostedService<RescoreService>();
         }
 
+        if (configuration.GetValue("Webhooks:Background", true))
+        {
+            services.AddHostedService<WebhookService>();
+        }
+
         return services;
     }
 

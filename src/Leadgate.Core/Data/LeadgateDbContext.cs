@@ -2,6 +2,7 @@ using Leadgate.Accounts;
 using Leadgate.Imports;
 using Leadgate.Intake;
 using Leadgate.Leads;
+using Leadgate.Notifications;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
 using Leadgate.Scoring;
@@ -56,6 +57,12 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Consent> Consents => Set<Consent>();
 
     public DbSet<RescoreJob> RescoreJobs => Set<RescoreJob>();
+
+    public DbSet<Happening> Happenings => Set<Happening>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -166,6 +173,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.Navigation(l => l.History).HasField("_history").UsePropertyAccessMode(PropertyAccessMode.Field);
             lead.HasMany(l => l.Activities).WithOne().HasForeignKey(a => a.LeadId).OnDelete(DeleteBehavior.Cascade);
             lead.Navigation(l => l.Activities).HasField("_activities").UsePropertyAccessMode(PropertyAccessMode.Field);
+            lead.HasMany(l => l.Happenings).WithOne().HasForeignKey(h => h.LeadId).OnDelete(DeleteBehavior.Cascade);
+            lead.Navigation(l => l.Happenings).HasField("_happenings").UsePropertyAccessMode(PropertyAccessMode.Field);
         });
 
         builder.Entity<StageEvent>(e =>
@@ -277,6 +286,41 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             job.HasOne<Organisation>().WithMany().HasForeignKey(j => j.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        builder.Entity<Happening>(happening =>
+        {
+            happening.Property(h => h.Payload).HasMaxLength(4_000);
+            happening.HasIndex(h => h.LeadId);
+            // The bell: a user's notifications, newest first, and the unread count.
+            happening.HasIndex(h => new { h.RecipientUserId, h.ReadAt });
+            // The fan-out's queue.
+            happening.HasIndex(h => new { h.WebhookPending, h.Id });
+            happening.HasOne<Organisation>().WithMany().HasForeignKey(h => h.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            happening.HasOne<User>().WithMany().HasForeignKey(h => h.RecipientUserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<WebhookSubscription>(subscription =>
+        {
+            subscription.Property(s => s.Url).HasMaxLength(WebhookSubscription.MaxUrlLength);
+            subscription.Property(s => s.Events).HasMaxLength(200);
+            subscription.Property(s => s.ProtectedSecret).HasMaxLength(2_000);
+            subscription.Property(s => s.CreatedBy).HasMaxLength(200);
+            subscription.Ignore(s => s.Kinds);
+            subscription.HasIndex(s => s.OrganisationId);
+            subscription.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.Property(d => d.Event).HasMaxLength(32);
+            delivery.Property(d => d.Body).HasMaxLength(8_000);
+            delivery.Property(d => d.LastError).HasMaxLength(300);
+            delivery.HasIndex(d => new { d.HappeningId, d.SubscriptionId }).IsUnique();
+            delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            delivery.HasIndex(d => new { d.SubscriptionId, d.Id });
+            delivery.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne<Happening>().WithMany().HasForeignKey(d => d.HappeningId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         IdsAreMadeByTheDomain(builder);
     }
 
@@ -308,6 +352,9 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
                     throw new InvalidOperationException("Behaviour events are append-only.");
                 case Consent when entry.State is EntityState.Modified:
                     throw new InvalidOperationException("Consent records are append-only.");
+                case Happening when entry.State is EntityState.Modified:
+                    // Read and fanned-out marks are set with ExecuteUpdate; the happening itself never changes.
+                    throw new InvalidOperationException("Happenings are append-only.");
                 case Lead or Deal when entry.State == EntityState.Modified:
                     var version = entry.Property(nameof(Lead.Version));
                     version.CurrentValue = (long)version.OriginalValue! + 1;

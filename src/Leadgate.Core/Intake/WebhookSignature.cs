@@ -31,6 +31,9 @@ public static class WebhookSignature
     private const string Scheme = "sha256=";
     private const int DigestHexLength = 64;
 
+    /// <summary>A new shared secret for HMAC signing (256 random bits), for inbound sources and outbound subscriptions alike.</summary>
+    public static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
     /// <summary>The header value a sender puts in <see cref="SignatureHeader"/>.</summary>
     public static string Sign(string secret, long unixSeconds, ReadOnlySpan<byte> body) =>
         Scheme + Convert.ToHexStringLower(Digest(secret, unixSeconds.ToString(CultureInfo.InvariantCulture), body));

@@ -35,7 +35,7 @@ public sealed class WebhookSource
 
     internal static (WebhookSource Source, string Secret) Create(Guid organisationId, string name, Func<string, string> protect, DateTimeOffset at)
     {
-        var secret = SecretPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var secret = WebhookSignature.NewSecret();
         var source = new WebhookSource
         {
             Id = Guid.CreateVersion7(at),

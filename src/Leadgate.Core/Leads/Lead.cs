@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
+using Leadgate.Notifications;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
 
@@ -13,6 +14,7 @@ public sealed class Lead
 {
     private readonly List<StageEvent> _history = [];
     private readonly List<Activity> _activities = [];
+    private readonly List<Happening> _happenings = [];
 
     private Lead()
     {
@@ -86,6 +88,9 @@ public sealed class Lead
 
     public IReadOnlyList<Activity> Activities => _activities;
 
+    /// <summary>The outbox: what this lead's changes announce (webhooks, in-app notifications), saved with the change.</summary>
+    public IReadOnlyList<Happening> Happenings => _happenings;
+
     public static Result<Lead> Create(Contact contact, Company? company, string? source, string? campaign, Actor by, DateTimeOffset at)
     {
         var decision = Lifecycle.Decide(LeadAction.Create, null, Stage.Iql, by, new TransitionFacts(at) { ContactKnown = contact.Email.Length > 0 });
@@ -125,27 +130,15 @@ public sealed class Lead
     public Result<Deal> Accept(DealTerms terms, Activity? conversation, BantMinimum minimum, Actor by, DateTimeOffset at)
     {
         var facts = new TransitionFacts(at) { Lead = this, Conversation = conversation, Bant = Bant, Minimum = minimum };
-        var moved = Move(LeadAction.Accept, Stage.Sql, facts, by, "accepted", null, conversation?.Id);
-        if (moved.Error is { } error)
-        {
-            return error;
-        }
-
         var deal = Deal.Open(this, terms, by, at);
-        DealId = deal.Id;
-        return deal;
+        var moved = Move(LeadAction.Accept, Stage.Sql, facts, by, "accepted", null, conversation?.Id, dealId: deal.Id);
+        return moved.Error is { } error ? error : deal;
     }
 
     public Result<Done> Reject(Reason? reason, string? note, DateOnly? revisitOn, Actor by, DateTimeOffset at)
     {
         var facts = new TransitionFacts(at) { Lead = this, ListedReason = reason, Note = note };
-        var moved = Move(LeadAction.Reject, Stage.Nurture, facts, by, reason?.Code, note, null);
-        if (moved.IsSuccess)
-        {
-            RevisitOn = revisitOn;
-        }
-
-        return moved;
+        return Move(LeadAction.Reject, Stage.Nurture, facts, by, reason?.Code, note, null, revisitOn: revisitOn);
     }
 
     public Result<Done> Disqualify(Reason? reason, string? note, Actor by, DateTimeOffset at)
@@ -185,7 +178,6 @@ public sealed class Lead
         if (moved.IsSuccess)
         {
             deal.MarkLost(reason!.Code, note, DateOnly.FromDateTime(at.UtcDateTime), at);
-            RevisitOn = null;
         }
 
         return moved;
@@ -233,16 +225,36 @@ public sealed class Lead
         return Done.Value;
     }
 
-    /// <summary>Gives the lead an owner. A new owner of an MQL starts from New.</summary>
-    public void AssignTo(Guid ownerId, DateTimeOffset at)
+    /// <summary>
+    /// Gives the lead an owner. A new owner of an MQL starts from New. A change of owner is announced
+    /// (<c>lead.assigned</c>), and the new owner is notified in the app unless they took the lead themselves
+    /// (<paramref name="byUserId"/>).
+    /// </summary>
+    public void AssignTo(Guid ownerId, DateTimeOffset at, Guid? byUserId = null)
     {
-        if (OwnerId != ownerId && Stage == Stage.Mql)
+        var changed = OwnerId != ownerId;
+        if (changed && Stage == Stage.Mql)
         {
             WorkStatus = WorkStatus.New;
         }
 
         OwnerId = ownerId;
         UpdatedAt = at;
+        if (changed)
+        {
+            _happenings.Add(Happening.Assigned(this, ownerId, notifyOwner: byUserId != ownerId, at));
+        }
+    }
+
+    /// <summary>Puts a happening the lead's handover produced (an SLA reminder or breach) into the outbox with the lead's change.</summary>
+    public void Announce(Happening happening)
+    {
+        if (happening.LeadId != Id)
+        {
+            throw new ArgumentException("A happening belongs to the lead it is about.", nameof(happening));
+        }
+
+        _happenings.Add(happening);
     }
 
     public void Describe(string? source, string? campaign, Company? company, DateTimeOffset at)
@@ -270,7 +282,11 @@ public sealed class Lead
         RefreshSearchText();
     }
 
-    private Result<Done> Move(LeadAction action, Stage to, TransitionFacts facts, Actor by, string? reason, string? note, Guid? evidence)
+    /// <summary>
+    /// The one place a stage changes: asks the table, appends the stage event, and puts the happening it announces
+    /// (<c>lead.mql</c>, <c>lead.sql</c>, <c>lead.rejected</c>, <c>deal.won</c>) into the outbox in the same save.
+    /// </summary>
+    private Result<Done> Move(LeadAction action, Stage to, TransitionFacts facts, Actor by, string? reason, string? note, Guid? evidence, Guid? dealId = null, DateOnly? revisitOn = null)
     {
         var decision = Lifecycle.Decide(action, Stage, to, by, facts);
         if (decision.Error is { } error)
@@ -288,7 +304,18 @@ public sealed class Lead
         {
             MqlAt = facts.At;
             WorkStatus = WorkStatus.New;
-            RevisitOn = null;
+        }
+
+        // Only a rejection back to marketing carries a revisit date; any other move clears it.
+        RevisitOn = to == Stage.Nurture ? revisitOn : null;
+        if (dealId is { } deal)
+        {
+            DealId = deal;
+        }
+
+        if (Happening.OfStageChange(this, from, to, reason, facts.At) is { } happening)
+        {
+            _happenings.Add(happening);
         }
 
         return Done.Value;

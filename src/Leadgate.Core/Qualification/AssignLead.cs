@@ -53,7 +53,7 @@ public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
             leadId, actor, expectedVersion, clock,
             lead =>
             {
-                lead.AssignTo(ownerId, clock.GetUtcNow());
+                lead.AssignTo(ownerId, clock.GetUtcNow(), actor.UserId);
                 return Task.FromResult<Result<Done>>(Done.Value);
             },
             cancellationToken);

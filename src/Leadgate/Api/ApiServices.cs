@@ -48,6 +48,7 @@ public static class ApiServices
         api.MapDirectory();
         api.MapImports();
         api.MapIntakeSettings();
+        api.MapNotifications();
         app.MapPublicIntake();
         return app;
     }

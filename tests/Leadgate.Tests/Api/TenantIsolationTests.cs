@@ -26,8 +26,12 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var importId = (await owner.Marketing.ImportCsvAsync("Email,First Name,Company\r\nimported@owner.example.com,Owner,Owner B.V.\r\n")).Expect(HttpStatusCode.Created).Id;
         var (_, _, sourceId) = await IntakeClient.NewWebhookSourceAsync(owner);
         var formId = (await IntakeClient.NewFormAsync(owner)).Id;
+        var hookId = (string)(await owner.Admin.SendAsync(HttpMethod.Post, "/api/v1/settings/webhooks", new { url = "https://owner.example.com/hooks", events = HookEvents }))
+            .Expect(HttpStatusCode.Created).Body!["subscription"]!["id"]!;
+        (await owner.Manager.AssignAsync(leadId, owner.Members["sales2"].Id)).Expect(HttpStatusCode.OK);
+        var notificationId = (string)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["items"]![0]!["id"]!;
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), formId.ToString() };
+        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), formId.ToString(), hookId, notificationId };
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -65,6 +69,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/imports", StringComparison.Ordinal) => importId.ToString(),
                 "id" when pattern.StartsWith("/api/v1/settings/webhook-sources", StringComparison.Ordinal) => sourceId.ToString(),
                 "id" when pattern.StartsWith("/api/v1/settings/forms", StringComparison.Ordinal) => formId.ToString(),
+                "id" when pattern.StartsWith("/api/v1/settings/webhooks", StringComparison.Ordinal) => hookId,
+                "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
                 "activityId" => activityId.ToString(),
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
             });
@@ -97,11 +103,16 @@ public abstract partial class TenantIsolationTests(TestApp app)
         Assert.Contains("POST /api/v1/leads/{id:guid}/accept", checkedRoutes);
         Assert.Contains("DELETE /api/v1/settings/webhook-sources/{id:guid}", checkedRoutes);
         Assert.Contains("DELETE /api/v1/settings/forms/{id:guid}", checkedRoutes);
+        Assert.Contains("DELETE /api/v1/settings/webhooks/{id:guid}", checkedRoutes);
+        Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhooks")).Body!.AsArray());
+        Assert.Equal(1, (int)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["unread"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhook-sources")).Body!.AsArray());
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/forms")).Body!.AsArray());
         Assert.Equal(before, new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text });
         (await owner.Sales.ListLeadsAsync()).Expect(HttpStatusCode.OK);
     }
+
+    private static readonly string[] HookEvents = ["lead.sql"];
 
     [GeneratedRegex(@"\{([A-Za-z]+)(?::[^}]*)?\}")]
     private static partial Regex RouteParameter();

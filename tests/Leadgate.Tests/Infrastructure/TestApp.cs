@@ -29,6 +29,12 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     private string? _connectionString;
 
+    /// <summary>The database this app runs on; a second app instance may be started on it.</summary>
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The database is made first.");
+
+    /// <summary>Tests drive webhook delivery themselves (<c>DeliverWebhooks.RunOnceAsync</c>) unless an app says otherwise.</summary>
+    protected virtual bool WebhooksInBackground => false;
+
     public async ValueTask InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
@@ -46,6 +52,8 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Provider.ToString());
         builder.UseSetting("Database:ConnectionString", _connectionString ?? throw new InvalidOperationException("The database is made first."));
+        builder.UseSetting("Webhooks:Background", WebhooksInBackground ? "true" : "false");
+        builder.UseSetting("Webhooks:PollMilliseconds", "50");
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         builder.ConfigureServices(services =>
         {
@@ -141,6 +149,19 @@ public sealed class SqliteApp : TestApp
             // A file still held open is left to the temp folder's own clean-up.
         }
     }
+}
+
+/// <summary>
+/// Another instance of the app on an existing database (as behind a load balancer), with its own background webhook
+/// delivery running.
+/// </summary>
+public sealed class SecondInstance(string connectionString, DatabaseProvider provider) : TestApp
+{
+    public override DatabaseProvider Provider => provider;
+
+    protected override bool WebhooksInBackground => true;
+
+    protected override Task<string> CreateDatabaseAsync() => Task.FromResult(connectionString);
 }
 
 /// <summary>The real app on a fresh database of the run's PostgreSQL server.</summary>
