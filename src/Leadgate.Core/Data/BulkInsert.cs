@@ -1,117 +1,214 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using SQLitePCL;
 
 namespace Leadgate.Data;
 
 /// <summary>
-/// The import's hot path on SQLite: EF sends one freshly prepared command per inserted row, which caps an import at a few
-/// thousand rows a second. Here every entity the change tracker holds as Added is inserted with one prepared command per
-/// table, reused row after row, with the columns, value conversions and parameter types taken from the EF model, so the
-/// rows are exactly what SaveChanges would have written. The rest (updates) is left to SaveChanges, in the same transaction.
+/// The import's hot path: new entities that the change tracker never sees, written straight to their table. EF tracks and
+/// snapshots every added entity and, on SQLite, sends one freshly prepared command per row; that capped an import at a few
+/// thousand rows a second. Here the columns, value conversions and parameter types come from the EF model, so a row is
+/// exactly what SaveChanges would have written, but the values are read with EF's compiled getters and sent through one
+/// statement per table, many rows at a time (bound by position on SQLite, as multi-row inserts with parameters on
+/// PostgreSQL). It joins the context's current transaction, if there is one.
 /// </summary>
 internal static class BulkInsert
 {
-    public static async Task SaveChangesAsync(LeadgateDbContext db, CancellationToken cancellationToken)
+    /// <summary>PostgreSQL allows 65,535 parameters a statement; this stays well below and keeps statements reusable.</summary>
+    private const int MaxParametersPerStatement = 30_000;
+
+    /// <summary>SQLite's own limit is 32,766 parameters; enough rows that a statement's start-up is spread thin.</summary>
+    private const int SqliteMaxParameters = 30_000;
+
+    private const int SqliteRowsPerStatement = 50;
+
+    private static readonly ConcurrentDictionary<IEntityType, Table> Tables = new();
+
+    public static async Task InsertAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class
     {
-        if (db.Provider != DatabaseProvider.Sqlite)
+        if (entities.Count == 0)
         {
-            // PostgreSQL batches EF's inserts into few round trips already.
-            await db.SaveChangesAsync(cancellationToken);
             return;
         }
 
-        db.ChangeTracker.DetectChanges();
-        var added = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
-        var owned = db.Database.CurrentTransaction is null;
-        var transaction = owned ? await db.Database.BeginTransactionAsync(cancellationToken) : db.Database.CurrentTransaction!;
+        var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        var table = Tables.GetOrAdd(type, Table.Of);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // Parents before children: the tables' foreign keys are checked row by row.
-            foreach (var group in added.GroupBy(e => e.Metadata).OrderBy(g => Depth(g.Key)))
+            var connection = db.Database.GetDbConnection();
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            if (connection is SqliteConnection sqlite)
             {
-                await InsertAsync(db, transaction.GetDbTransaction(), group.Key, group, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                InsertWithSqlite(sqlite, table, entities);
             }
-
-            foreach (var entry in added)
+            else
             {
-                entry.State = EntityState.Unchanged;
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            if (owned)
-            {
-                await transaction.CommitAsync(cancellationToken);
+                await InsertManyRowsAsync(connection, transaction, table, entities, cancellationToken);
             }
         }
         finally
         {
-            if (owned)
-            {
-                await transaction.DisposeAsync();
-            }
+            await db.Database.CloseConnectionAsync();
         }
     }
 
-    private static int Depth(IEntityType type) =>
-        type.GetForeignKeys().Where(fk => fk.PrincipalEntityType != type).Select(fk => fk.PrincipalEntityType.Name.Contains("Leadgate", StringComparison.Ordinal) ? 1 + Depth(fk.PrincipalEntityType) : 0).DefaultIfEmpty(0).Max();
-
-    private static async Task InsertAsync(LeadgateDbContext db, DbTransaction transaction, IEntityType type, IEnumerable<EntityEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// SQLite: ADO.NET binds every parameter by name (a search through the statement's names, and a UTF-8 copy of the name)
+    /// on every execution, which costs more than the insert itself. Here the statement is prepared on the connection's own
+    /// handle, so it joins the open transaction, and values are bound by position, many rows a statement.
+    /// </summary>
+    private static void InsertWithSqlite<T>(SqliteConnection connection, Table table, IReadOnlyCollection<T> entities)
+        where T : class
     {
-        var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-        var columns = new List<(IProperty Property, IReadOnlyList<IComplexProperty> Path)>();
-        Collect(type.GetProperties(), type.GetComplexProperties(), [], columns);
-
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns.Select(c => $"\"{c.Property.GetColumnName(table)}\""))}) "
-            + $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
-        var mappings = columns.Select(c => c.Property.GetRelationalTypeMapping()).ToList();
-        var first = true;
-        foreach (var entry in entries)
+        var handle = connection.Handle!;
+        var rowsPerStatement = Math.Min(SqliteRowsPerStatement, Math.Max(1, SqliteMaxParameters / table.Columns.Count));
+        sqlite3_stmt? full = null;
+        try
         {
-            command.Parameters.Clear();
-            for (var i = 0; i < columns.Count; i++)
+            foreach (var chunk in entities.Chunk(rowsPerStatement))
             {
-                var (property, path) = columns[i];
-                command.Parameters.Add(mappings[i].CreateParameter(command, "@p" + i, ValueOf(entry, path, property), property.IsNullable));
-            }
+                var statement = full;
+                if (chunk.Length < rowsPerStatement || statement is null)
+                {
+                    Check(raw.sqlite3_prepare_v2(handle, table.Insert(chunk.Length), out statement), handle);
+                    if (chunk.Length == rowsPerStatement)
+                    {
+                        full = statement;
+                    }
+                }
 
-            if (first)
+                try
+                {
+                    var index = 1;
+                    foreach (var entity in chunk)
+                    {
+                        foreach (var column in table.Columns)
+                        {
+                            Bind(statement, index++, column.ValueOf(entity));
+                        }
+                    }
+
+                    var done = raw.sqlite3_step(statement);
+                    if (done != raw.SQLITE_DONE)
+                    {
+                        Check(done, handle);
+                    }
+                }
+                finally
+                {
+                    if (statement == full)
+                    {
+                        raw.sqlite3_reset(statement);
+                    }
+                    else
+                    {
+                        statement.Dispose();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            full?.Dispose();
+        }
+    }
+
+    /// <summary>Binds as Microsoft.Data.Sqlite would (GUIDs as upper-case text, as EF's SQLite mapping asks).</summary>
+    private static void Bind(sqlite3_stmt statement, int index, object? value)
+    {
+        var rc = value switch
+        {
+            null => raw.sqlite3_bind_null(statement, index),
+            string text => raw.sqlite3_bind_text(statement, index, text),
+            Guid guid => raw.sqlite3_bind_text(statement, index, guid.ToString().ToUpperInvariant()),
+            long number => raw.sqlite3_bind_int64(statement, index, number),
+            int number => raw.sqlite3_bind_int64(statement, index, number),
+            bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+            double real => raw.sqlite3_bind_double(statement, index, real),
+            decimal amount => raw.sqlite3_bind_text(statement, index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+            DateOnly date => raw.sqlite3_bind_text(statement, index, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            DateTime time => raw.sqlite3_bind_text(statement, index, time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+            byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
+            _ => throw new NotSupportedException($"Bulk inserts do not bind {value.GetType().Name} values on SQLite."),
+        };
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"Binding parameter {index} failed with SQLite code {rc}.");
+        }
+    }
+
+    private static void Check(int rc, sqlite3 handle) => SqliteException.ThrowExceptionForRC(rc, handle);
+
+    /// <summary>PostgreSQL: as many rows per statement as the parameter limit allows, so a batch is a few round trips.</summary>
+    private static async Task InsertManyRowsAsync<T>(DbConnection connection, DbTransaction? transaction, Table table, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class
+    {
+        var rowsPerStatement = Math.Max(1, MaxParametersPerStatement / table.Columns.Count);
+        foreach (var chunk in entities.Chunk(rowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = table.Insert(chunk.Length);
+            var n = 0;
+            foreach (var entity in chunk)
             {
-                await command.PrepareAsync(cancellationToken);
-                first = false;
+                foreach (var column in table.Columns)
+                {
+                    command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + n++, column.Getter.GetClrValueUsingContainingEntity(entity), column.Property.IsNullable));
+                }
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static void Collect(IEnumerable<IProperty> properties, IEnumerable<IComplexProperty> complex, IReadOnlyList<IComplexProperty> path, List<(IProperty, IReadOnlyList<IComplexProperty>)> columns)
+    private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, string Name)
     {
-        columns.AddRange(properties.Select(p => (p, path)));
-        foreach (var property in complex)
+        /// <summary>The value as the provider stores it (enums as names, times as ticks on SQLite).</summary>
+        public object? ValueOf(object entity)
         {
-            IReadOnlyList<IComplexProperty> inner = [.. path, property];
-            Collect(property.ComplexType.GetProperties(), property.ComplexType.GetComplexProperties(), inner, columns);
+            var value = Getter.GetClrValueUsingContainingEntity(entity);
+            return value is null || Mapping.Converter is null ? value : Mapping.Converter.ConvertToProvider(value);
         }
     }
 
-    private static object? ValueOf(EntityEntry entry, IReadOnlyList<IComplexProperty> path, IProperty property)
+    private sealed record Table(string Name, IReadOnlyList<Column> Columns)
     {
-        if (path.Count == 0)
+        public static Table Of(IEntityType type)
         {
-            return entry.Property(property).CurrentValue;
+            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            var properties = new List<IProperty>();
+            Collect(type.GetProperties(), type.GetComplexProperties(), properties);
+            if (properties.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+            {
+                throw new InvalidOperationException($"{type.DisplayName()}.{shadow.Name} is a shadow property: bulk inserts read CLR properties only.");
+            }
+
+            return new Table(table.Name, [.. properties.Select(p => new Column(p, p.GetRelationalTypeMapping(), p.GetGetter(), p.GetColumnName(table)!))]);
         }
 
-        var complex = entry.ComplexProperty(path[0]);
-        foreach (var step in path.Skip(1))
+        public string Insert(int rows)
         {
-            complex = complex.ComplexProperty(step);
+            var columns = string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
+            var values = Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Columns.Select((_, i) => "@p" + (r * Columns.Count + i))) + ")");
+            return $"INSERT INTO \"{Name}\" ({columns}) VALUES {string.Join(", ", values)}";
         }
 
-        return complex.Property(property).CurrentValue;
+        private static void Collect(IEnumerable<IProperty> properties, IEnumerable<IComplexProperty> complex, List<IProperty> into)
+        {
+            into.AddRange(properties);
+            foreach (var property in complex)
+            {
+                Collect(property.ComplexType.GetProperties(), property.ComplexType.GetComplexProperties(), into);
+            }
+        }
     }
 }

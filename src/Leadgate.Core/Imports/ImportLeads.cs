@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
@@ -32,7 +33,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
     private ScoringModel? _model;
 
-    public int BatchSize { get; set; } = 2_000;
+    public int BatchSize { get; set; } = 5_000;
 
     public async Task<Result<ImportOutcome>> HandleAsync(ImportLeadsRequest request, Actor actor, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
@@ -106,6 +107,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var storedProblems = earlier is null ? 0 : await db.ImportProblems.CountAsync(p => p.ImportJobId == job.Id, cancellationToken);
         await using (var transaction = allOrNothing ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
         {
+            await using var connection = await ImportConnection.OpenAsync(db, cancellationToken);
             await RunAsync(request.Content, mapping, job, storedProblems, progress, cancellationToken);
             job.Complete(clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
@@ -184,60 +186,99 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         return (rows, bad, stored);
     }
 
+    /// <summary>
+    /// Reading and checking the rows runs one batch ahead of writing them, on another thread: the database works on one
+    /// batch while the next is parsed.
+    /// </summary>
     private async Task RunAsync(Stream content, ImportMapping mapping, ImportJob job, int storedProblems, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        content.Position = 0;
-        using var text = Open(content);
-        var reader = new CsvReader(text);
-        reader.Read();
-
-        // A resumed job skips the rows its saved batches already did.
-        for (var skipped = 0L; skipped < job.RowsRead && reader.Read() is not null; skipped++)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = System.Threading.Channels.Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadAsync(content, mapping, job.RowsRead, BatchSize, batches.Writer, stop.Token), stop.Token);
+        try
         {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+            {
+                storedProblems = await SaveBatchAsync(batch, job, storedProblems, cancellationToken);
+                progress?.Report(new ImportProgress(job.RowsRead, batch.Percent));
+            }
         }
-
-        var length = Math.Max(1, content.Length);
-        var batch = new List<CsvRecord>(BatchSize);
-        while (true)
+        finally
         {
-            batch.Clear();
-            while (batch.Count < BatchSize && reader.Read() is { } record)
+            await stop.CancelAsync();
+            try
             {
-                batch.Add(record);
+                await reading;
             }
-
-            if (batch.Count == 0)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                break;
+                // The writing side stopped first (it failed or was cancelled): its exception is the one that counts.
             }
-
-            storedProblems = await SaveBatchAsync(batch, mapping, job, storedProblems, cancellationToken);
-            progress?.Report(new ImportProgress(job.RowsRead, (int)Math.Min(100, content.Position * 100 / length)));
         }
     }
 
-    private async Task<int> SaveBatchAsync(List<CsvRecord> batch, ImportMapping mapping, ImportJob job, int storedProblems, CancellationToken cancellationToken)
+    private static async Task ReadAsync(Stream content, ImportMapping mapping, long done, int batchSize, ChannelWriter<ParsedBatch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            content.Position = 0;
+            using var text = Open(content);
+            var reader = new CsvReader(text);
+            reader.Read();
+
+            // A resumed job skips the rows its saved batches already did.
+            for (var skipped = 0L; skipped < done && reader.Read() is not null; skipped++)
+            {
+            }
+
+            var length = Math.Max(1, content.Length);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = new ParsedBatch(new List<ImportRow>(batchSize), []);
+                while (batch.Count < batchSize && reader.Read() is { } record)
+                {
+                    batch.Count++;
+                    var (row, problems) = ImportRow.Parse(record, mapping);
+                    if (row is not null)
+                    {
+                        batch.Rows.Add(row);
+                        continue;
+                    }
+
+                    batch.Bad++;
+                    batch.Problems.AddRange(problems.Select(p => (record.Line, p.Column, p.Reason)));
+                }
+
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                batch.Percent = (int)Math.Min(100, content.Position * 100 / length);
+                await batches.WriteAsync(batch, cancellationToken);
+            }
+
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task<int> SaveBatchAsync(ParsedBatch batch, ImportJob job, int storedProblems, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var organisationId = job.OrganisationId;
         var importer = Actor.ForImport(organisationId);
-        var tally = new ImportTally { Rows = batch.Count };
-        var rows = new List<ImportRow>(batch.Count);
-        foreach (var record in batch)
+        var tally = new ImportTally { Rows = batch.Count, Bad = batch.Bad };
+        var rows = batch.Rows;
+        foreach (var (line, column, reason) in batch.Problems.Take(MaxStoredProblems - storedProblems))
         {
-            var (row, problems) = ImportRow.Parse(record, mapping);
-            if (row is not null)
-            {
-                rows.Add(row);
-                continue;
-            }
-
-            tally.Bad++;
-            foreach (var (column, reason) in problems.Take(MaxStoredProblems - storedProblems))
-            {
-                db.ImportProblems.Add(ImportProblem.For(job.Id, record.Line, column, reason, now));
-                storedProblems++;
-            }
+            db.ImportProblems.Add(ImportProblem.For(job.Id, line, column, reason, now));
+            storedProblems++;
         }
 
         var emails = rows.Select(r => r.Email.Value).Distinct().ToList();
@@ -249,7 +290,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var leads = contactIds.Count == 0 ? new Dictionary<string, Lead>(StringComparer.Ordinal) : await db.Leads
             .Include(l => l.Contact)
             .Include(l => l.Company)
-            .Where(l => l.OrganisationId == organisationId && EF.Parameter(contactIds).Contains(l.ContactId))
+            .Where(l => l.OrganisationId == organisationId && contactIds.Contains(l.ContactId))
             .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
         var known = new HashSet<string>(leads.Keys, StringComparer.Ordinal);
 
@@ -268,15 +309,15 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             .ToListAsync(cancellationToken))
             .DistinctBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
-
         var touched = new HashSet<Lead>(ReferenceEqualityComparer.Instance);
+        var fresh = new FreshRows();
         foreach (var row in rows)
         {
             if (!leads.TryGetValue(row.Email.Value, out var lead))
             {
                 var contact = Contact.Create(organisationId, row.Email, now);
                 contact.Describe(row.FirstName, row.LastName, row.JobTitle, row.Phone);
-                var company = CompanyOf(organisationId, row, null, companies, namedOnly, now);
+                var company = CompanyOf(organisationId, row, null, companies, namedOnly, fresh, now);
                 var created = Lead.Create(contact, company, row.Source, row.Campaign, importer, now);
                 if (created.Error is { } refused)
                 {
@@ -284,13 +325,13 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
                 }
 
                 leads[row.Email.Value] = created.Value;
-                db.Leads.Add(created.Value);
+                fresh.Leads.Add(created.Value);
                 touched.Add(created.Value);
                 tally.Imported++;
                 continue;
             }
 
-            if (Update(lead, row, companies, namedOnly, now))
+            if (Update(lead, row, companies, namedOnly, fresh, now))
             {
                 touched.Add(lead);
                 tally.Updated++;
@@ -300,13 +341,37 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
                 tally.Unchanged++;
             }
         }
-
         await ScoreAsync(touched, known, now, cancellationToken);
         job.Count(tally);
-        await BulkInsert.SaveChangesAsync(db, cancellationToken);
+        await SaveAsync(fresh, cancellationToken);
         db.ChangeTracker.Clear();
         db.ImportJobs.Attach(job);
         return storedProblems;
+    }
+
+    /// <summary>
+    /// One transaction per batch (or the all-or-nothing one): the new rows are written straight to their tables, untracked;
+    /// EF saves the rest (updated leads and companies, the job's counts, the row report).
+    /// </summary>
+    private async Task SaveAsync(FreshRows fresh, CancellationToken cancellationToken)
+    {
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await BulkInsert.InsertAsync(db, fresh.Companies, cancellationToken);
+        await BulkInsert.InsertAsync(db, fresh.Leads.ConvertAll(l => l.Contact), cancellationToken);
+        await BulkInsert.InsertAsync(db, fresh.Leads, cancellationToken);
+        await BulkInsert.InsertAsync(db, fresh.Leads.SelectMany(l => l.History).ToList(), cancellationToken);
+
+        // A known lead may have moved to a company this batch created: that company is in the table now, not new to EF.
+        foreach (var company in fresh.Companies)
+        {
+            db.Entry(company).State = EntityState.Unchanged;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     /// <summary>
@@ -334,7 +399,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     }
 
     /// <summary>Known facts are overwritten by the file's non-empty values; a lead whose facts are all the same is left untouched.</summary>
-    private bool Update(Lead lead, ImportRow row, Dictionary<string, Company> companies, Dictionary<string, Company> namedOnly, DateTimeOffset now)
+    private static bool Update(Lead lead, ImportRow row, Dictionary<string, Company> companies, Dictionary<string, Company> namedOnly, FreshRows fresh, DateTimeOffset now)
     {
         var contact = lead.Contact;
         var firstName = row.FirstName ?? contact.FirstName;
@@ -348,7 +413,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         }
 
         var companyBefore = lead.Company is { } c ? (c.Name, c.Industry, c.Employees, c.Country) : default;
-        var company = row.Company is null ? lead.Company : CompanyOf(lead.OrganisationId, row, lead.Company, companies, namedOnly, now);
+        var company = row.Company is null ? lead.Company : CompanyOf(lead.OrganisationId, row, lead.Company, companies, namedOnly, fresh, now);
         var companyChanged = !ReferenceEquals(company, lead.Company)
             || (company is not null && (company.Name, company.Industry, company.Employees, company.Country) != companyBefore);
         var source = row.Source ?? lead.Source;
@@ -370,7 +435,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     }
 
     /// <summary>As <see cref="CompanyFacts.FindOrCreateAsync"/>, but from the batch's bulk-loaded companies.</summary>
-    private Company? CompanyOf(Guid organisationId, ImportRow row, Company? current, Dictionary<string, Company> companies, Dictionary<string, Company> namedOnly, DateTimeOffset now)
+    private static Company? CompanyOf(Guid organisationId, ImportRow row, Company? current, Dictionary<string, Company> companies, Dictionary<string, Company> namedOnly, FreshRows fresh, DateTimeOffset now)
     {
         var facts = row.Company;
         var domain = facts?.Domain ?? current?.Domain ?? LeadFields.CompanyDomainOf(row.Email);
@@ -394,7 +459,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             }
 
             company = Company.Create(organisationId, name ?? domain!, domain, now);
-            db.Companies.Add(company);
+            fresh.Companies.Add(company);
             if (domain is not null)
             {
                 companies[domain] = company;
@@ -419,6 +484,26 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
     private async Task<ImportJobView> ViewAsync(ImportJob job, CancellationToken cancellationToken) =>
         await GetImport.ViewAsync(db, job, cancellationToken);
+
+    /// <summary>A batch of rows read and checked: the good rows, and each bad row's problems (line, column, reason).</summary>
+    private sealed record ParsedBatch(List<ImportRow> Rows, List<(long Line, string Column, string Reason)> Problems)
+    {
+        /// <summary>Rows read, good and bad.</summary>
+        public int Count { get; set; }
+
+        public int Bad { get; set; }
+
+        /// <summary>How much of the file was read after this batch, 0–100.</summary>
+        public int Percent { get; set; }
+    }
+
+    /// <summary>What a batch creates: written by <see cref="BulkInsert"/>, never tracked.</summary>
+    private sealed class FreshRows
+    {
+        public List<Company> Companies { get; } = [];
+
+        public List<Lead> Leads { get; } = [];
+    }
 
     private static StreamReader Open(Stream content) =>
         new(content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);

@@ -193,6 +193,45 @@ public abstract class ImportLeadsTests(TestApp app)
     }
 
     [Fact]
+    public async Task AnImportedLead_ReadsBackAsOneCreatedThroughTheApi_AndTakesAnUpdateWithItsETag()
+    {
+        var tenant = await app.NewTenantAsync();
+        var company = new { name = "Bakker Logistiek", domain = "bakker-logistiek.nl", industry = "Logistics", employees = 250, country = "NL" };
+        var created = (await tenant.Marketing.CreateLeadAsync(new { email = "api@bakker-logistiek.nl", firstName = "Anna", lastName = "de Vries", jobTitle = "CFO", phone = "+31 20 123 4567", source = "Website", campaign = "Spring", company })).Expect(System.Net.HttpStatusCode.Created);
+        var csv = "Email,First Name,Last Name,Job Title,Phone Number,Company Name,Company Domain Name,Industry,Number of Employees,Country/Region,Original Source,Original Source Drill-Down 1\r\n"
+            + "csv@bakker-logistiek.nl,Anna,de Vries,CFO,+31 20 123 4567,Bakker Logistiek,bakker-logistiek.nl,Logistics,250,Netherlands,Website,Spring\r\n";
+
+        await ImportAsync(tenant, "one.csv", Stream(csv));
+
+        Guid importedId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            var contactId = await db.Contacts.Where(c => c.OrganisationId == tenant.OrganisationId && c.Email == "csv@bakker-logistiek.nl").Select(c => c.Id).SingleAsync(Cancel);
+            importedId = await db.Leads.Where(l => l.ContactId == contactId).Select(l => l.Id).SingleAsync(Cancel);
+        }
+
+        var imported = (await tenant.Marketing.GetLeadAsync(importedId)).Expect(System.Net.HttpStatusCode.OK);
+        var viaApi = (await tenant.Marketing.GetLeadAsync(created.Id)).Expect(System.Net.HttpStatusCode.OK);
+        string Comparable(ApiResponse lead)
+        {
+            var body = lead.Body!.AsObject().DeepClone().AsObject();
+            foreach (var varying in new[] { "id", "email", "createdAt", "updatedAt", "stageChangedAt", "scoredAt", "history", "timeline", "scoreBreakdown" })
+            {
+                body.Remove(varying);
+            }
+
+            return body.ToJsonString();
+        }
+
+        Assert.Equal(Comparable(viaApi), Comparable(imported));
+        Assert.Equal(created.ETag, imported.ETag);
+        var patched = (await tenant.Marketing.PatchLeadAsync(importedId, new { jobTitle = "CEO" }, imported.ETag)).Expect(System.Net.HttpStatusCode.OK);
+        Assert.Equal("CEO", patched.Str("jobTitle"));
+        (await tenant.Marketing.PatchLeadAsync(importedId, new { jobTitle = "COO" }, imported.ETag)).Expect(System.Net.HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
     public async Task UnknownColumns_WithoutAMapping_AreRefusedListingTheColumns_AndAMappingFileImportsThem()
     {
         var tenant = await app.NewTenantAsync();
