@@ -103,7 +103,7 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
     }
 
     [Fact]
-    public async Task BenchImport_ImportsTheGeneratedExport_WithDuplicatesFolded_AndPrintsRateAndPeakMemory()
+    public async Task BenchImport_ImportsTheGeneratedExport_WithDuplicatesFolded_AndPrintsRatePeakMemoryAndTheBaselineOfTheSameRun()
     {
         var run = (await database.RunAsync("bench", "import", "--rows", "300")).Succeeded();
 
@@ -116,6 +116,11 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         Assert.Equal(0, json.GetProperty("bad").GetInt64());
         Assert.True(json.GetProperty("rowsPerSecond").GetDouble() > 0);
         Assert.True(json.GetProperty("peakMemoryMB").GetDouble() > 0);
+        var baseline = json.GetProperty("baseline");
+        Assert.Equal(people, baseline.GetProperty("people").GetInt64());
+        Assert.True(baseline.GetProperty("rowsPerSecond").GetDouble() > 0);
+        Assert.True(json.GetProperty("ratio").GetDouble() > 0);
+        Assert.True(json.GetProperty("cpuRatio").GetDouble() > 0);
         Assert.Equal(1_000_000, json.GetProperty("target").GetProperty("rows").GetInt32());
         Assert.False(json.GetProperty("met").GetBoolean());
     }
