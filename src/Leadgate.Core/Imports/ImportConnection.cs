@@ -10,8 +10,8 @@ namespace Leadgate.Imports;
 /// </summary>
 internal sealed class ImportConnection : IAsyncDisposable
 {
-    /// <summary>In KiB, as SQLite's negative cache_size takes it: 128 MB, within P5's 500 MB for the whole process.</summary>
-    private const int SqliteCacheKibibytes = 131_072;
+    /// <summary>In KiB, as SQLite's negative cache_size takes it: 64 MB, within P5's 500 MB for the whole process.</summary>
+    private const int SqliteCacheKibibytes = 65_536;
 
     private const int SqliteDefaultCacheKibibytes = 2_000;
 

@@ -21,9 +21,10 @@ public readonly record struct ImportProgress(long Rows, int Percent);
 public sealed record ImportOutcome(ImportJobView Job, bool AlreadyImported, bool Resumed);
 
 /// <summary>
-/// Imports leads from a CSV export (HubSpot, Salesforce, or any file with a mapping), streaming: one batch of rows in
-/// memory at a time. Each batch looks up its e-mail addresses and company domains in bulk, creates or updates the leads
-/// (at Iql, by the import actor), and is saved in one transaction together with the job's counters and the batch's row
+/// Imports leads from a CSV export (HubSpot, Salesforce, or any file with a mapping), streaming: a batch of rows is
+/// read and checked while the one before it is written. Each batch looks up its e-mail addresses and company domains in
+/// bulk, creates the new leads (at Iql, by the import actor; written untracked by <see cref="BulkInsert"/>) or updates the
+/// known ones, and is saved in one transaction together with the job's counters and the batch's row
 /// report, so an import stopped at any point continues after its last saved batch when the same file is imported again.
 /// </summary>
 public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock, ILogger<ImportLeads> logger)
