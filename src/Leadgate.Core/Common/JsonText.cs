@@ -18,6 +18,35 @@ public static class JsonText
             return null;
         }
 
+        return IsWellFormed(text) ? text : null;
+    }
+
+    /// <summary>
+    /// Whether every property name of an object is well-formed text. Check this before <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>
+    /// or <see cref="JsonProperty.Name"/>: both throw on an escaped lone surrogate in any name of the object, not only the one asked for.
+    /// </summary>
+    public static bool NamesAreText(JsonElement value)
+    {
+        foreach (var property in value.EnumerateObject())
+        {
+            try
+            {
+                if (!IsWellFormed(property.Name))
+                {
+                    return false;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWellFormed(string text)
+    {
         for (var i = 0; i < text.Length; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
@@ -26,10 +55,10 @@ public static class JsonText
             }
             else if (char.IsSurrogate(text[i]))
             {
-                return null;
+                return false;
             }
         }
 
-        return text;
+        return true;
     }
 }

@@ -149,6 +149,11 @@ public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider cl
                 return Invalid.Field("body", "A JSON object is required.");
             }
 
+            if (!JsonText.NamesAreText(root))
+            {
+                return Invalid.Field("body", "Every property name must be valid Unicode text.");
+            }
+
             var errors = new Dictionary<string, string[]>();
             string? Text(string name, int maxLength, bool required = false)
             {

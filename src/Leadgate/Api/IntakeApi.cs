@@ -190,6 +190,11 @@ public static class IntakeApi
                 return Invalid.Field("body", "A JSON object is required.");
             }
 
+            if (!JsonText.NamesAreText(document.RootElement))
+            {
+                return Invalid.Field("body", "Every property name must be valid Unicode text.");
+            }
+
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             var errors = new Dictionary<string, string[]>();
             foreach (var property in document.RootElement.EnumerateObject())

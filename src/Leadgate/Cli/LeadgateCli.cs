@@ -16,13 +16,13 @@ internal sealed record CliContext(CliConsole Console, IReadOnlyList<string> Conf
 /// <summary>
 /// The `leadgate` command: <c>serve</c> (the default) runs the web app; <c>orgs</c>, <c>users</c>, <c>apikeys</c>,
 /// <c>demo</c> and <c>import</c> are administrative verbs that call the same use cases in-process; <c>bench</c> runs the
-/// benchmarks. Configuration switches
+/// benchmarks and <c>fuzz</c> the fuzzers. Configuration switches
 /// (<c>--Database:Provider=Postgres</c>, <c>--environment Development</c>) may appear anywhere and go to the host, as they
 /// do for the server. docs/cli.md describes every verb and exit code.
 /// </summary>
 public static class LeadgateCli
 {
-    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "serve", "orgs", "users", "apikeys", "demo", "import", "bench", "--help", "-h", "-?", "--version" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "serve", "orgs", "users", "apikeys", "demo", "import", "bench", "fuzz", "--help", "-h", "-?", "--version" };
 
     // Host settings without a section; every other configuration key has one (Database:Provider), which is how a
     // configuration switch is told apart from a verb's own options.
@@ -61,6 +61,7 @@ public static class LeadgateCli
             DemoVerb.Create(cli),
             ImportVerb.Create(cli),
             BenchVerbs.Create(cli),
+            FuzzVerb.Create(cli),
         };
 
         // No response files: an argument such as --name "@home" is a value, not a file to read.

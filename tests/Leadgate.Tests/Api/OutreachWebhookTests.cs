@@ -146,6 +146,8 @@ public abstract class OutreachWebhookTests(TestApp app)
     [InlineData("""{"id":"e1","event":"replied","email":"a@b.example.com","occurredAt":"yesterday"}""", "occurredAt")]
     [InlineData("""{"id":"e1","event":"replied","email":"a@b.example.com","firstName":42}""", "firstName")]
     [InlineData("""{"id":"e1","event":"replied","email":"a@b.example.com","firstName":"\ud800"}""", "firstName")]
+    [InlineData("""{"i\ud800d":"e1","event":"replied","email":"a@b.example.com"}""", "body")]
+    [InlineData("""{"id":"e1","e\udc00vent":"replied","email":"a@b.example.com"}""", "body")]
     [InlineData("""["id"]""", "body")]
     [InlineData("""{"id":""", "body")]
     public async Task ASignedButInvalidPayload_Is400NamingTheField_AndStoresNothing(string body, string field)

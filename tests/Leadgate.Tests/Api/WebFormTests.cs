@@ -165,6 +165,7 @@ public abstract class WebFormTests(TestApp app)
         var badConsent = (await _web.SubmitFormAsync(key, [new("email", "a@example.nl"), new("consent", "maybe")])).Expect(HttpStatusCode.BadRequest);
         var wrongType = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":["a@example.nl"]}""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
         var loneSurrogate = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":"a@example.nl","lastName":"\udc00"}""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
+        var loneSurrogateName = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":"a@example.nl","last\ud800Name":"x"}""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
         var notJson = (await _web.SendAsync(HttpMethod.Post, $"/forms/{key}", new StringContent("""{"email":""", System.Text.Encoding.UTF8, "application/json"))).Expect(HttpStatusCode.BadRequest);
 
         Assert.NotNull(longName.Body!["errors"]!["firstName"]);
@@ -172,6 +173,7 @@ public abstract class WebFormTests(TestApp app)
         Assert.NotNull(wrongType.Body!["errors"]!["email"]);
         Assert.NotNull(notJson.Body!["errors"]!["body"]);
         Assert.NotNull(loneSurrogate.Body!["errors"]!["lastName"]);
+        Assert.NotNull(loneSurrogateName.Body!["errors"]!["body"]);
         Assert.Equal((0, 0, 0), await _web.StoredAsync(tenant.OrganisationId));
     }
 
