@@ -13,6 +13,9 @@ namespace Leadgate.Web.Cli;
 /// </summary>
 internal static class FuzzVerb
 {
+    /// <summary>The pool stops growing here, so a long run's memory stays flat.</summary>
+    private const long MaxPoolBytes = 64 * 1024 * 1024;
+
     public static Command Create(CliContext cli)
     {
         var fuzz = new Command("fuzz", "Fuzz the CSV importer or the outreach webhook (bar R7); prints progress and one line of JSON");
@@ -63,6 +66,7 @@ internal static class FuzzVerb
         var saved = options.Corpus?.EnumerateFiles("*" + target.Extension).OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => File.ReadAllBytes(f.FullName)).ToList() ?? [];
         var seeds = target.Seeds().Concat(saved).ToList();
         var pool = new List<byte[]>(seeds);
+        var poolBytes = seeds.Sum(s => (long)s.Length);
         var outcomes = new HashSet<string>(StringComparer.Ordinal);
         var crashes = new Dictionary<string, string>(StringComparer.Ordinal);
         var crashFiles = new List<string>();
@@ -95,10 +99,11 @@ internal static class FuzzVerb
                     break;
                 }
             }
-            else if (outcomes.Add(verdict.Outcome) && pool.Count < 2_000)
+            else if (outcomes.Add(verdict.Outcome) && pool.Count < 2_000 && poolBytes + input.Length <= MaxPoolBytes)
             {
                 // An input that reached an outcome not seen before is worth mutating further.
                 pool.Add(input);
+                poolBytes += input.Length;
             }
 
             if (clock.Elapsed >= nextProgress)
