@@ -36,6 +36,7 @@ public static class UseCases
 
         services.AddTransient<ImportLeads>();
         services.AddTransient<GetImport>();
+        services.AddTransient<ListImports>();
 
         services.AddTransient<LogActivity>();
         services.AddTransient<RecordBant>();

@@ -44,6 +44,8 @@ public static class Server
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<Operations>();
+        services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ImportRunner>();
         if (configuration.GetValue("Scoring:BackgroundRescore", true))
         {
             services.AddHostedService<RescoreService>();

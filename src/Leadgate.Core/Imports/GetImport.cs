@@ -42,8 +42,10 @@ public sealed class GetImport(LeadgateDbContext db)
             .OrderBy(p => p.Line).ThenBy(p => p.Id)
             .Select(p => new ImportProblemView(p.Line, p.Column, p.Reason))
             .ToListAsync(cancellationToken);
-        return new ImportJobView(
-            job.Id, job.FileName, job.ContentHash, job.Format, job.AllOrNothing, job.Status, job.StartedBy, job.StartedAt, job.FinishedAt,
-            job.RowsRead, job.Imported, job.Updated, job.Unchanged, job.Bad, problems);
+        return Of(job, problems);
     }
+
+    internal static ImportJobView Of(ImportJob job, IReadOnlyList<ImportProblemView> problems) => new(
+        job.Id, job.FileName, job.ContentHash, job.Format, job.AllOrNothing, job.Status, job.StartedBy, job.StartedAt, job.FinishedAt,
+        job.RowsRead, job.Imported, job.Updated, job.Unchanged, job.Bad, problems);
 }

@@ -19,6 +19,8 @@ public static class ImportsApi
             .Accepts<IFormFile>("multipart/form-data", CsvMediaType)
             .WithSummary("Import leads from a CSV file (multipart field 'file', or a text/csv body); options: allOrNothing, mapping, fileName");
         imports.MapGet("/{id:guid}", Get).WithSummary("An import job with its counts and row report");
+        imports.MapGet("/{id:guid}/report.csv", Report).Produces(StatusCodes.Status200OK, contentType: CsvMediaType)
+            .WithSummary("An import job's row report as a CSV file (line, column, reason)");
         return api;
     }
 
@@ -77,6 +79,26 @@ public static class ImportsApi
         return outcome.AlreadyImported || outcome.Resumed
             ? TypedResults.Ok(outcome.Job)
             : TypedResults.Created($"/api/v1/imports/{outcome.Job.Id}", outcome.Job);
+    }
+
+    /// <summary>The row report to download: the import page links to it, and a script can fetch it with its key.</summary>
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Report(Guid id, GetImport handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        var problems = result.Value.Problems;
+        return TypedResults.Stream(
+            async body =>
+            {
+                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                await ImportPreview.WriteReportAsync(writer, problems, cancellationToken);
+            },
+            CsvMediaType + "; charset=utf-8",
+            $"import-{result.Value.Id}-report.csv");
     }
 
     private static async Task<Results<Ok<ImportJobView>, ProblemHttpResult>> Get(Guid id, GetImport handler, HttpContext http, CancellationToken cancellationToken)

@@ -85,11 +85,9 @@ internal static class ImportVerb
         {
             if (reportFile is not null)
             {
-                await using var writer = new StreamWriter(reportFile.FullName);
-                await writer.WriteLineAsync("line,column,reason");
-                foreach (var problem in job.Problems)
+                await using (var writer = new StreamWriter(reportFile.FullName))
                 {
-                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{problem.Line},{Quote(problem.Column)},{Quote(problem.Reason)}"));
+                    await ImportPreview.WriteReportAsync(writer, job.Problems, cancellationToken);
                 }
 
                 await output.WriteLineAsync($"Row report: {job.Problems.Count} problems in {reportFile.FullName}.");
@@ -116,13 +114,6 @@ internal static class ImportVerb
         }
 
         return ExitCodes.Ok;
-    }
-
-    /// <summary>A report cell, quoted as RFC 4180 asks, and never starting like a spreadsheet formula.</summary>
-    private static string Quote(string value)
-    {
-        var text = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     private sealed class Percent(IProgress<int> bar) : IProgress<ImportProgress>

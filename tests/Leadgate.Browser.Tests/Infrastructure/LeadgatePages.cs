@@ -55,6 +55,17 @@ public static partial class LeadgatePages
         await select.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).ClickAsync();
     }
 
+    /// <summary>
+    /// Gives a Blazor file input a file, once Blazor has wired the input (its JavaScript sets a counter on the element):
+    /// files set before that are never sent to the server.
+    /// </summary>
+    public static async Task UploadAsync(this ILocator input, FilePayload file)
+    {
+        await input.Page.WaitForFunctionAsync(
+            "element => element !== null && element._blazorInputFileNextFileId !== undefined", await input.ElementHandleAsync(), new() { Timeout = 30_000 });
+        await input.SetInputFilesAsync(file);
+    }
+
     /// <summary>When LEADGATE_SCREENSHOTS names a folder, keeps a full-page picture there (for looking at the UI, not asserting).</summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
     {

@@ -71,6 +71,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_folder, "leadgate.db")}");
         builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Imports:Folder", Path.Combine(_folder, "imports"));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
             // Hashing passwords slowly protects real users; in tests it only costs time.

@@ -78,6 +78,26 @@ public abstract class ImportsApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task TheRowReport_DownloadsAsCsv_ForTheOrganisationOnly()
+    {
+        var tenant = await app.NewTenantAsync();
+        var other = await app.NewTenantAsync();
+        var job = (await tenant.Marketing.ImportFormAsync("nl.csv", "Email,Voornaam\r\nok@acme.example.com,Ok\r\nnot-an-email,Bad\r\n", """{ "Email": "email", "Voornaam": "firstName" }""")).Expect(HttpStatusCode.Created);
+        using var http = app.ClientFor(tenant.Members["sales"]);
+        using var stranger = app.ClientFor(other.Members["marketing"]);
+
+        using var report = await http.GetAsync($"/api/v1/imports/{job.Id}/report.csv", TestContext.Current.CancellationToken);
+        using var elsewhere = await stranger.GetAsync($"/api/v1/imports/{job.Id}/report.csv", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/csv", report.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"import-{job.Id}-report.csv", report.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal("line,column,reason\n3,\"Email\",\"This is not a valid e-mail address.\"\n",
+            (await report.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownColumns_AnswerAValidationProblemNamingThem_AndAnotherMediaTypeIs415()
     {
         var tenant = await app.NewTenantAsync();

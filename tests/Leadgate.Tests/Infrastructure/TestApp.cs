@@ -54,6 +54,7 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:ConnectionString", _connectionString ?? throw new InvalidOperationException("The database is made first."));
         builder.UseSetting("Webhooks:Background", WebhooksInBackground ? "true" : "false");
         builder.UseSetting("Webhooks:PollMilliseconds", "50");
+        builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "leadgate-test-imports"));
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         builder.ConfigureServices(services =>
         {
