@@ -6,7 +6,8 @@ namespace Leadgate.Imports;
 
 /// <summary>
 /// How an import will read a file, before it runs: the header, and the mapping (recognised export, or the mapping file)
-/// or the reason it is refused. <see cref="ImportLeads"/> decides with the same method, so what a user is shown is what runs.
+/// or the reason it is refused, by the same steps as <see cref="ImportLeads"/> (which may call <see cref="Map"/> once the
+/// work on its internals has landed), so what a user is shown is what runs.
 /// </summary>
 public static class ImportPreview
 {
