@@ -1,4 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using Leadgate.Data;
 using Leadgate.Leads;
 using Microsoft.Data.Sqlite;
@@ -10,27 +13,19 @@ using Npgsql;
 
 namespace Leadgate.Scoring;
 
+/// <summary>A lead's new score columns, written only if it is still at the version its events were read with.</summary>
+internal sealed record ScoreUpdate(Guid LeadId, long Version, decimal? Fit, decimal Engagement, DateTimeOffset At);
+
 /// <summary>
 /// The two writes of event ingestion that happen for every event, in hand-written SQL through the context's own connection
 /// and transaction: EF would send each row as a freshly prepared statement with change tracking around it
-/// (docs/performance.md, P1). Each statement is prepared once per batch and only re-bound per row; parameters are made
-/// by the EF model's own type mappings, so the stored values are exactly those EF would write. The same SQL runs on
-/// SQLite and PostgreSQL.
+/// (docs/performance.md, P1). Parameters are made by the EF model's own type mappings, so the stored values are exactly
+/// those EF would write. The same SQL runs on both providers: on SQLite (in-process) one prepared statement is re-bound
+/// row after row; on PostgreSQL, where every statement is a round trip, up to 1,000 rows go in one command.
 /// </summary>
-internal sealed class EventWrites : IAsyncDisposable
+internal sealed partial class EventWrites : IAsyncDisposable
 {
-    private const string InsertSql =
-        """
-        INSERT INTO "BehaviourEvents" ("Id", "OrganisationId", "LeadId", "ExternalId", "Type", "OccurredAt", "Properties", "ReceivedAt", "BodyHash")
-        VALUES (@id, @organisation, @lead, @externalId, @type, @occurredAt, @properties, @receivedAt, @bodyHash)
-        ON CONFLICT ("OrganisationId", "ExternalId") DO NOTHING
-        """;
-
-    private const string UpdateSql =
-        """
-        UPDATE "Leads" SET "FitScore" = @fit, "EngagementScore" = @engagement, "ScoredAt" = @at, "Version" = "Version" + 1
-        WHERE "Id" = @id AND "Version" = @version
-        """;
+    private const int RowsPerCommand = 1_000;
 
     private readonly Statement _insert;
     private readonly Statement _update;
@@ -38,35 +33,46 @@ internal sealed class EventWrites : IAsyncDisposable
     private EventWrites(LeadgateDbContext db, DbTransaction transaction)
     {
         var connection = db.Database.GetDbConnection();
-        var prepare = db.Provider == DatabaseProvider.Sqlite;
+        var oneRowAtATime = db.Provider == DatabaseProvider.Sqlite;
         var events = db.Model.FindEntityType(typeof(BehaviourEvent))!;
         var leads = db.Model.FindEntityType(typeof(Lead))!;
-        _insert = new Statement(connection, transaction, InsertSql, prepare,
-        [
-            ("@id", events, nameof(BehaviourEvent.Id)), ("@organisation", events, nameof(BehaviourEvent.OrganisationId)),
-            ("@lead", events, nameof(BehaviourEvent.LeadId)), ("@externalId", events, nameof(BehaviourEvent.ExternalId)),
-            ("@type", events, nameof(BehaviourEvent.Type)), ("@occurredAt", events, nameof(BehaviourEvent.OccurredAt)),
-            ("@properties", events, nameof(BehaviourEvent.Properties)), ("@receivedAt", events, nameof(BehaviourEvent.ReceivedAt)),
-            ("@bodyHash", events, nameof(BehaviourEvent.BodyHash)),
-        ]);
-        _update = new Statement(connection, transaction, UpdateSql, prepare,
-        [
-            ("@fit", leads, nameof(Lead.FitScore)), ("@engagement", leads, nameof(Lead.EngagementScore)), ("@at", leads, nameof(Lead.ScoredAt)),
-            ("@id", leads, nameof(Lead.Id)), ("@version", leads, nameof(Lead.Version)),
-        ]);
+        _insert = new Statement(connection, transaction, oneRowAtATime,
+            """INSERT INTO "BehaviourEvents" ("Id", "OrganisationId", "LeadId", "ExternalId", "Type", "OccurredAt", "Properties", "ReceivedAt", "BodyHash") VALUES """,
+            "(@id, @organisation, @lead, @externalId, @type, @occurredAt, @properties, @receivedAt, @bodyHash)",
+            ", ",
+            """ ON CONFLICT ("OrganisationId", "ExternalId") DO NOTHING""",
+            [
+                ("@id", events, nameof(BehaviourEvent.Id)), ("@organisation", events, nameof(BehaviourEvent.OrganisationId)),
+                ("@lead", events, nameof(BehaviourEvent.LeadId)), ("@externalId", events, nameof(BehaviourEvent.ExternalId)),
+                ("@type", events, nameof(BehaviourEvent.Type)), ("@occurredAt", events, nameof(BehaviourEvent.OccurredAt)),
+                ("@properties", events, nameof(BehaviourEvent.Properties)), ("@receivedAt", events, nameof(BehaviourEvent.ReceivedAt)),
+                ("@bodyHash", events, nameof(BehaviourEvent.BodyHash)),
+            ]);
+        _update = new Statement(connection, transaction, oneRowAtATime,
+            "",
+            """UPDATE "Leads" SET "FitScore" = @fit, "EngagementScore" = @engagement, "ScoredAt" = @at, "Version" = "Version" + 1 WHERE "Id" = @id AND "Version" = @version""",
+            ";\n",
+            "",
+            [
+                ("@fit", leads, nameof(Lead.FitScore)), ("@engagement", leads, nameof(Lead.EngagementScore)), ("@at", leads, nameof(Lead.ScoredAt)),
+                ("@id", leads, nameof(Lead.Id)), ("@version", leads, nameof(Lead.Version)),
+            ]);
     }
 
     /// <summary>The writes of the context's current transaction (which must be open).</summary>
     public static EventWrites Of(LeadgateDbContext db) =>
         new(db, db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Event writes run inside a transaction."));
 
-    /// <summary>Stores the event unless its external id is already stored; false when it was (another writer came first).</summary>
-    public async Task<bool> InsertAsync(BehaviourEvent e, CancellationToken cancellationToken) =>
-        await _insert.ExecuteAsync([e.Id, e.OrganisationId, e.LeadId, e.ExternalId, e.Type, e.OccurredAt, e.Properties, e.ReceivedAt, e.BodyHash], cancellationToken) == 1;
+    /// <summary>
+    /// Stores the events, each unless its external id is already stored. False when any was (another writer came first):
+    /// the caller undoes the transaction and tries again.
+    /// </summary>
+    public async Task<bool> InsertAllAsync(IReadOnlyList<BehaviourEvent> events, CancellationToken cancellationToken) =>
+        await _insert.ExecuteAllAsync([.. events.Select(e => new object?[] { e.Id, e.OrganisationId, e.LeadId, e.ExternalId, e.Type, e.OccurredAt, e.Properties, e.ReceivedAt, e.BodyHash })], cancellationToken) == events.Count;
 
-    /// <summary>Keeps a lead's new scores and raises its version, if it is still at the version read; false when it is not.</summary>
-    public async Task<bool> UpdateScoresAsync(Guid leadId, long version, decimal? fit, decimal engagement, DateTimeOffset at, CancellationToken cancellationToken) =>
-        await _update.ExecuteAsync([fit, engagement, at, leadId, version], cancellationToken) == 1;
+    /// <summary>Keeps the leads' new scores and raises their versions. False when any lead is no longer at the version read.</summary>
+    public async Task<bool> UpdateAllAsync(IReadOnlyList<ScoreUpdate> updates, CancellationToken cancellationToken) =>
+        await _update.ExecuteAllAsync([.. updates.Select(u => new object?[] { u.Fit, u.Engagement, u.At, u.LeadId, u.Version })], cancellationToken) == updates.Count;
 
     /// <summary>A write lost to another writer at the same moment (a unique key, a deadlock, a busy database): redo the batch.</summary>
     public static bool IsRace(Exception exception) => exception switch
@@ -84,61 +90,101 @@ internal sealed class EventWrites : IAsyncDisposable
         await _update.DisposeAsync();
     }
 
+    [GeneratedRegex(@"@(\w+)")]
+    private static partial Regex Placeholder();
+
+    /// <summary>One statement, as a prefix, a row (with its <c>@name</c> placeholders), a separator between rows and a suffix.</summary>
     private sealed class Statement : IAsyncDisposable
     {
-        private readonly DbCommand _command;
-        private readonly (DbParameter Parameter, ValueConverter? Converter)[] _parameters;
-        private readonly bool _prepare;
-
-        public Statement(DbConnection connection, DbTransaction transaction, string sql, bool prepare, (string Name, IEntityType Entity, string Property)[] columns)
-        {
-            _command = connection.CreateCommand();
-            _command.Transaction = transaction;
-#pragma warning disable CA2100 // The SQL is one of the constants above, never made of input.
-            _command.CommandText = sql;
-#pragma warning restore CA2100
-            _parameters = Parameters(_command, columns);
-            _prepare = prepare;
-        }
-
+        private readonly DbConnection _connection;
+        private readonly DbTransaction _transaction;
+        private readonly (string Prefix, string Row, string Separator, string Suffix) _sql;
+        private readonly (string Name, IProperty Property, RelationalTypeMapping Mapping)[] _columns;
+        private readonly DbCommand? _single;
+        private readonly (DbParameter Parameter, ValueConverter? Converter)[] _singleParameters = [];
         private bool _prepared;
 
-        public async Task<int> ExecuteAsync(object?[] values, CancellationToken cancellationToken)
+        public Statement(DbConnection connection, DbTransaction transaction, bool oneRowAtATime, string prefix, string row, string separator, string suffix, (string Name, IEntityType Entity, string Property)[] columns)
         {
-            for (var i = 0; i < _parameters.Length; i++)
+            _connection = connection;
+            _transaction = transaction;
+            _sql = (prefix, row, separator, suffix);
+            _columns = [.. columns.Select(c => c.Entity.FindProperty(c.Property)!).Select((p, i) => (columns[i].Name, p, p.GetRelationalTypeMapping()))];
+            if (oneRowAtATime)
             {
-                var (parameter, converter) = _parameters[i];
-                parameter.Value = values[i] is { } value ? converter?.ConvertToProvider(value) ?? value : DBNull.Value;
+                // Made once by the type mappings (which set the provider type: GUIDs and times as SQLite text, enums as
+                // names, scores as floating point); each row then only sets the values, converted as EF would.
+                _single = Command(prefix + row + suffix);
+                _singleParameters = [.. _columns.Select(c =>
+                {
+                    var parameter = c.Mapping.CreateParameter(_single, c.Name, null, c.Property.IsNullable);
+                    _single.Parameters.Add(parameter);
+                    return (parameter, c.Mapping.Converter);
+                })];
             }
-
-            if (_prepare && !_prepared)
-            {
-                await _command.PrepareAsync(cancellationToken);
-                _prepared = true;
-            }
-
-            return await _command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public ValueTask DisposeAsync() => _command.DisposeAsync();
-
-        /// <summary>
-        /// Made once by the EF model's type mappings (which set the provider type: GUIDs and times as SQLite text, enums as
-        /// names, scores as floating point); each row then only sets the values, converted as EF would.
-        /// </summary>
-        private static (DbParameter, ValueConverter?)[] Parameters(DbCommand command, (string Name, IEntityType Entity, string Property)[] all)
+        /// <summary>Writes the rows; answers how many rows the database changed.</summary>
+        public async Task<int> ExecuteAllAsync(IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
         {
-            var made = new (DbParameter, ValueConverter?)[all.Length];
-            for (var i = 0; i < all.Length; i++)
+            var changed = 0;
+            if (_single is { } single)
             {
-                var property = all[i].Entity.FindProperty(all[i].Property)!;
-                var mapping = property.GetRelationalTypeMapping();
-                var parameter = mapping.CreateParameter(command, all[i].Name, null, property.IsNullable);
-                command.Parameters.Add(parameter);
-                made[i] = (parameter, mapping.Converter);
+                foreach (var values in rows)
+                {
+                    for (var i = 0; i < _singleParameters.Length; i++)
+                    {
+                        var (parameter, converter) = _singleParameters[i];
+                        parameter.Value = values[i] is { } value ? converter?.ConvertToProvider(value) ?? value : DBNull.Value;
+                    }
+
+                    if (!_prepared)
+                    {
+                        await single.PrepareAsync(cancellationToken);
+                        _prepared = true;
+                    }
+
+                    changed += await single.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                return changed;
             }
 
-            return made;
+            foreach (var chunk in rows.Chunk(RowsPerCommand))
+            {
+                var sql = new StringBuilder(_sql.Prefix);
+                await using var command = _connection.CreateCommand();
+                for (var r = 0; r < chunk.Length; r++)
+                {
+                    var suffix = "_" + r.ToString(CultureInfo.InvariantCulture);
+                    sql.Append(r == 0 ? "" : _sql.Separator).Append(Placeholder().Replace(_sql.Row, "@$1" + suffix));
+                    for (var i = 0; i < _columns.Length; i++)
+                    {
+                        var (name, property, mapping) = _columns[i];
+                        command.Parameters.Add(mapping.CreateParameter(command, name + suffix, chunk[r][i], property.IsNullable));
+                    }
+                }
+
+                command.Transaction = _transaction;
+#pragma warning disable CA2100 // Made of the constant SQL above and numbered placeholders, never of input.
+                command.CommandText = sql.Append(_sql.Suffix).ToString();
+#pragma warning restore CA2100
+                changed += await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return changed;
+        }
+
+        public ValueTask DisposeAsync() => _single?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+        private DbCommand Command(string sql)
+        {
+            var command = _connection.CreateCommand();
+            command.Transaction = _transaction;
+#pragma warning disable CA2100 // One of the constants above, never made of input.
+            command.CommandText = sql;
+#pragma warning restore CA2100
+            return command;
         }
     }
 }

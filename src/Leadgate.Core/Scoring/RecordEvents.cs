@@ -344,7 +344,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
 
     private sealed record EarlierEvent(Guid LeadId, string ExternalId, BehaviourType Type, DateTimeOffset OccurredAt);
 
-    private sealed record Scored(List<(Guid Id, long Version, decimal? Fit, decimal Engagement, DateTimeOffset At)> Updates, List<(int Batch, QualifiedLead Lead)> Qualified);
+    private sealed record Scored(List<ScoreUpdate> Updates, List<(int Batch, QualifiedLead Lead)> Qualified);
 
     /// <summary>
     /// Scores every touched lead from all its events with the pure functions. A lead whose stage may change (an Iql or
@@ -361,7 +361,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
             .ToListAsync(cancellationToken))
             .ToLookup(e => e.LeadId, e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt));
 
-        var updates = new List<(Guid, long, decimal?, decimal, DateTimeOffset)>(targets.Count);
+        var updates = new List<ScoreUpdate>(targets.Count);
         var qualified = new List<(int, QualifiedLead)>();
         foreach (var target in targets)
         {
@@ -374,7 +374,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
                 var engagement = EngagementScoring.Score(model, events, now).Score;
                 if (row.Stage is not (Stage.Iql or Stage.Nurture) || MqlRule.Decide(model, fit, engagement, handRaise) is null)
                 {
-                    updates.Add((row.Id, row.Version, fit, engagement, now));
+                    updates.Add(new ScoreUpdate(row.Id, row.Version, fit, engagement, now));
                     continue;
                 }
 
@@ -397,7 +397,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
     }
 
     /// <summary>New leads and stage changes through EF, then the events and the score columns in prepared SQL; false when a race was lost.</summary>
-    private async Task<bool> WriteAsync(List<BehaviourEvent> events, List<(Guid Id, long Version, decimal? Fit, decimal Engagement, DateTimeOffset At)> updates, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(List<BehaviourEvent> events, List<ScoreUpdate> updates, CancellationToken cancellationToken)
     {
         if (db.ChangeTracker.HasChanges())
         {
@@ -406,23 +406,8 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
 
         await using var writes = EventWrites.Of(db);
         // In key order, so two writers on PostgreSQL take their row locks in the same order and do not deadlock.
-        foreach (var e in events.OrderBy(e => e.ExternalId, StringComparer.Ordinal))
-        {
-            if (!await writes.InsertAsync(e, cancellationToken))
-            {
-                return false;
-            }
-        }
-
-        foreach (var (id, version, fit, engagement, at) in updates.OrderBy(u => u.Id))
-        {
-            if (!await writes.UpdateScoresAsync(id, version, fit, engagement, at, cancellationToken))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return await writes.InsertAllAsync([.. events.OrderBy(e => e.ExternalId, StringComparer.Ordinal)], cancellationToken)
+            && await writes.UpdateAllAsync([.. updates.OrderBy(u => u.LeadId)], cancellationToken);
     }
 
     /// <summary>Iql leads for unknown addresses, as <see cref="CreateLead"/> makes them; companies found by domain in one query.</summary>

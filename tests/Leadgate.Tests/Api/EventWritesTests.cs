@@ -23,8 +23,8 @@ public abstract class EventWritesTests(TestApp app)
             var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
             await using var writes = EventWrites.Of(db);
-            Assert.True(await writes.InsertAsync(first, TestContext.Current.CancellationToken));
-            Assert.False(await writes.InsertAsync(again, TestContext.Current.CancellationToken));
+            Assert.True(await writes.InsertAllAsync([first], TestContext.Current.CancellationToken));
+            Assert.False(await writes.InsertAllAsync([again], TestContext.Current.CancellationToken));
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
         }
 
@@ -53,9 +53,9 @@ public abstract class EventWritesTests(TestApp app)
             version = await db.Leads.Where(l => l.Id == leadId).Select(l => l.Version).SingleAsync(TestContext.Current.CancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
             await using var writes = EventWrites.Of(db);
-            Assert.True(await writes.UpdateScoresAsync(leadId, version, 72.5m, 41.25m, at, TestContext.Current.CancellationToken));
-            Assert.False(await writes.UpdateScoresAsync(leadId, version, 1m, 1m, at, TestContext.Current.CancellationToken));
-            Assert.True(await writes.UpdateScoresAsync(leadId, version + 1, null, 41.5m, at, TestContext.Current.CancellationToken));
+            Assert.True(await writes.UpdateAllAsync([new ScoreUpdate(leadId, version, 72.5m, 41.25m, at)], TestContext.Current.CancellationToken));
+            Assert.False(await writes.UpdateAllAsync([new ScoreUpdate(leadId, version, 1m, 1m, at)], TestContext.Current.CancellationToken));
+            Assert.True(await writes.UpdateAllAsync([new ScoreUpdate(leadId, version + 1, null, 41.5m, at)], TestContext.Current.CancellationToken));
             await transaction.CommitAsync(TestContext.Current.CancellationToken);
         }
 
