@@ -251,7 +251,8 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
 
         var targets = new Dictionary<Guid, Target>();
         var targetOfEmail = new Dictionary<string, Target>(StringComparer.Ordinal);
-        var created = await CreateLeadsAsync(org, fresh, batches, byEmail, targets, targetOfEmail, now, cancellationToken);
+        var newCompanies = new List<Company>();
+        var created = await CreateLeadsAsync(org, fresh, batches, byEmail, targets, targetOfEmail, newCompanies, now, cancellationToken);
         if (created.Error is { } refused)
         {
             // Only Lead.Create's lifecycle check can refuse, and it refuses every batch of this organisation alike.
@@ -295,7 +296,8 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
             return false;
         }
 
-        if (!await WriteAsync(events, scored.Updates, cancellationToken))
+        var newLeads = targets.Values.Select(t => t.Created).OfType<Lead>().ToList();
+        if (!await WriteAsync(newCompanies, newLeads, events, scored.Updates, cancellationToken))
         {
             return false;
         }
@@ -396,11 +398,18 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         return new Scored(updates, qualified);
     }
 
-    /// <summary>New leads and stage changes through EF, then the events and the score columns in prepared SQL; false when a race was lost.</summary>
-    private async Task<bool> WriteAsync(List<BehaviourEvent> events, List<ScoreUpdate> updates, CancellationToken cancellationToken)
+    /// <summary>New leads, stage changes, then the events and the score columns; false when a race was lost.</summary>
+    private async Task<bool> WriteAsync(List<Company> companies, List<Lead> leads, List<BehaviourEvent> events, List<ScoreUpdate> updates, CancellationToken cancellationToken)
     {
+        // New leads as the importer writes them: untracked, many rows a statement, parents first.
+        await BulkInsert.InsertAsync(db, companies, cancellationToken);
+        await BulkInsert.InsertAsync(db, leads.ConvertAll(l => l.Contact), cancellationToken);
+        await BulkInsert.InsertAsync(db, leads, cancellationToken);
+        await BulkInsert.InsertAsync(db, leads.SelectMany(l => l.History).ToList(), cancellationToken);
+        await BulkInsert.InsertAsync(db, leads.SelectMany(l => l.Happenings).ToList(), cancellationToken);
         if (db.ChangeTracker.HasChanges())
         {
+            // The rare stage changes of existing leads, read as entities.
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -413,7 +422,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
     /// <summary>Iql leads for unknown addresses, as <see cref="CreateLead"/> makes them; companies found by domain in one query.</summary>
     private async Task<Result<Done>> CreateLeadsAsync(
         Guid org, List<(int Batch, Incoming Event)> fresh, IReadOnlyList<EventBatch> batches, Dictionary<string, LeadRow> byEmail,
-        Dictionary<Guid, Target> targets, Dictionary<string, Target> targetOfEmail, DateTimeOffset now, CancellationToken cancellationToken)
+        Dictionary<Guid, Target> targets, Dictionary<string, Target> targetOfEmail, List<Company> newCompanies, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var missing = new List<(int Batch, EmailAddress Email)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -435,34 +444,25 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
             .Where(c => c.OrganisationId == org && c.Domain != null && domains.Contains(c.Domain))
             .ToDictionaryAsync(c => c.Domain!, StringComparer.Ordinal, cancellationToken);
 
-        // Added without a scan of the tracked entities per lead (DbSet.Local and DetectChanges are quadratic in a batch).
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        // Written untracked by WriteAsync: EF's change tracking and per-row statements were most of a new lead's cost.
+        foreach (var (batch, email) in missing)
         {
-            foreach (var (batch, email) in missing)
+            Company? company = null;
+            if (LeadFields.CompanyDomainOf(email) is { } domain && !companies.TryGetValue(domain, out company))
             {
-                Company? company = null;
-                if (LeadFields.CompanyDomainOf(email) is { } domain && !companies.TryGetValue(domain, out company))
-                {
-                    company = companies[domain] = Company.Create(org, domain, domain, now);
-                    db.Companies.Add(company);
-                }
-
-                var created = Lead.Create(Contact.Create(org, email, now), company, null, null, batches[batch].Actor, now);
-                if (created.Error is { } refused)
-                {
-                    return refused;
-                }
-
-                db.Leads.Add(created.Value);
-                var target = new Target(created.Value.Id, batch) { Created = created.Value };
-                targets[target.Id] = target;
-                targetOfEmail[email.Value] = target;
+                company = companies[domain] = Company.Create(org, domain, domain, now);
+                newCompanies.Add(company);
             }
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
+
+            var created = Lead.Create(Contact.Create(org, email, now), company, null, null, batches[batch].Actor, now);
+            if (created.Error is { } refused)
+            {
+                return refused;
+            }
+
+            var target = new Target(created.Value.Id, batch) { Created = created.Value };
+            targets[target.Id] = target;
+            targetOfEmail[email.Value] = target;
         }
 
         return Done.Value;
