@@ -1,4 +1,5 @@
 using Leadgate.Accounts;
+using Leadgate.Handover;
 using Leadgate.Imports;
 using Leadgate.Intake;
 using Leadgate.Leads;
@@ -45,6 +46,15 @@ public static class UseCases
         services.AddTransient<DisqualifyLead>();
         services.AddTransient<AssignLead>();
         services.AddTransient<ListReasons>();
+
+        services.AddTransient<GetInbox>();
+        services.AddTransient<ClaimLead>();
+        services.AddTransient<GetRouting>();
+        services.AddTransient<ChangeRouting>();
+        services.AddTransient<SetAvailability>();
+        services.AddTransient<GetSla>();
+        services.AddTransient<ChangeSla>();
+        services.AddTransient<HandoverClock>();
 
         services.AddTransient<RecordEvents>();
         services.TryAddSingleton<ScoringModelCache>();

@@ -56,6 +56,11 @@ public static class Server
             services.AddHostedService<WebhookService>();
         }
 
+        if (configuration.GetValue("Handover:BackgroundClock", true))
+        {
+            services.AddHostedService<HandoverClockService>();
+        }
+
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Leadgate.Accounts;
+using Leadgate.Handover;
 using Leadgate.Imports;
 using Leadgate.Intake;
 using Leadgate.Leads;
@@ -64,18 +65,60 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<HandoverSettings> HandoverSettings => Set<HandoverSettings>();
+
+    public DbSet<SalesRep> SalesReps => Set<SalesRep>();
+
+    public DbSet<LeadHandover> Handovers => Set<LeadHandover>();
+
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        RouteNewMqlsAsync(CancellationToken.None).GetAwaiter().GetResult();
         StampVersions();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        await RouteNewMqlsAsync(cancellationToken);
         StampVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one hook of routing: every lead that became an MQL since the last save gets its owner and response clock
+    /// before it is written (<see cref="HandoverRouting"/>). Costs nothing when no lead became an MQL.
+    /// </summary>
+    internal async Task RouteNewMqlsAsync(CancellationToken cancellationToken)
+    {
+        ChangeTracker.DetectChanges();
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            List<LeadHandover>? pending = null;
+            foreach (var entry in ChangeTracker.Entries<LeadHandover>())
+            {
+                if (entry.State == EntityState.Added && entry.Entity.AwaitsRouting)
+                {
+                    (pending ??= []).Add(entry.Entity);
+                }
+            }
+
+            if (pending is not null)
+            {
+                await HandoverRouting.RouteAsync(this, pending, cancellationToken);
+                ChangeTracker.DetectChanges();
+            }
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -175,6 +218,10 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.Navigation(l => l.Activities).HasField("_activities").UsePropertyAccessMode(PropertyAccessMode.Field);
             lead.HasMany(l => l.Happenings).WithOne().HasForeignKey(h => h.LeadId).OnDelete(DeleteBehavior.Cascade);
             lead.Navigation(l => l.Happenings).HasField("_happenings").UsePropertyAccessMode(PropertyAccessMode.Field);
+            lead.HasMany(l => l.Handovers).WithOne().HasForeignKey(h => h.LeadId).OnDelete(DeleteBehavior.Cascade);
+            lead.Navigation(l => l.Handovers).HasField("_handovers").UsePropertyAccessMode(PropertyAccessMode.Field);
+            lead.HasMany(l => l.Assignments).WithOne().HasForeignKey(a => a.LeadId).OnDelete(DeleteBehavior.Cascade);
+            lead.Navigation(l => l.Assignments).HasField("_assignments").UsePropertyAccessMode(PropertyAccessMode.Field);
         });
 
         builder.Entity<StageEvent>(e =>
@@ -242,6 +289,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         });
 
         ImportJob.Configure(builder);
+        Handover.HandoverSettings.Configure(builder);
 
         builder.Entity<WebhookSource>(source =>
         {
@@ -339,9 +387,9 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         }
     }
 
+    /// <summary>Runs after <see cref="RouteNewMqlsAsync"/>, which detected the changes already.</summary>
     private void StampVersions()
     {
-        ChangeTracker.DetectChanges();
         foreach (var entry in ChangeTracker.Entries())
         {
             switch (entry.Entity)
@@ -355,6 +403,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
                 case Happening when entry.State is EntityState.Modified:
                     // Read and fanned-out marks are set with ExecuteUpdate; the happening itself never changes.
                     throw new InvalidOperationException("Happenings are append-only.");
+                case Assignment when entry.State is EntityState.Modified or EntityState.Deleted:
+                    throw new InvalidOperationException("Assignments are append-only.");
                 case Lead or Deal when entry.State == EntityState.Modified:
                     var version = entry.Property(nameof(Lead.Version));
                     version.CurrentValue = (long)version.OriginalValue! + 1;

@@ -1,6 +1,7 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Handover;
 using Leadgate.Leads;
 using Leadgate.Qualification;
 using Microsoft.AspNetCore.Identity;
@@ -148,6 +149,7 @@ public static class DemoData
             progress?.Report(25 + (74 * (index + 1) / batches.Count));
         }
 
+        await RouteFromNowOnAsync(db, organisation, actors, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         progress?.Report(100);
         return new DemoSummary(
@@ -160,6 +162,38 @@ public static class DemoData
             leads.Sum(l => l.Activities.Count),
             leads.Sum(l => l.History.Count),
             deals.Count);
+    }
+
+    /// <summary>
+    /// Teams by territory and the rules that send new MQLs to them, so what comes in after the seed is routed; Jonas works
+    /// four days a week and takes at most 25 open MQLs. Written after the history, whose leads keep the owners the stories gave them.
+    /// </summary>
+    private static async Task RouteFromNowOnAsync(LeadgateDbContext db, Organisation organisation, Dictionary<string, Actor> actors, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Guid Id(string name) => actors[name].UserId!.Value;
+        var manager = Id("Max Manager");
+        var routing = new RoutingModel
+        {
+            Teams =
+            [
+                new RoutingTeam { Name = "Benelux", ManagerId = manager, Members = [Id("Sam Sales"), Id("Noor de Vries"), Id("Jonas Peeters")] },
+                new RoutingTeam { Name = "United Kingdom", ManagerId = manager, Members = [Id("Sam Sales"), Id("Jonas Peeters")] },
+                new RoutingTeam { Name = "DACH", ManagerId = manager, Members = [Id("Hannah Becker")] },
+            ],
+            Rules =
+            [
+                new RoutingRule { Name = "Netherlands and Belgium", Countries = ["NL", "BE"], Team = "Benelux" },
+                new RoutingRule { Name = "United Kingdom", Countries = ["GB"], Team = "United Kingdom" },
+                new RoutingRule { Name = "Germany, Austria, Switzerland", Countries = ["DE", "AT", "CH"], Team = "DACH" },
+            ],
+        };
+        var settings = HandoverSettings.Create(organisation.Id);
+        settings.Change(routing, "Ada Admin", now);
+        db.HandoverSettings.Add(settings);
+        var jonas = SalesRep.Create(organisation.Id, Id("Jonas Peeters"), now);
+        jonas.Change(available: true, capacity: 25, now);
+        db.SalesReps.Add(jonas);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Writes every journey, places it in the six months before <paramref name="now"/>, and plays it.</summary>

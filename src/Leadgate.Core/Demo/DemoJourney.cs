@@ -86,7 +86,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
         PlannedOwner = rep;
         return Then(gap, at =>
         {
-            Lead.AssignTo(rep.UserId!.Value, at);
+            Lead.AssignTo(rep.UserId!.Value, "picked up", rep, at);
             Owner = rep;
         });
     }

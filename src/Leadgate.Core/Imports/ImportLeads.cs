@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Handover;
 using Leadgate.Leads;
 using Leadgate.Scoring;
 using Microsoft.EntityFrameworkCore;
@@ -357,6 +358,9 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     private async Task SaveAsync(FreshRows fresh, CancellationToken cancellationToken)
     {
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        // New MQLs are routed before their rows are written (docs/handover.md); their handovers, assignments and
+        // happenings go in with EF's save below. Known leads that became MQL are tracked and routed by that save.
+        await db.RouteUntrackedAsync(fresh.Leads, cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Companies, cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Leads.ConvertAll(l => l.Contact), cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Leads, cancellationToken);

@@ -60,6 +60,17 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             .OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
             .ToListAsync(cancellationToken);
 
+        var handover = await db.Handovers.AsNoTracking()
+            .Where(h => h.LeadId == leadId)
+            .OrderByDescending(h => h.StartedAt).ThenByDescending(h => h.Id)
+            .Select(h => new HandoverView(h.StartedAt, h.AssignedAt, h.OwnerId, h.Team, h.Route, h.SlaDueAt, h.FirstTouchAt, h.BreachedAt != null, h.BreachedAt, h.EscalatedAt, h.EndedAt))
+            .FirstOrDefaultAsync(cancellationToken);
+        var assignments = await db.Assignments.AsNoTracking()
+            .Where(a => a.LeadId == leadId)
+            .OrderBy(a => a.At).ThenBy(a => a.Id)
+            .Select(a => new AssignmentView(a.Id, a.FromUserId, a.ToUserId, db.Users.Where(u => u.Id == a.ToUserId).Select(u => u.DisplayName).FirstOrDefault(), a.Reason, a.ActorName, a.At))
+            .ToListAsync(cancellationToken);
+
         var model = await db.ScoringModelOfAsync(actor.OrganisationId, cancellationToken);
         var events = await db.EventsOfAsync(leadId, cancellationToken);
         var breakdown = ScoreBreakdown.Of(model, lead.Facts, events, clock.GetUtcNow());
@@ -77,6 +88,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             EngagementScore = breakdown.EngagementScore,
             ScoreBreakdown = breakdown,
             ScoredAt = lead.ScoredAt,
+            Handover = handover,
+            Assignments = assignments,
         };
     }
 }

@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
+using Leadgate.Handover;
 using Leadgate.Notifications;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
@@ -15,6 +16,8 @@ public sealed class Lead
     private readonly List<StageEvent> _history = [];
     private readonly List<Activity> _activities = [];
     private readonly List<Happening> _happenings = [];
+    private readonly List<LeadHandover> _handovers = [];
+    private readonly List<Assignment> _assignments = [];
 
     private Lead()
     {
@@ -90,6 +93,15 @@ public sealed class Lead
 
     /// <summary>The outbox: what this lead's changes announce (webhooks, in-app notifications), saved with the change.</summary>
     public IReadOnlyList<Happening> Happenings => _happenings;
+
+    /// <summary>The handovers loaded with the lead: for a change, only the open one (<see cref="LeadLoading"/>).</summary>
+    public IReadOnlyList<LeadHandover> Handovers => _handovers;
+
+    /// <summary>Assignments made in this unit of work; the stored history is read by query.</summary>
+    public IReadOnlyList<Assignment> Assignments => _assignments;
+
+    /// <summary>The handover whose response clock is running (the lead is an MQL), if it was loaded.</summary>
+    public LeadHandover? OpenHandover => _handovers.LastOrDefault(h => h.EndedAt is null);
 
     public static Result<Lead> Create(Contact contact, Company? company, string? source, string? campaign, Actor by, DateTimeOffset at)
     {
@@ -196,6 +208,11 @@ public sealed class Lead
         _activities.Add(activity);
         if (Stage == Stage.Mql)
         {
+            if (activity.IsOutboundTouch && OpenHandover is { } handover && activity.OccurredAt >= handover.StartedAt)
+            {
+                handover.Touched(activity.OccurredAt);
+            }
+
             WorkStatus = activity.IsTwoWayConversation ? WorkStatus.Connected
                 : activity.IsOutboundTouch && WorkStatus == WorkStatus.New ? WorkStatus.Attempting
                 : WorkStatus;
@@ -226,23 +243,42 @@ public sealed class Lead
     }
 
     /// <summary>
-    /// Gives the lead an owner. A new owner of an MQL starts from New. A change of owner is announced
-    /// (<c>lead.assigned</c>), and the new owner is notified in the app unless they took the lead themselves
-    /// (<paramref name="byUserId"/>).
+    /// Gives the lead an owner (or, with none, puts it back in the shared queue) and records the assignment with its
+    /// reason. A new owner of an MQL starts from New. A change of owner is announced (<c>lead.assigned</c>), and the new
+    /// owner is notified in the app unless they took the lead themselves. Giving a lead to the owner it has changes nothing.
     /// </summary>
-    public void AssignTo(Guid ownerId, DateTimeOffset at, Guid? byUserId = null)
+    public bool AssignTo(Guid? ownerId, string reason, Actor by, DateTimeOffset at)
     {
-        var changed = OwnerId != ownerId;
-        if (changed && Stage == Stage.Mql)
+        if (OwnerId == ownerId)
         {
-            WorkStatus = WorkStatus.New;
+            return false;
         }
 
+        if (Stage == Stage.Mql)
+        {
+            WorkStatus = WorkStatus.New;
+            OpenHandover?.Reassigned(ownerId, at);
+        }
+
+        _assignments.Add(Assignment.Record(OrganisationId, Id, OwnerId, ownerId, reason, by.Name, by.UserId, at));
         OwnerId = ownerId;
         UpdatedAt = at;
-        if (changed)
+        if (ownerId is { } owner)
         {
-            _happenings.Add(Happening.Assigned(this, ownerId, notifyOwner: byUserId != ownerId, at));
+            _happenings.Add(Happening.Assigned(this, owner, notifyOwner: by.UserId != owner, at));
+        }
+
+        return true;
+    }
+
+    /// <summary>Routing's choice for a new MQL (its work status is New already), recorded and announced like any assignment.</summary>
+    internal void RoutedTo(Guid? ownerId, string reason, DateTimeOffset at)
+    {
+        _assignments.Add(Assignment.Record(OrganisationId, Id, OwnerId, ownerId, reason, "routing", null, at));
+        OwnerId = ownerId;
+        if (ownerId is { } owner)
+        {
+            _happenings.Add(Happening.Assigned(this, owner, notifyOwner: true, at));
         }
     }
 
@@ -295,6 +331,11 @@ public sealed class Lead
         }
 
         var from = Stage;
+        if (from == Stage.Mql && to != Stage.Mql)
+        {
+            OpenHandover?.End(facts.At);
+        }
+
         _history.Add(StageEvent.Record(this, from, to, by, facts.At, reason, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), evidence));
         Stage = to;
         HighestStage = Stages.Higher(HighestStage, to);
@@ -304,6 +345,9 @@ public sealed class Lead
         {
             MqlAt = facts.At;
             WorkStatus = WorkStatus.New;
+
+            // Routing picks the owner when this is saved (HandoverRouting), whoever made the lead an MQL.
+            _handovers.Add(LeadHandover.Start(OrganisationId, Id, facts.At));
         }
 
         // Only a rejection back to marketing carries a revisit date; any other move clears it.

@@ -16,6 +16,8 @@ public static class LeadLoading
         var lead = await db.Leads
             .Include(l => l.Contact)
             .Include(l => l.Company)
+            // The open handover, so a touch stops its clock and leaving Mql ends it.
+            .Include(l => l.Handovers.Where(h => h.EndedAt == null))
             .FirstOrDefaultAsync(l => l.Id == leadId && l.OrganisationId == actor.OrganisationId, cancellationToken);
         if (lead is null)
         {

@@ -58,7 +58,32 @@ public sealed record LeadDetails(
 
     /// <summary>When the scores kept on the lead (for lists and filters) were last computed.</summary>
     public DateTimeOffset? ScoredAt { get; init; }
+
+    /// <summary>The latest handover to sales with its response clock; null for a lead that was never an MQL.</summary>
+    public HandoverView? Handover { get; init; }
+
+    /// <summary>Every assignment of the lead, oldest first: to whom (none = the shared queue), by whom, why.</summary>
+    public IReadOnlyList<AssignmentView> Assignments { get; init; } = [];
 }
+
+/// <summary>The response clock of a handover. <c>TimeToFirstTouch</c> is wall time from handover to the first outbound touch.</summary>
+public sealed record HandoverView(
+    DateTimeOffset StartedAt,
+    DateTimeOffset? AssignedAt,
+    Guid? OwnerId,
+    string? Team,
+    string? Route,
+    DateTimeOffset? SlaDueAt,
+    DateTimeOffset? FirstTouchAt,
+    bool Breached,
+    DateTimeOffset? BreachedAt,
+    DateTimeOffset? EscalatedAt,
+    DateTimeOffset? EndedAt)
+{
+    public TimeSpan? TimeToFirstTouch => FirstTouchAt - StartedAt;
+}
+
+public sealed record AssignmentView(Guid Id, Guid? FromUserId, Guid? ToUserId, string? ToName, string Reason, string ActorName, DateTimeOffset At);
 
 /// <summary>A row of the leads list.</summary>
 public sealed record LeadSummary(

@@ -12,11 +12,15 @@ public sealed record AssignLeadRequest
     /// <summary>A sales user of the organisation.</summary>
     [Required]
     public Guid? OwnerId { get; set; }
+
+    /// <summary>Why; required when the lead is taken from another owner (a reassignment). Kept in the assignment history.</summary>
+    [MaxLength(200)]
+    public string? Reason { get; set; }
 }
 
 /// <summary>
 /// Gives a lead an owner. Managers, admins and marketing assign to any sales user; a sales user may only take a lead
-/// for themselves.
+/// for themselves. Taking a lead away from another owner needs a reason; every assignment is kept in the history.
 /// </summary>
 public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
 {
@@ -31,6 +35,12 @@ public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
             return Invalid.Field("ownerId", "The new owner is required.");
         }
 
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        if (reason?.Length > 200)
+        {
+            return Invalid.Field("reason", "At most 200 characters.");
+        }
+
         if (!MayAssignToOthers(actor) && !(actor.IsIn(Roles.Sales) && actor.UserId == ownerId))
         {
             return new Forbidden(actor.IsIn(Roles.Sales)
@@ -38,13 +48,7 @@ public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
                 : "Only managers, admins, marketing and sales users assign leads.");
         }
 
-        var ownerIsSales = await (
-            from user in db.Users
-            join userRole in db.UserRoles on user.Id equals userRole.UserId
-            join role in db.Roles on userRole.RoleId equals role.Id
-            where user.Id == ownerId && user.OrganisationId == actor.OrganisationId && role.Name == Roles.Sales
-            select user.Id).AnyAsync(cancellationToken);
-        if (!ownerIsSales)
+        if (!await db.IsSalesUserAsync(actor.OrganisationId, ownerId, cancellationToken))
         {
             return Invalid.Field("ownerId", "The owner must be a sales user of this organisation.");
         }
@@ -53,9 +57,30 @@ public sealed class AssignLead(LeadgateDbContext db, TimeProvider clock)
             leadId, actor, expectedVersion, clock,
             lead =>
             {
-                lead.AssignTo(ownerId, clock.GetUtcNow(), actor.UserId);
+                if (lead.OwnerId is { } current && current != ownerId && reason is null)
+                {
+                    return Task.FromResult<Result<Done>>(Invalid.Field("reason", "The lead has another owner: say why it moves (kept in its history)."));
+                }
+
+                lead.AssignTo(ownerId, reason ?? "assigned", actor, clock.GetUtcNow());
                 return Task.FromResult<Result<Done>>(Done.Value);
             },
             cancellationToken);
     }
+}
+
+public static class SalesUsers
+{
+    public static Task<bool> IsSalesUserAsync(this LeadgateDbContext db, Guid organisationId, Guid userId, CancellationToken cancellationToken) =>
+        db.SalesUserIds(organisationId).AnyAsync(id => id == userId, cancellationToken);
+
+    /// <summary>The ids of the organisation's users with the Sales role.</summary>
+    public static IQueryable<Guid> SalesUserIds(this LeadgateDbContext db, Guid organisationId) => db.UserIdsInRole(organisationId, Roles.Sales);
+
+    public static IQueryable<Guid> UserIdsInRole(this LeadgateDbContext db, Guid organisationId, string roleName) =>
+        from user in db.Users
+        join userRole in db.UserRoles on user.Id equals userRole.UserId
+        join role in db.Roles on userRole.RoleId equals role.Id
+        where user.OrganisationId == organisationId && role.Name == roleName
+        select user.Id;
 }

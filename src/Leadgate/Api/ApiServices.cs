@@ -45,6 +45,7 @@ public static class ApiServices
         api.MapLeads();
         api.MapDeals();
         api.MapScoring();
+        api.MapHandover();
         api.MapDirectory();
         api.MapImports();
         api.MapIntakeSettings();

@@ -72,6 +72,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/settings/webhooks", StringComparison.Ordinal) => hookId,
                 "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
                 "activityId" => activityId.ToString(),
+                "userId" => owner.Members["sales"].Id.ToString(),
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
             });
 

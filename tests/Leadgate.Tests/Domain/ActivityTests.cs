@@ -98,10 +98,10 @@ public sealed class ActivityTests
     public void WorkStatus_OfAnMqlGivenANewOwner_StartsAgainFromNew()
     {
         var lead = Given.Mql(Now);
-        lead.AssignTo(Guid.CreateVersion7(Now), Now);
+        lead.AssignTo(Guid.CreateVersion7(Now), "test", Given.Seller, Now);
         Given.Succeeds(lead.Log(ActivityType.Call, Direction.Outbound, ActivityOutcome.NoAnswer, null, null, Given.Seller, Now.AddHours(1)));
 
-        lead.AssignTo(Guid.CreateVersion7(Now), Now.AddHours(2));
+        lead.AssignTo(Guid.CreateVersion7(Now), "test", Given.Seller, Now.AddHours(2));
 
         Assert.Equal(WorkStatus.New, lead.WorkStatus);
     }

@@ -69,6 +69,12 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
                 services.Remove(rescoring);
             }
 
+            // Tests run the response clock themselves (HandoverClock.RunAsync), on the controlled clock.
+            foreach (var sweep in services.Where(d => d.ImplementationType == typeof(Leadgate.Web.Background.HandoverClockService)).ToList())
+            {
+                services.Remove(sweep);
+            }
+
             // Hashing passwords slowly protects real users; in tests it only costs time.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
         });
