@@ -41,6 +41,7 @@ public sealed partial class LeadListTests(LeadgateServer server, BrowserFixture 
         await server.CreateMqlAsync("Dorothy", "Vaughan", "Fortran Computing");
         await server.CreateMqlAsync("Katherine", "Johnson", "Orbital Mechanics");
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+        await page.GetByTestId("nav-leads").ClickAsync();
 
         await Expect(page.GetByTestId("leads-grid").GetByTestId("lead-link").First).ToHaveTextAsync("Katherine Johnson");
         await Expect(page.GetByTestId("lead-count")).ToContainTextAsync("leads");

@@ -24,7 +24,7 @@ public static partial class LeadgatePages
         await page.GetByTestId("login-password").FillAsync(Demo.DemoData.Password);
         await page.GetByTestId("login-submit").ClickAsync();
         // The redirect is enough; the interactive marker below is what makes clicks safe (the load event adds nothing).
-        await page.WaitForURLAsync(LeadsList(), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(FirstPage(), new() { WaitUntil = WaitUntilState.Commit });
         await page.WaitUntilInteractiveAsync();
         return page;
     }
@@ -76,7 +76,8 @@ public static partial class LeadgatePages
         }
     }
 
-    // The list keeps its filters in the address, so it may add a query string as soon as it runs.
-    [GeneratedRegex(@"/leads(\?.*)?$")]
-    private static partial Regex LeadsList();
+    // A sales rep starts in the inbox, everyone else in the leads list, which keeps its filters in the address (so it
+    // may add a query string as soon as it runs).
+    [GeneratedRegex(@"/(leads|inbox)(\?.*)?$")]
+    private static partial Regex FirstPage();
 }
