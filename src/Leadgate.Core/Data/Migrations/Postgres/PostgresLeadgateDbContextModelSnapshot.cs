@@ -246,6 +246,159 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.ToTable("IdempotencyRecords");
                 });
 
+            modelBuilder.Entity("Leadgate.Handover.Assignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("FromUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ToUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId", "At");
+
+                    b.ToTable("Assignments");
+                });
+
+            modelBuilder.Entity("Leadgate.Handover.HandoverSettings", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Routing")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sla")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("HandoverSettings");
+                });
+
+            modelBuilder.Entity("Leadgate.Handover.LeadHandover", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("BreachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FirstTouchAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RemindAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("SlaDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("EndedAt", "FirstTouchAt", "SlaDueAt");
+
+                    b.ToTable("Handovers");
+                });
+
+            modelBuilder.Entity("Leadgate.Handover.SalesRep", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Available")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Capacity")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastTurn")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("SalesReps");
+                });
+
             modelBuilder.Entity("Leadgate.Imports.ImportJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1396,6 +1549,54 @@ namespace Leadgate.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Leadgate.Handover.Assignment", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany("Assignments")
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Handover.HandoverSettings", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Handover.LeadHandover", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany("Handovers")
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Handover.SalesRep", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Leadgate.Imports.ImportJob", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
@@ -1661,6 +1862,10 @@ namespace Leadgate.Data.Migrations.Postgres
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
                     b.Navigation("Activities");
+
+                    b.Navigation("Assignments");
+
+                    b.Navigation("Handovers");
 
                     b.Navigation("Happenings");
 
