@@ -46,6 +46,10 @@ public static class UseCases
         services.AddTransient<DisqualifyLead>();
         services.AddTransient<AssignLead>();
         services.AddTransient<ListReasons>();
+        services.AddTransient<GetQualificationSettings>();
+        services.AddTransient<ChangeQualificationSettings>();
+        services.AddTransient<ListSqlPriority>();
+        services.AddTransient<GetFeedback>();
 
         services.AddTransient<GetInbox>();
         services.AddTransient<ClaimLead>();

@@ -26,6 +26,10 @@ public sealed class Contact
 
     public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
 
+    /// <summary>How lists name a person read by projection: the full name, or the e-mail address when there is none.</summary>
+    public static string NameOf(string? firstName, string? lastName, string email) =>
+        string.Join(' ', new[] { firstName, lastName }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } name ? name : email;
+
     internal static Contact Create(Guid organisationId, EmailAddress email, DateTimeOffset at) => new()
     {
         Id = Guid.CreateVersion7(at),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Leads;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Notifications;
@@ -28,7 +29,7 @@ public sealed class ListNotifications(LeadgateDbContext db)
             .Take(Math.Clamp(limit, 1, 200))
             .ToListAsync(cancellationToken);
         var items = rows.Select(r => new NotificationView(
-            r.Id, r.Kind, r.LeadId, Label(r.FirstName, r.LastName, r.Email), r.Company, r.At,
+            r.Id, r.Kind, r.LeadId, Contact.NameOf(r.FirstName, r.LastName, r.Email), r.Company, r.At,
             JsonSerializer.Deserialize<HappeningData>(r.Payload, HappeningData.Json)?.DueAt, r.ReadAt != null)).ToList();
         return new NotificationList(items, unread);
     }
@@ -37,9 +38,6 @@ public sealed class ListNotifications(LeadgateDbContext db)
     public async Task<int> UnreadAsync(Actor actor, CancellationToken cancellationToken) =>
         await db.Happenings.AsNoTracking()
             .CountAsync(h => h.OrganisationId == actor.OrganisationId && h.RecipientUserId == actor.UserId && actor.UserId != null && h.ReadAt == null, cancellationToken);
-
-    private static string Label(string? first, string? last, string email) =>
-        string.Join(' ', new[] { first, last }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } name ? name : email;
 }
 
 /// <summary>Marks one of the caller's notifications read, or all of them (no id). Reading again changes nothing.</summary>

@@ -35,6 +35,28 @@ public sealed class Reason
 
     public int SortOrder { get; private set; }
 
+    /// <summary>An entry of a list: one of the defaults, or one an admin or manager added.</summary>
+    internal static Reason Listed(Guid organisationId, ReasonKind kind, string code, string label, bool requiresNote, bool active, int sortOrder) => new()
+    {
+        Id = Guid.NewGuid(),
+        OrganisationId = organisationId,
+        Kind = kind,
+        Code = code,
+        Label = label,
+        RequiresNote = requiresNote,
+        IsActive = active,
+        SortOrder = sortOrder,
+    };
+
+    /// <summary>Changes how the reason is shown and offered; its code stays, because history and reports name it.</summary>
+    internal void Revise(string label, bool requiresNote, bool active, int sortOrder)
+    {
+        Label = label;
+        RequiresNote = requiresNote;
+        IsActive = active;
+        SortOrder = sortOrder;
+    }
+
     /// <summary>The defaults of PRODUCT.md §3, which every new organisation starts with.</summary>
     public static IEnumerable<Reason> DefaultsFor(Guid organisationId)
     {
@@ -60,16 +82,6 @@ public sealed class Reason
             (ReasonKind.Lost, "LostContact", "Lost contact"),
             (ReasonKind.Lost, Other, "Other"),
         ];
-        return defaults.Select((d, i) => new Reason
-        {
-            Id = Guid.NewGuid(),
-            OrganisationId = organisationId,
-            Kind = d.Kind,
-            Code = d.Code,
-            Label = d.Label,
-            RequiresNote = d.Code == Other,
-            IsActive = true,
-            SortOrder = i,
-        });
+        return defaults.Select((d, i) => Listed(organisationId, d.Kind, d.Code, d.Label, requiresNote: d.Code == Other, active: true, sortOrder: i));
     }
 }

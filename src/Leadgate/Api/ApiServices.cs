@@ -50,6 +50,7 @@ public static class ApiServices
         api.MapImports();
         api.MapIntakeSettings();
         api.MapNotifications();
+        api.MapQualification();
         app.MapPublicIntake();
         return app;
     }

@@ -139,6 +139,21 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         return id;
     }
 
+    /// <summary>A manager gives the lead to the demo sales rep (who is notified in the app).</summary>
+    public async Task AssignToSalesAsync(Guid id)
+    {
+        var manager = _actors[Roles.Manager];
+        var assigned = await RunAsync<AssignLead, Result<LeadDetails>>(h => h.HandleAsync(id, new AssignLeadRequest { OwnerId = Sales.UserId }, null, manager, default));
+        Assert.True(assigned.IsSuccess, assigned.Error?.Message);
+    }
+
+    /// <summary>Sales sends the MQL back to marketing with a listed reason and a note.</summary>
+    public async Task RejectAsync(Guid id, string reason, string note)
+    {
+        var rejected = await RunAsync<RejectLead, Result<LeadDetails>>(h => h.HandleAsync(id, new RejectLeadRequest { Reason = reason, Note = note }, null, Sales, default));
+        Assert.True(rejected.IsSuccess, rejected.Error?.Message);
+    }
+
     /// <summary>Someone else changes the lead (marketing adds a note), so a page that shows the old version is stale.</summary>
     public async Task ChangeMeanwhileAsync(Guid id)
     {
