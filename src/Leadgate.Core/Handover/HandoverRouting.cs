@@ -25,9 +25,10 @@ internal static class HandoverRouting
     }
 
     /// <summary>
-    /// For new leads written outside the change tracker (the import's bulk path): routes their new handovers before the
-    /// leads are written (so the owner goes in with the row) and hands the handovers, assignments and happenings to EF,
-    /// which writes them in the same save, after the leads.
+    /// For new leads written outside the change tracker (the import's and ingestion's bulk path): routes their new
+    /// handovers before the leads are written (so the owner goes in with the row) and hands the handovers and assignments
+    /// to EF, which writes them in the same transaction's save, after the leads. The happenings routing adds to the leads
+    /// (<c>lead.assigned</c>) are written by the caller with the leads' other happenings.
     /// </summary>
     public static async Task RouteUntrackedAsync(this LeadgateDbContext db, IReadOnlyList<Lead> leads, CancellationToken cancellationToken)
     {
@@ -39,7 +40,6 @@ internal static class HandoverRouting
 
         db.AddRange(leads.SelectMany(l => l.Handovers));
         db.AddRange(leads.SelectMany(l => l.Assignments));
-        db.AddRange(leads.SelectMany(l => l.Happenings));
     }
 
     private static async Task RouteAsync(LeadgateDbContext db, IReadOnlyList<LeadHandover> pending, Dictionary<Guid, Lead> leads, CancellationToken cancellationToken)

@@ -358,13 +358,14 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     private async Task SaveAsync(FreshRows fresh, CancellationToken cancellationToken)
     {
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        // New MQLs are routed before their rows are written (docs/handover.md); their handovers, assignments and
-        // happenings go in with EF's save below. Known leads that became MQL are tracked and routed by that save.
+        // New MQLs are routed before their rows are written (docs/handover.md); their handovers and assignments go in
+        // with EF's save below. Known leads that became MQL are tracked and routed by that save.
         await db.RouteUntrackedAsync(fresh.Leads, cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Companies, cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Leads.ConvertAll(l => l.Contact), cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Leads, cancellationToken);
         await BulkInsert.InsertAsync(db, fresh.Leads.SelectMany(l => l.History).ToList(), cancellationToken);
+        await BulkInsert.InsertAsync(db, fresh.Leads.SelectMany(l => l.Happenings).ToList(), cancellationToken);
 
         // A known lead may have moved to a company this batch created: that company is in the table now, not new to EF.
         foreach (var company in fresh.Companies)

@@ -173,6 +173,23 @@ public abstract class HandoverApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task AHandRaiseFromAnUnknownPerson_MakesANewMql_ThatIsRoutedAndClockedLikeAnyOther()
+    {
+        var tenant = await app.NewTenantAsync();
+        (await tenant.Admin.PutRoutingAsync(new { teams = Array.Empty<object>(), rules = new[] { new { name = "Everyone to Sam", userId = tenant.Members["sales"].Id } } })).Expect(HttpStatusCode.OK);
+
+        var recorded = (await tenant.Marketing.SendEventsAsync([new { externalId = "demo-1", type = "DemoRequest", email = "new.buyer@fresh.example.com", occurredAt = app.Clock.GetUtcNow() }]))
+            .Expect(HttpStatusCode.OK);
+
+        var id = Guid.Parse((string)recorded.Body!["createdLeads"]![0]!);
+        var lead = (await tenant.Sales.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("Mql", tenant.Members["sales"].Id.ToString()), (lead.Str("stage"), lead.Str("ownerId")));
+        Assert.NotNull(lead.Body!["handover"]!["slaDueAt"]);
+        Assert.Equal("rule 'Everyone to Sam'", (string)lead.Body!["assignments"]!.AsArray().Single()!["reason"]!);
+        Assert.Contains(HappeningKind.LeadAssigned, (await NoticesAsync(id)).Select(n => n.Item1));
+    }
+
+    [Fact]
     public async Task Availability_IsSetByTheRepForThemselves_OrByAManager_AndCapacityOnlyByAManager()
     {
         var tenant = await app.NewTenantAsync();
