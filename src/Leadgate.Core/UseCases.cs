@@ -68,6 +68,7 @@ public static class UseCases
         services.AddTransient<PreviewScoringModel>();
         services.AddTransient<GetRescoreProgress>();
         services.AddTransient<RescoreLeads>();
+        services.AddTransient<SweepDecay>();
         services.TryAddSingleton<RescoreSignal>();
 
         services.AddTransient<CreateWebhookSource>();

@@ -46,6 +46,7 @@ public static class Server
         services.AddScoped<Operations>();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ImportRunner>();
+        services.AddOptions<BackgroundScoringOptions>().Bind(configuration.GetSection(BackgroundScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         if (configuration.GetValue("Scoring:BackgroundRescore", true))
         {
             services.AddHostedService<RescoreService>();

@@ -73,6 +73,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Assignment> Assignments => Set<Assignment>();
 
+    public DbSet<DecaySweep> DecaySweeps => Set<DecaySweep>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -193,6 +195,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.Property(l => l.BantAssessedBy).HasMaxLength(200);
             lead.Property(l => l.Version).IsConcurrencyToken();
             lead.HasIndex(l => new { l.OrganisationId, l.CreatedAt, l.Id });
+            // Rescoring and the decay sweep walk an organisation's leads in key order, a chunk at a time.
+            lead.HasIndex(l => new { l.OrganisationId, l.Id });
             lead.HasIndex(l => new { l.OrganisationId, l.Stage });
             lead.HasIndex(l => new { l.OrganisationId, l.OwnerId });
             // Scores are stored as floating point, so SQLite (which keeps decimals as text) sorts and filters them as numbers.
@@ -286,6 +290,13 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             settings.HasKey(s => s.OrganisationId);
             settings.Property(s => s.ChangedBy).HasMaxLength(200);
             settings.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<DecaySweep>(sweep =>
+        {
+            sweep.HasKey(s => s.OrganisationId);
+            sweep.Property(s => s.LeaseOwner).HasMaxLength(200);
+            sweep.HasOne<Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         ImportJob.Configure(builder);

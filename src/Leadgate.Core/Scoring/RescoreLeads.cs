@@ -48,9 +48,10 @@ public sealed class RescoreSignal
 
 /// <summary>
 /// Rescores every lead of an organisation after its model changed, in batches, without blocking ingestion: each batch
-/// loads its leads and their events in two queries, scores them with the pure functions, applies the MQL rule as
-/// ingestion does (a met threshold moves an Iql lead, named by the rule; lower scores never move anyone) and saves
-/// the leads and the job's progress in one transaction. Safe on several instances: a job is claimed by an UPDATE that
+/// reads its leads with their facts and events in one ordered query, scores them, writes only the changed scores
+/// (guarded by each lead's version, so a concurrent ingestion wins and the batch is redone), moves the leads the MQL rule
+/// now qualifies through the domain (named by the rule; lower scores never move anyone), and counts the job's progress,
+/// all in one transaction (<see cref="ScoreChunks"/>). Safe on several instances: a job is claimed by an UPDATE that
 /// only one instance wins, and a batch only counts while its claimer still holds the lease of the current generation.
 /// </summary>
 public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> contexts, TimeProvider clock, ILogger<RescoreLeads> logger)
@@ -61,6 +62,7 @@ public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> co
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     public int BatchSize { get; init; } = DefaultBatchSize;
+
 
     /// <summary>Runs every job that is pending (or whose lease ran out) to its end; answers how many jobs this instance finished.</summary>
     public async Task<int> RunPendingAsync(string instance, CancellationToken cancellationToken)
@@ -107,48 +109,28 @@ public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> co
     private async Task<bool> RunAsync((Guid OrganisationId, long Generation) claim, string instance, CancellationToken cancellationToken)
     {
         var (org, generation) = claim;
-        while (true)
+        QuickScores scores;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var outcome = await RunBatchAsync(org, generation, instance, cancellationToken);
-            switch (outcome)
-            {
-                case BatchOutcome.More:
-                    continue;
-                case BatchOutcome.Finished:
-                    LogFinished(logger, org);
-                    return true;
-                case BatchOutcome.Lost:
-                    LogLost(logger, org);
-                    return false;
-            }
+            // A new model raises the generation, so this model holds for every batch of the claim that still counts.
+            scores = new QuickScores(await db.ScoringModelOfAsync(org, cancellationToken));
         }
-    }
 
-    private enum BatchOutcome
-    {
-        More,
-        Finished,
-        Lost,
-    }
-
-    private async Task<BatchOutcome> RunBatchAsync(Guid org, long generation, string instance, CancellationToken cancellationToken)
-    {
-        // A concurrent ingestion that changed one of the batch's leads wins; the batch is simply done again on top of it.
-        for (var attempt = 1; ; attempt++)
+        var finished = await ScoreChunks.RunAllAsync(
+            () => TryBatchAsync(org, generation, instance, scores, cancellationToken), attempt => LogRetry(logger, org, attempt), "rescoring batch");
+        if (finished)
         {
-            try
-            {
-                return await TryBatchAsync(org, generation, instance, cancellationToken);
-            }
-            catch (Exception exception) when (attempt < 5 && exception is DbUpdateConcurrencyException or DbUpdateException
-                || (exception is InvalidOperationException { InnerException: DbUpdateException } && attempt < 5))
-            {
-                LogRetry(logger, org, attempt);
-            }
+            LogFinished(logger, org);
         }
+        else
+        {
+            LogLost(logger, org);
+        }
+
+        return finished;
     }
 
-    private async Task<BatchOutcome> TryBatchAsync(Guid org, long generation, string instance, CancellationToken cancellationToken)
+    private async Task<ChunkOutcome> TryBatchAsync(Guid org, long generation, string instance, QuickScores scores, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var job = await db.RescoreJobs.AsNoTracking()
@@ -157,63 +139,36 @@ public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> co
             .FirstOrDefaultAsync(cancellationToken);
         if (job is null)
         {
-            return BatchOutcome.Lost;
+            return ChunkOutcome.Lost;
         }
-
-        var model = await db.ScoringModelOfAsync(org, cancellationToken);
-        var leadsQuery = db.Leads.Include(l => l.Contact).Include(l => l.Company).Where(l => l.OrganisationId == org);
-        if (job.AfterLeadId is { } after)
-        {
-            leadsQuery = leadsQuery.Where(l => l.Id.CompareTo(after) > 0);
-        }
-
-        var leads = await leadsQuery.OrderBy(l => l.Id).Take(BatchSize).ToListAsync(cancellationToken);
-        var ids = leads.Select(l => l.Id).ToList();
-        var events = (await db.BehaviourEvents.AsNoTracking()
-            .Where(e => e.OrganisationId == org && ids.Contains(e.LeadId))
-            .Select(e => new { e.LeadId, Event = new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt) })
-            .ToListAsync(cancellationToken))
-            .ToLookup(e => e.LeadId, e => e.Event);
 
         var now = clock.GetUtcNow();
-        var madeMql = 0;
-        foreach (var lead in leads)
+        var chunk = await ScoreChunks.ScoreAsync(db, () => Task.FromResult(scores), org, job.AfterLeadId, BatchSize, applyRule: true, now, async batch =>
         {
-            madeMql += LeadScoring.Rescore(lead, model, events[lead.Id], newHandRaise: null, now) is null ? 0 : 1;
-        }
-
-        var finished = leads.Count < BatchSize;
-        var count = leads.Count;
-        var last = leads.Count == 0 ? job.AfterLeadId : leads[^1].Id;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        var counted = await db.RescoreJobs
-            .Where(j => j.OrganisationId == org && j.Generation == generation && j.LeaseOwner == instance && j.Status == RescoreStatus.Running)
-            .ExecuteUpdateAsync(
-                s =>
-                {
-                    s.SetProperty(j => j.Done, j => j.Done + count)
-                        .SetProperty(j => j.MadeMql, j => j.MadeMql + madeMql)
-                        .SetProperty(j => j.AfterLeadId, last)
-                        .SetProperty(j => j.LeaseUntil, now + Lease);
-                    if (finished)
+            var (count, madeMql, last, finished) = (batch.Count, batch.MadeMql, batch.Last, batch.Outcome == ChunkOutcome.Finished);
+            var counted = await db.RescoreJobs
+                .Where(j => j.OrganisationId == org && j.Generation == generation && j.LeaseOwner == instance && j.Status == RescoreStatus.Running)
+                .ExecuteUpdateAsync(
+                    s =>
                     {
-                        // Leads deleted or added meanwhile: the finished job counts what it did.
-                        s.SetProperty(j => j.Status, RescoreStatus.Done)
-                            .SetProperty(j => j.Total, j => j.Done + count)
-                            .SetProperty(j => j.FinishedAt, now);
-                    }
-                },
-                cancellationToken);
-        if (counted != 1)
-        {
-            // Restarted by a newer model or taken over after a lapsed lease: this batch's scores are not the job's to write.
-            await transaction.RollbackAsync(cancellationToken);
-            return BatchOutcome.Lost;
-        }
+                        s.SetProperty(j => j.Done, j => j.Done + count)
+                            .SetProperty(j => j.MadeMql, j => j.MadeMql + madeMql)
+                            .SetProperty(j => j.AfterLeadId, last)
+                            .SetProperty(j => j.LeaseUntil, now + Lease);
+                        if (finished)
+                        {
+                            // Leads deleted or added meanwhile: the finished job counts what it did.
+                            s.SetProperty(j => j.Status, RescoreStatus.Done)
+                                .SetProperty(j => j.Total, j => j.Done + count)
+                                .SetProperty(j => j.FinishedAt, now);
+                        }
+                    },
+                    cancellationToken);
 
-        await transaction.CommitAsync(cancellationToken);
-        return finished ? BatchOutcome.Finished : BatchOutcome.More;
+            // Restarted by a newer model or taken over after a lapsed lease: this batch's scores are not the job's to write.
+            return counted == 1;
+        }, cancellationToken);
+        return chunk.Outcome;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rescoring of organisation {OrganisationId} finished")]
