@@ -237,7 +237,7 @@ internal static class BenchImport
     }
 
     /// <summary>The process's peak resident memory (VmHWM), or the runtime's peak working set where /proc is missing.</summary>
-    private static double PeakMegabytes()
+    internal static double PeakMegabytes()
     {
         try
         {

@@ -12,7 +12,7 @@ internal static class BenchVerbs
     public static Command Create(CliContext cli) =>
         new("bench", "Benchmarks for the performance bars P1–P5; each prints one line of JSON")
         {
-            Ingest(cli), Http(cli), Freshness(cli), NotAvailable(cli, "rescore", "P4: full rescore after a rule change", "background rescoring of every lead (a rescore job) is not on main yet"),
+            Ingest(cli), Http(cli), Freshness(cli), Rescore(cli),
             Import(cli),
         };
 
@@ -50,24 +50,23 @@ internal static class BenchVerbs
         return freshness;
     }
 
+    private static Command Rescore(CliContext cli)
+    {
+        var leads = new Option<int>("--leads") { Description = "Leads to seed and rescore (the bar: 1000000)", DefaultValueFactory = _ => 100_000 };
+        var events = new Option<int>("--events") { Description = "Behaviour events spread over 90% of the leads (the bar: 10000000)", DefaultValueFactory = _ => 1_000_000 };
+        var batch = new Option<int>("--batch") { Description = "Leads per batch of the rescore job", DefaultValueFactory = _ => Leadgate.Scoring.RescoreLeads.DefaultBatchSize };
+        var rescore = new Command("rescore", "P4: full rescore after a rule change, against a raw read of the same rows and a raw update of every score") { leads, events, batch };
+        rescore.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchRescore.RunAsync(
+            cli, parse.GetValue(leads), parse.GetValue(events), parse.GetValue(batch), cancellationToken), cancellationToken));
+        return rescore;
+    }
+
     private static Command Import(CliContext cli)
     {
         var rows = new Option<int>("--rows") { Description = "Rows in the generated HubSpot export (the bar: 1000000)", DefaultValueFactory = _ => 100_000 };
         var import = new Command("import", "P5: CSV import with de-duplication, rows per second and peak memory") { rows };
         import.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchImport.RunAsync(cli, parse.GetValue(rows), cancellationToken), cancellationToken));
         return import;
-    }
-
-    /// <summary>A bar whose feature has not landed: it says what is missing and exits 2, and never prints a figure.</summary>
-    private static Command NotAvailable(CliContext cli, string name, string description, string missing)
-    {
-        var command = new Command(name, description + " (not available yet)");
-        command.SetAction(async (_, _) =>
-        {
-            await cli.Console.Error.WriteLineAsync($"leadgate bench {name}: not available yet: {missing}.");
-            return ExitCodes.InvalidInput;
-        });
-        return command;
     }
 
     /// <summary>A benchmark composes its own services on its own databases; an unexpected failure is exit code 1 with a message.</summary>
