@@ -217,7 +217,7 @@ internal static class ScoreChunks
         return leads;
     }
 
-    /// <summary>The guarded updates (ingestion's own statement, prepared once and re-bound per lead); false when a lead's version moved on (nothing is kept then).</summary>
+    /// <summary>The guarded updates (ingestion's own statement); false when a lead's version moved on (nothing is kept then).</summary>
     private static async Task<bool> WriteAsync(LeadgateDbContext db, List<(ChunkLead Lead, decimal? Fit, decimal Engagement)> changed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (changed.Count == 0)
@@ -226,15 +226,7 @@ internal static class ScoreChunks
         }
 
         await using var writes = EventWrites.Of(db);
-        foreach (var (lead, fit, engagement) in changed)
-        {
-            if (!await writes.UpdateScoresAsync(lead.Id, lead.Version, fit, engagement, now, cancellationToken))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return await writes.UpdateAllAsync([.. changed.Select(c => new ScoreUpdate(c.Lead.Id, c.Lead.Version, c.Fit, c.Engagement, now))], cancellationToken);
     }
 
     /// <summary>
