@@ -869,6 +869,8 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId", "FitScore");
 
+                    b.HasIndex("OrganisationId", "Id");
+
                     b.HasIndex("OrganisationId", "OwnerId");
 
                     b.HasIndex("OrganisationId", "Stage");
@@ -1301,6 +1303,38 @@ namespace Leadgate.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("BehaviourEvents");
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.DecaySweep", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AfterLeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("DecaySweeps");
                 });
 
             modelBuilder.Entity("Leadgate.Scoring.RescoreJob", b =>
@@ -1787,6 +1821,15 @@ namespace Leadgate.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.DecaySweep", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -864,6 +864,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "FitScore");
 
+                    b.HasIndex("OrganisationId", "Id");
+
                     b.HasIndex("OrganisationId", "OwnerId");
 
                     b.HasIndex("OrganisationId", "Stage");
@@ -1296,6 +1298,38 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("BehaviourEvents");
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.DecaySweep", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AfterLeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("DecaySweeps");
                 });
 
             modelBuilder.Entity("Leadgate.Scoring.RescoreJob", b =>
@@ -1776,6 +1810,15 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Scoring.DecaySweep", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
