@@ -126,13 +126,22 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
     }
 
     [Fact]
-    public async Task BenchOfAFeatureNotBuiltYet_SaysWhatIsMissing_AndPrintsNoFigures()
+    public async Task BenchRescore_RunsTheRealJobOverEveryLead_AndPrintsItsFiguresWithTheBaseline()
     {
-        var run = await database.RunAsync("bench", "rescore");
+        var run = (await database.RunAsync("bench", "rescore", "--leads", "300", "--events", "3000", "--batch", "50")).Succeeded();
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Empty(run.Output);
-        Assert.Contains("not available yet", run.Error, StringComparison.Ordinal);
+        var json = JsonDocument.Parse(run.Output.Trim()).RootElement;
+        Assert.Equal("rescore", json.GetProperty("bench").GetString());
+        Assert.Equal((300, 3000, 50), (json.GetProperty("leads").GetInt32(), json.GetProperty("events").GetInt32(), json.GetProperty("batchSize").GetInt32()));
+        Assert.InRange(json.GetProperty("scoresWritten").GetInt32(), 1, 300);
+        Assert.True(json.GetProperty("leadsPerSecond").GetDouble() > 0);
+        Assert.True(json.GetProperty("cpuSeconds").GetDouble() > 0);
+        var baseline = json.GetProperty("baseline");
+        Assert.True(baseline.GetProperty("rowsRead").GetInt64() >= 3000);
+        Assert.Equal(300, baseline.GetProperty("leadsUpdated").GetInt32());
+        Assert.True(json.GetProperty("ratio").GetDouble() > 0);
+        Assert.Equal(120, json.GetProperty("target").GetProperty("seconds").GetDouble());
+        Assert.False(json.GetProperty("met").GetBoolean());
     }
 
     [Fact]
