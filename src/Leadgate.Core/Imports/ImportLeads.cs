@@ -69,7 +69,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             return Invalid.Field("mapping", "The mapping is longer than 20,000 characters.");
         }
 
-        var mapped = Mapping(request.Content, mappingJson);
+        var mapped = ImportPreview.Map(request.Content, mappingJson);
         if (mapped.Error is { } unreadable)
         {
             return unreadable;
@@ -143,19 +143,6 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             [] => Invalid.Field("org", "There is no organisation yet; create one first (leadgate orgs add)."),
             _ => Invalid.Field("org", "There are several organisations; name one with --org (" + string.Join(", ", organisations.Take(10).Select(o => o.Slug)) + (organisations.Count > 10 ? ", …" : "") + ")."),
         };
-    }
-
-    private static Result<ImportMapping> Mapping(Stream content, string? mappingJson)
-    {
-        content.Position = 0;
-        using var text = Open(content);
-        var header = new CsvReader(text).Read();
-        if (header is null)
-        {
-            return Invalid.Field("file", "The file is empty: a header row is expected.");
-        }
-
-        return header.Problem is { } broken ? Invalid.Field("header", broken) : ImportMapping.For(header.Fields, mappingJson);
     }
 
     /// <summary>The all-or-nothing check: every row validated, nothing written.</summary>

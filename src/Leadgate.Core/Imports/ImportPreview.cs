@@ -6,8 +6,7 @@ namespace Leadgate.Imports;
 
 /// <summary>
 /// How an import will read a file, before it runs: the header, and the mapping (recognised export, or the mapping file)
-/// or the reason it is refused, by the same steps as <see cref="ImportLeads"/> (which may call <see cref="Map"/> once the
-/// work on its internals has landed), so what a user is shown is what runs.
+/// or the reason it is refused, by the one <see cref="Map"/> that <see cref="ImportLeads"/> itself calls, so what a user is shown is what runs.
 /// </summary>
 public static class ImportPreview
 {
