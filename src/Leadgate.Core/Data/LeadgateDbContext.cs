@@ -191,6 +191,9 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.HasOne<User>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.SetNull);
             lead.Property(l => l.Source).HasMaxLength(100);
             lead.Property(l => l.Campaign).HasMaxLength(200);
+            lead.Property(l => l.SourceStage).HasMaxLength(100);
+            // The list's filter by source stage, and the values it offers (decision 0007).
+            lead.HasIndex(l => new { l.OrganisationId, l.SourceStage });
             lead.Property(l => l.SearchText).HasMaxLength(1000);
             lead.Property(l => l.BantAssessedBy).HasMaxLength(200);
             lead.Property(l => l.Version).IsConcurrencyToken();

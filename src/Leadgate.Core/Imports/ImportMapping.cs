@@ -22,10 +22,10 @@ public enum ImportField
     Source,
     Campaign,
 
-    /// <summary>Recognised (HubSpot lifecycle stage, Salesforce lead status) but not imported yet: history import is a later slice.</summary>
+    /// <summary>The source system's stage (HubSpot lifecycle stage, Salesforce lead status), kept as a fact, never a qualification.</summary>
     Stage,
 
-    /// <summary>Recognised (create date) but not imported yet.</summary>
+    /// <summary>The source system's creation date (HubSpot Create Date, Salesforce Created Date).</summary>
     CreatedAt,
 }
 

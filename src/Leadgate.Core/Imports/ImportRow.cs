@@ -4,10 +4,27 @@ using Leadgate.Leads;
 
 namespace Leadgate.Imports;
 
-/// <summary>One good data row, cleaned by the same field rules as the API (<see cref="LeadFields"/>).</summary>
+/// <summary>
+/// One good data row, cleaned by the same field rules as the API (<see cref="LeadFields"/>), with the source system's
+/// stage and creation date (decision 0007).
+/// </summary>
 internal sealed record ImportRow(
-    EmailAddress Email, string? FirstName, string? LastName, string? JobTitle, string? Phone, string? Source, string? Campaign, CompanyFacts? Company)
+    EmailAddress Email, string? FirstName, string? LastName, string? JobTitle, string? Phone, string? Source, string? Campaign, CompanyFacts? Company,
+    string? SourceStage = null, DateTimeOffset? SourceCreatedAt = null)
 {
+    /// <summary>
+    /// The date formats the exports write: ISO 8601 (a date, or a date and time with or without seconds, fraction and
+    /// offset), HubSpot's <c>yyyy-MM-dd HH:mm</c>, Salesforce's <c>M/d/yyyy</c> and <c>M/d/yyyy h:mm tt</c>. Without an offset
+    /// the time is UTC; a date alone is midnight UTC.
+    /// </summary>
+    private static readonly string[] DateFormats =
+    [
+        "yyyy-MM-dd", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
+        "M/d/yyyy", "M/d/yyyy h:mm tt", "M/d/yyyy h:mm:ss tt",
+    ];
+
+
     /// <summary>Country names as exports write them ("Netherlands", "United States", "DEU") to ISO 3166 alpha-2 codes.</summary>
     private static readonly Dictionary<string, string> Countries = BuildCountries();
 
@@ -54,6 +71,8 @@ internal sealed record ImportRow(
         var industry = fields.Text(Value(ImportField.Industry), Column(ImportField.Industry, ""), 100);
         var employees = Employees(Value(ImportField.Employees), Column(ImportField.Employees, ""), fields);
         var country = Country(Value(ImportField.Country), Column(ImportField.Country, ""), fields);
+        var sourceStage = fields.Text(Value(ImportField.Stage), Column(ImportField.Stage, ""), 100);
+        var sourceCreatedAt = Date(Value(ImportField.CreatedAt), Column(ImportField.CreatedAt, ""), fields);
         if (fields.Errors.Count > 0)
         {
             return (null, [.. fields.Errors.SelectMany(e => e.Value.Select(reason => (e.Key, reason)))]);
@@ -62,7 +81,24 @@ internal sealed record ImportRow(
         var company = companyName is null && domain is null && industry is null && employees is null && country is null
             ? null
             : new CompanyFacts(companyName, domain, industry, employees, country);
-        return (new ImportRow(email!, firstName, lastName, jobTitle, phone, source, campaign, company), []);
+        return (new ImportRow(email!, firstName, lastName, jobTitle, phone, source, campaign, company, sourceStage, sourceCreatedAt), []);
+    }
+
+    /// <summary>A creation date in one of <see cref="DateFormats"/>, as UTC.</summary>
+    private static DateTimeOffset? Date(string? value, string column, LeadFields fields)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParseExact(value.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+        {
+            return date;
+        }
+
+        fields.Errors[column] = ["Not a date: use ISO 8601 (2025-01-31, 2025-01-31T14:05:00Z), yyyy-MM-dd HH:mm, M/d/yyyy or M/d/yyyy h:mm tt."];
+        return null;
     }
 
     private static int? Employees(string? value, string column, LeadFields fields)

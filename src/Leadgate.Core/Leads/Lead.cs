@@ -51,6 +51,15 @@ public sealed class Lead
 
     public string? Campaign { get; private set; }
 
+    /// <summary>
+    /// The stage the lead had in the system it was imported from (a HubSpot lifecycle stage, a Salesforce lead status), as
+    /// written there: a fact about the past, never a qualification in Leadgate (decision 0007).
+    /// </summary>
+    public string? SourceStage { get; private set; }
+
+    /// <summary>When the system the lead was imported from created it (UTC).</summary>
+    public DateTimeOffset? SourceCreatedAt { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -301,6 +310,24 @@ public sealed class Lead
         CompanyId = company?.Id;
         UpdatedAt = at;
         RefreshSearchText();
+    }
+
+    /// <summary>
+    /// Keeps an import's source facts: each non-empty value replaces the stored one, an empty one keeps it. They never move
+    /// the lead: the source's stage is not a qualification. Says whether anything changed (the caller touches the lead).
+    /// </summary>
+    internal bool KeepSourceFacts(string? stage, DateTimeOffset? createdAt)
+    {
+        var newStage = stage ?? SourceStage;
+        var newCreatedAt = createdAt ?? SourceCreatedAt;
+        if (newStage == SourceStage && newCreatedAt == SourceCreatedAt)
+        {
+            return false;
+        }
+
+        SourceStage = newStage;
+        SourceCreatedAt = newCreatedAt;
+        return true;
     }
 
     /// <summary>Keeps the latest scores on the lead for lists and filters. Scores never move a lead by themselves.</summary>

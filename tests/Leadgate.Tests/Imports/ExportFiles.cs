@@ -19,7 +19,9 @@ public sealed record ExportFile(string Name, string Csv, int Rows, int DistinctE
 /// <summary>
 /// Realistic HubSpot contacts and Salesforce leads exports, generated deterministically from a seed: the columns and
 /// value formats those products write (quoted names with commas, "Country/Region" names, lifecycle stages, dates),
-/// several contacts per company with the same company facts, free-mail addresses, and the same person twice.
+/// several contacts per company with the same company facts, free-mail addresses, and the same person twice. HubSpot's
+/// Create Date is written <c>yyyy-MM-dd HH:mm</c>; Salesforce's Created Date <c>M/d/yyyy</c>, every third row with a time
+/// (<c>M/d/yyyy h:mm tt</c>), as its exports write them depending on the report's settings.
 /// </summary>
 public static class ExportFiles
 {
@@ -91,7 +93,7 @@ public static class ExportFiles
             var created = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(random.Next(500_000));
             var fields = hubSpot
                 ? new[] { id, first, last, email, phone, title, companyName, website, industry, employees, country, HubSpotSources[random.Next(HubSpotSources.Length)], HubSpotStages[random.Next(HubSpotStages.Length)], created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) }
-                : new[] { id, first, last, title, companyName, email, phone, website, industry, employees, country, SalesforceSources[random.Next(SalesforceSources.Length)], SalesforceStatuses[random.Next(SalesforceStatuses.Length)], created.ToString("M/d/yyyy", CultureInfo.InvariantCulture) };
+                : new[] { id, first, last, title, companyName, email, phone, website, industry, employees, country, SalesforceSources[random.Next(SalesforceSources.Length)], SalesforceStatuses[random.Next(SalesforceStatuses.Length)], created.ToString(i % 3 == 0 ? "M/d/yyyy h:mm tt" : "M/d/yyyy", CultureInfo.InvariantCulture) };
             written.Add(fields);
             csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
         }

@@ -262,7 +262,7 @@ public abstract class ImportLeadsTests(TestApp app)
         Assert.Equal(0, (await CountsAsync(tenant)).Leads);
     }
 
-    private static MemoryStream Stream(string csv) => new(Encoding.UTF8.GetBytes(csv));
+    private static MemoryStream Stream(string csv) => Importing.Csv(csv);
 
     private async Task<ImportOutcome> ImportAsync(
         Tenant tenant, string name, Stream content, bool allOrNothing = false, int batchSize = 1_000, IProgress<ImportProgress>? progress = null, CancellationToken? cancellationToken = null)
@@ -272,17 +272,9 @@ public abstract class ImportLeadsTests(TestApp app)
         return result.Value;
     }
 
-    private async Task<Leadgate.Common.Result<ImportOutcome>> TryImportAsync(
-        Tenant tenant, string name, Stream content, string? mapping, bool allOrNothing = false, int batchSize = 1_000, IProgress<ImportProgress>? progress = null, CancellationToken? cancellationToken = null)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var import = scope.ServiceProvider.GetRequiredService<ImportLeads>();
-        import.BatchSize = batchSize;
-        await using (content)
-        {
-            return await import.HandleAsync(new ImportLeadsRequest(name, content, mapping, allOrNothing), Actor.ForImport(tenant.OrganisationId), progress, cancellationToken ?? Cancel);
-        }
-    }
+    private Task<Leadgate.Common.Result<ImportOutcome>> TryImportAsync(
+        Tenant tenant, string name, Stream content, string? mapping, bool allOrNothing = false, int batchSize = 1_000, IProgress<ImportProgress>? progress = null, CancellationToken? cancellationToken = null) =>
+        app.TryImportAsync(tenant, name, content, mapping, allOrNothing, batchSize, progress, cancellationToken ?? Cancel);
 
     private async Task<(int Leads, int Contacts, int CompaniesWithDomain, int StageEvents)> CountsAsync(Tenant tenant)
     {
@@ -306,7 +298,7 @@ public abstract class ImportLeadsTests(TestApp app)
         var events = await db.StageEvents.CountAsync(e => e.OrganisationId == org, Cancel);
         var companies = await db.Companies.CountAsync(c => c.OrganisationId == org, Cancel);
         return $"{events} events, {companies} companies; " + string.Join('\n', leads.OrderBy(l => l.Id).Select(l =>
-            $"{l.Id} v{l.Version} {l.UpdatedAt:O} {l.Contact.Email} {l.Contact.FirstName} {l.Contact.JobTitle} {l.Company?.Name} {l.Company?.Employees} {l.Company?.Country} {l.Source}"));
+            $"{l.Id} v{l.Version} {l.UpdatedAt:O} {l.Contact.Email} {l.Contact.FirstName} {l.Contact.JobTitle} {l.Company?.Name} {l.Company?.Employees} {l.Company?.Country} {l.Source} {l.SourceStage} {l.SourceCreatedAt:O}"));
     }
 
     private sealed class Progress(Action<ImportProgress> report) : IProgress<ImportProgress>

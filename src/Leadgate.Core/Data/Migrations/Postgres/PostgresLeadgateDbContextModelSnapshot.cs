@@ -760,6 +760,13 @@ namespace Leadgate.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<DateTimeOffset?>("SourceCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceStage")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -872,6 +879,8 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "Id");
 
                     b.HasIndex("OrganisationId", "OwnerId");
+
+                    b.HasIndex("OrganisationId", "SourceStage");
 
                     b.HasIndex("OrganisationId", "Stage");
 

@@ -755,6 +755,13 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SourceCreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceStage")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -867,6 +874,8 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Id");
 
                     b.HasIndex("OrganisationId", "OwnerId");
+
+                    b.HasIndex("OrganisationId", "SourceStage");
 
                     b.HasIndex("OrganisationId", "Stage");
 
