@@ -15,11 +15,19 @@ namespace Leadgate.Web;
 /// <summary>Composes the web app: API, Blazor UI, accounts and the database, all in one process.</summary>
 public static class Server
 {
+    /// <summary>
+    /// Host settings that come before the caller's arguments (which can still override them). The configuration files are
+    /// read once at start: reloading them on change needs a watcher over the whole content root, and the embedded database
+    /// (<c>data/leadgate.db</c>) lives under it, so every write to its log raised a file event for that watcher to sift —
+    /// about a tenth of the CPU under event ingestion (docs/performance.md, P1).
+    /// </summary>
+    internal static readonly string[] HostDefaults = ["--hostBuilder:reloadConfigOnChange=false"];
+
     /// <param name="args">Command-line arguments: <c>--urls</c> and configuration switches.</param>
     /// <param name="configure">A last word on the builder before the app's services are added (the benchmarks quieten logging).</param>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder([.. HostDefaults, .. args]);
         configure?.Invoke(builder);
         builder.Services.AddLeadgate(builder.Configuration);
 
@@ -60,6 +68,11 @@ public static class Server
         if (configuration.GetValue("Handover:BackgroundClock", true))
         {
             services.AddHostedService<HandoverClockService>();
+        }
+
+        if (configuration.GetValue("Database:BackgroundCheckpoint", true))
+        {
+            services.AddHostedService<SqliteCheckpointer>();
         }
 
         return services;

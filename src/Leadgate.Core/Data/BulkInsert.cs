@@ -38,6 +38,48 @@ internal static class BulkInsert
         }
 
         var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        await InsertAsync(db, type, entities, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the entities the change tracker holds as Added, parents before children, and marks them Unchanged, so that
+    /// SaveChanges is left with the updates. For the rows a domain method added beside a change (stage events,
+    /// happenings, handovers): EF would prepare and send each of them as its own statement. Types with shadow properties
+    /// stay with EF.
+    /// </summary>
+    public static async Task InsertAddedAsync(LeadgateDbContext db, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.DetectChanges();
+        var pending = db.ChangeTracker.Entries()
+            .Where(e => e.State == EntityState.Added && !e.Metadata.GetProperties().Any(p => p.IsShadowProperty()))
+            .GroupBy(e => e.Metadata)
+            .ToDictionary(g => g.Key, g => g.ToList());
+        while (pending.Count > 0)
+        {
+            // A type whose added rows point at no other pending type's rows goes first.
+            var (type, entries) = pending.FirstOrDefault(p => !p.Key.GetForeignKeys().Any(fk => fk.PrincipalEntityType != p.Key && pending.ContainsKey(fk.PrincipalEntityType)));
+            if (type is null)
+            {
+                return; // a cycle between added types: EF's SaveChanges orders those itself
+            }
+
+            pending.Remove(type);
+            if (entries.Any(e => e.Metadata.GetForeignKeys().Any(fk => fk.PrincipalEntityType == type)))
+            {
+                continue; // rows pointing at rows of their own type: left to EF, which orders them
+            }
+
+            await InsertAsync(db, type, entries.ConvertAll(e => e.Entity), cancellationToken);
+            foreach (var entry in entries)
+            {
+                entry.State = EntityState.Unchanged;
+            }
+        }
+    }
+
+    private static async Task InsertAsync<T>(LeadgateDbContext db, IEntityType type, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class
+    {
         var table = Tables.GetOrAdd(type, Table.Of);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -71,53 +113,63 @@ internal static class BulkInsert
         var handle = connection.Handle!;
         var rowsPerStatement = Math.Min(SqliteRowsPerStatement, Math.Max(1, SqliteMaxParameters / table.Columns.Count));
         sqlite3_stmt? full = null;
+        sqlite3_stmt? single = null;
         try
         {
             foreach (var chunk in entities.Chunk(rowsPerStatement))
             {
-                var statement = full;
-                if (chunk.Length < rowsPerStatement || statement is null)
+                // Full chunks go many rows a statement; the rest (often all of a small batch) row by row through a one-row
+                // statement, so no statement is made for just one odd number of rows.
+                if (chunk.Length == rowsPerStatement)
                 {
-                    Check(raw.sqlite3_prepare_v2(handle, table.Insert(chunk.Length), out statement), handle);
-                    if (chunk.Length == rowsPerStatement)
-                    {
-                        full = statement;
-                    }
+                    Step(full ??= Prepare(handle, table.Insert(rowsPerStatement)), handle, table, chunk);
+                    continue;
                 }
 
-                try
+                single ??= Prepare(handle, table.Insert(1));
+                foreach (var entity in chunk)
                 {
-                    var index = 1;
-                    foreach (var entity in chunk)
-                    {
-                        foreach (var column in table.Columns)
-                        {
-                            Bind(statement, index++, column.ValueOf(entity));
-                        }
-                    }
-
-                    var done = raw.sqlite3_step(statement);
-                    if (done != raw.SQLITE_DONE)
-                    {
-                        Check(done, handle);
-                    }
-                }
-                finally
-                {
-                    if (statement == full)
-                    {
-                        raw.sqlite3_reset(statement);
-                    }
-                    else
-                    {
-                        statement.Dispose();
-                    }
+                    Step(single, handle, table, [entity]);
                 }
             }
         }
         finally
         {
             full?.Dispose();
+            single?.Dispose();
+        }
+    }
+
+    private static sqlite3_stmt Prepare(sqlite3 handle, string sql)
+    {
+        Check(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
+        return statement;
+    }
+
+    /// <summary>Binds the rows' values by position, runs the statement once and resets it for the next rows.</summary>
+    private static void Step<T>(sqlite3_stmt statement, sqlite3 handle, Table table, T[] rows)
+        where T : class
+    {
+        try
+        {
+            var index = 1;
+            foreach (var entity in rows)
+            {
+                foreach (var column in table.Columns)
+                {
+                    Bind(statement, index++, column.ValueOf(entity));
+                }
+            }
+
+            var done = raw.sqlite3_step(statement);
+            if (done != raw.SQLITE_DONE)
+            {
+                Check(done, handle);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
         }
     }
 
@@ -195,7 +247,12 @@ internal static class BulkInsert
             return new Table(table.Name, [.. properties.Select(p => new Column(p, p.GetRelationalTypeMapping(), p.GetGetter(), p.GetColumnName(table)!))]);
         }
 
-        public string Insert(int rows)
+        private readonly ConcurrentDictionary<int, string> _inserts = new();
+
+        /// <summary>The INSERT of so many rows; made once per size.</summary>
+        public string Insert(int rows) => _inserts.GetOrAdd(rows, MakeInsert);
+
+        private string MakeInsert(int rows)
         {
             var columns = string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
             var values = Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Columns.Select((_, i) => "@p" + (r * Columns.Count + i))) + ")");

@@ -57,8 +57,11 @@ public static class DataServices
             switch (database.Provider)
             {
                 case DatabaseProvider.Sqlite:
+                    // A list in a query (ids.Contains(x.Id)) goes as one JSON parameter read by json_each, not as a parameter per
+                    // value (EF 10's default): Microsoft.Data.Sqlite binds by name, searching the statement's names for each
+                    // one, so a batch of 1,000 e-mail addresses cost half a million name comparisons (docs/performance.md, P1).
                     var sqlite = new DbContextOptionsBuilder<SqliteLeadgateDbContext>()
-                        .UseSqlite(connectionString)
+                        .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                         .UseLoggerFactory(loggerFactory)
                         .AddInterceptors(SqlitePragmas.Instance)
                         .Options;
@@ -79,7 +82,11 @@ public static class DataServices
         public LeadgateDbContext CreateDbContext() => _create();
     }
 
-    /// <summary>WAL makes a commit durable at checkpoint with synchronous=NORMAL; foreign keys are on for every connection.</summary>
+    /// <summary>
+    /// WAL makes a commit durable at checkpoint with synchronous=NORMAL; foreign keys are on for every connection. The log
+    /// is copied back into the database every 10,000 pages (40 MB) instead of SQLite's 1,000: each copy syncs the files, and
+    /// a busy writer paid for one every few commits (docs/performance.md, P1).
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
@@ -95,7 +102,7 @@ public static class DataServices
         private static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=10000;";
             command.ExecuteNonQuery();
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -366,31 +367,45 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
 
         var updates = new List<ScoreUpdate>(targets.Count);
         var qualified = new List<(int, QualifiedLead)>();
+        var scored = new List<(Target Target, List<ScoredEvent> Events, BehaviourType? HandRaise)>();
+        var moving = new Dictionary<Guid, long>();
+        var quick = new QuickScores(model);
+        var timed = new List<TimedEvent>();
         foreach (var target in targets)
         {
-            List<ScoredEvent> events = [.. earlier[target.Id], .. target.Added.Select(e => e.ToScored())];
             var handRaise = target.Added.Where(e => model.HandRaiseTypes.Contains(e.Type)).OrderBy(e => e.OccurredAt).Select(e => (BehaviourType?)e.Type).FirstOrDefault();
-            var lead = target.Created;
             if (target.Row is { } row)
             {
-                var fit = FitScoring.Score(model, new LeadFacts(row.Industry, row.Employees, row.Country, row.JobTitle)).Score;
-                var engagement = EngagementScoring.Score(model, events, now).Score;
+                // Most touched leads only get new score columns: scored without the explanation lines.
+                timed.Clear();
+                timed.AddRange(earlier[target.Id].Select(e => new TimedEvent(e.Type, e.OccurredAt.UtcTicks)));
+                timed.AddRange(target.Added.Select(e => new TimedEvent(e.Type, e.OccurredAt.UtcTicks)));
+                var fit = quick.Fit(new LeadFacts(row.Industry, row.Employees, row.Country, row.JobTitle));
+                var engagement = quick.Engagement(CollectionsMarshal.AsSpan(timed), now);
                 if (row.Stage is not (Stage.Iql or Stage.Nurture) || MqlRule.Decide(model, fit, engagement, handRaise) is null)
                 {
                     updates.Add(new ScoreUpdate(row.Id, row.Version, fit, engagement, now));
                     continue;
                 }
 
-                // The rare case: the stage may move. The entity is read in this transaction; if it is no longer the version
-                // the events were read with, another writer came in between.
-                lead = await db.Leads.Include(l => l.Contact).Include(l => l.Company).SingleAsync(l => l.Id == row.Id, cancellationToken);
-                if (lead.Version != row.Version)
-                {
-                    return null;
-                }
+                moving[row.Id] = row.Version;
             }
 
-            if (LeadScoring.Rescore(lead!, model, events, handRaise, now) is { } rule)
+            scored.Add((target, [.. earlier[target.Id], .. target.Added.Select(e => e.ToScored())], handRaise));
+        }
+
+        // The rare case: the stage may move. Those leads are read as entities in this transaction, all in one query; if one
+        // is no longer the version its events were read with, another writer came in between.
+        var entities = moving.Count == 0 ? [] : await db.Leads.Include(l => l.Contact).Include(l => l.Company)
+            .Where(l => moving.Keys.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        if (entities.Count != moving.Count || entities.Values.Any(l => l.Version != moving[l.Id]))
+        {
+            return null;
+        }
+
+        foreach (var (target, events, handRaise) in scored)
+        {
+            if (LeadScoring.Rescore(target.Created ?? entities[target.Id], model, events, handRaise, now) is { } rule)
             {
                 qualified.Add((target.FirstBatch, new QualifiedLead(target.Id, rule)));
             }
@@ -412,7 +427,10 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         await BulkInsert.InsertAsync(db, leads.SelectMany(l => l.Happenings).ToList(), cancellationToken);
         if (db.ChangeTracker.HasChanges())
         {
-            // The rare stage changes of existing leads, read as entities.
+            // The rare stage changes of existing leads, read as entities: routed as SaveChanges would route them, their new
+            // rows (stage event, happening, handover) written as the new leads' are, and only the leads' changes left to EF.
+            await db.RouteNewMqlsAsync(cancellationToken);
+            await BulkInsert.InsertAddedAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
 

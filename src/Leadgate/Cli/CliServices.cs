@@ -53,7 +53,7 @@ internal static class CliServices
     /// <summary>Builds the app's services without starting the web server, and migrates the database.</summary>
     public static async Task<WebApplication> StartAsync(IReadOnlyList<string> configuration, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. configuration] });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. Server.HostDefaults, .. configuration] });
         LogWarningsToStandardError(builder);
         builder.Services.AddLeadgate(builder.Configuration);
 

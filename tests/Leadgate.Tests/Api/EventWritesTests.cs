@@ -1,4 +1,7 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Leads;
 using Leadgate.Scoring;
 using Leadgate.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -64,6 +67,45 @@ public abstract class EventWritesTests(TestApp app)
             var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
             var lead = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == leadId, TestContext.Current.CancellationToken);
             Assert.Equal(((decimal?)null, 41.5m, (DateTimeOffset?)at, version + 2), (lead.FitScore, lead.EngagementScore, lead.ScoredAt, lead.Version));
+        }
+    }
+
+    [Fact]
+    public async Task AddedRows_AreWrittenParentsFirst_AndLeaveSaveChangesOnlyTheUpdates()
+    {
+        var tenant = await app.NewTenantAsync();
+        var existingId = await tenant.Marketing.NewLeadAsync();
+        var at = new DateTimeOffset(2026, 6, 7, 8, 9, 10, TimeSpan.Zero);
+        Guid newId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+            var email = EmailAddress.Parse("added.rows@parents-first.example").Value;
+            // Added in the order a careless caller might: the child first, then the parents it points at.
+            var lead = Lead.Create(Contact.Create(tenant.OrganisationId, email, at), Company.Create(tenant.OrganisationId, "Parents First", "parents-first.example", at), "test", null, Actor.ForImport(tenant.OrganisationId), at).Value;
+            newId = lead.Id;
+            db.AddRange(lead.History);
+            db.Add(lead);
+            var existing = await db.Leads.SingleAsync(l => l.Id == existingId, TestContext.Current.CancellationToken);
+            existing.RecordScores(55m, 12.5m, at);
+
+            await BulkInsert.InsertAddedAsync(db, TestContext.Current.CancellationToken);
+
+            Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.State == EntityState.Added);
+            Assert.Equal(1, await db.SaveChangesAsync(TestContext.Current.CancellationToken)); // the existing lead's update alone
+            await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            var created = await db.Leads.AsNoTracking().Include(l => l.Contact).Include(l => l.Company).Include(l => l.History)
+                .SingleAsync(l => l.Id == newId, TestContext.Current.CancellationToken);
+            Assert.Equal(("added.rows@parents-first.example", "parents-first.example", Stage.Iql), (created.Contact.Email, created.Company!.Domain, created.Stage));
+            Assert.Equal([Stage.Iql], created.History.Select(h => h.To));
+            var existing = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == existingId, TestContext.Current.CancellationToken);
+            Assert.Equal((55m, 12.5m), (existing.FitScore, existing.EngagementScore));
         }
     }
 }
