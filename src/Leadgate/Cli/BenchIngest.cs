@@ -24,15 +24,15 @@ internal static class BenchIngest
 
     private static readonly string[] Columns = ["Id", "OrganisationId", "LeadId", "ExternalId", "Type", "OccurredAt", "Properties", "ReceivedAt", "BodyHash"];
 
-    public sealed record Options(int Events, int Batch, int Leads, bool Http);
+    public sealed record Options(int Events, int Batch, int Leads, bool Http, int Clients = 1);
 
     private sealed record PathResult(string Name, int Events, double Seconds, double EventsPerSecond, double CpuSeconds, double EventsPerCpuSecond, int Stored, int CreatedLeads, int Qualified, IReadOnlyList<object> DatabaseTime);
 
     public static async Task<int> RunAsync(CliContext cli, Options options, CancellationToken cancellationToken)
     {
-        if (options.Events < 1 || options.Batch is < 1 or > RecordEvents.MaxBatch || options.Leads < 1)
+        if (options.Events < 1 || options.Batch is < 1 or > RecordEvents.MaxBatch || options.Leads < 1 || options.Clients is < 1 or > 256)
         {
-            await cli.Console.Error.WriteLineAsync($"--events and --leads must be at least 1, --batch 1 to {RecordEvents.MaxBatch:N0}.");
+            await cli.Console.Error.WriteLineAsync($"--events and --leads must be at least 1, --batch 1 to {RecordEvents.MaxBatch:N0}, --clients 1 to 256.");
             return ExitCodes.InvalidInput;
         }
 
@@ -77,6 +77,7 @@ internal static class BenchIngest
             events = options.Events,
             leads = options.Leads,
             batch = options.Batch,
+            clients = options.Clients,
             seconds = slowest.Seconds,
             eventsPerSecond = slowest.EventsPerSecond,
             slowestPath = slowest.Name,
@@ -169,7 +170,7 @@ internal static class BenchIngest
     private static async Task<PathResult> HttpAsync(CliContext cli, BenchDatabase database, EventInput[] warmUp, EventInput[] events, Options options, CancellationToken cancellationToken)
     {
         await using var server = await BenchServer.StartAsync(database.Configuration(cli), cancellationToken);
-        using var client = server.Client(1);
+        using var client = server.Client(options.Clients);
         // The client's serialising is not the server's work: every body is made before the clock starts.
         List<byte[]> Bodies(EventInput[] all) => [.. all.Chunk(options.Batch).Select(batch => JsonSerializer.SerializeToUtf8Bytes(new RecordEventsRequest { Events = batch }, Json))];
         var bodies = Bodies(events);
@@ -178,24 +179,30 @@ internal static class BenchIngest
             using var _ = await PostAsync(client, body, cancellationToken);
         }
 
-        var (stored, created, qualified) = (0, 0, 0);
+        // Each client sends its share of the requests one after the other, as a loader with that many connections would;
+        // the server's group commit (EventWriter) records what arrives together in one transaction.
+        var (stored, created, qualified, done) = (0, 0, 0, 0);
         using var profile = new BenchProfile();
         var clock = BenchClock.Start();
         await cli.Console.WithProgressAsync("P1: POST /api/v1/events", async progress =>
         {
-            for (var i = 0; i < bodies.Count; i++)
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(_ => Task.Run(async () =>
             {
-                using var json = await PostAsync(client, bodies[i], cancellationToken);
-                stored += json.RootElement.GetProperty("stored").GetInt32();
-                created += json.RootElement.GetProperty("createdLeads").GetArrayLength();
-                qualified += json.RootElement.GetProperty("qualified").GetArrayLength();
-                progress?.Report(100 * (i + 1) / bodies.Count);
-            }
-
+                for (var i = Interlocked.Increment(ref next); i < bodies.Count; i = Interlocked.Increment(ref next))
+                {
+                    using var json = await PostAsync(client, bodies[i], cancellationToken);
+                    Interlocked.Add(ref stored, json.RootElement.GetProperty("stored").GetInt32());
+                    Interlocked.Add(ref created, json.RootElement.GetProperty("createdLeads").GetArrayLength());
+                    Interlocked.Add(ref qualified, json.RootElement.GetProperty("qualified").GetArrayLength());
+                    progress?.Report(100 * Interlocked.Increment(ref done) / bodies.Count);
+                }
+            }, cancellationToken)));
             return true;
         });
         clock.Stop();
-        return await PathAsync(cli, "POST /api/v1/events on Kestrel (loopback, one client)", events.Length, clock, stored, created, qualified, profile);
+        var name = options.Clients == 1 ? "POST /api/v1/events on Kestrel (loopback, one client)" : $"POST /api/v1/events on Kestrel (loopback, {options.Clients} clients at once)";
+        return await PathAsync(cli, name, events.Length, clock, stored, created, qualified, profile);
     }
 
     private static async Task<JsonDocument> PostAsync(HttpClient client, byte[] body, CancellationToken cancellationToken)

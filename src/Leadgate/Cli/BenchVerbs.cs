@@ -22,9 +22,10 @@ internal static class BenchVerbs
         var batch = new Option<int>("--batch") { Description = "Events per batch (request)", DefaultValueFactory = _ => 100 };
         var leads = new Option<int>("--leads") { Description = "Over how many people (leads) the events are spread", DefaultValueFactory = _ => 10_000 };
         var http = new Option<bool>("--http") { Description = "Also through POST /api/v1/events on Kestrel (--http false to skip)", DefaultValueFactory = _ => true };
-        var ingest = new Command("ingest", "P1: bulk event ingestion, scored, against a raw ADO.NET batched insert of the same rows") { events, batch, leads, http };
+        var clients = new Option<int>("--clients") { Description = "How many HTTP clients send requests at once (the in-process path is always one caller)", DefaultValueFactory = _ => 1 };
+        var ingest = new Command("ingest", "P1: bulk event ingestion, scored, against a raw ADO.NET batched insert of the same rows") { events, batch, leads, http, clients };
         ingest.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchIngest.RunAsync(
-            cli, new BenchIngest.Options(parse.GetValue(events), parse.GetValue(batch), parse.GetValue(leads), parse.GetValue(http)), cancellationToken), cancellationToken));
+            cli, new BenchIngest.Options(parse.GetValue(events), parse.GetValue(batch), parse.GetValue(leads), parse.GetValue(http), parse.GetValue(clients)), cancellationToken), cancellationToken));
         return ingest;
     }
 
