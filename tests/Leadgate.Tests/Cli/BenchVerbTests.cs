@@ -33,6 +33,10 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         Assert.Equal(250, baseline.GetProperty("rows").GetInt32());
         Assert.True(baseline.GetProperty("eventsPerSecond").GetDouble() > 0);
         Assert.True(json.GetProperty("ratio").GetDouble() > 0);
+        // The ceiling replays exactly what the in-process path wrote: every event and every lead it created.
+        var writeSet = json.GetProperty("writeSet");
+        Assert.Equal((250, 30), (writeSet.GetProperty("events").GetInt32(), writeSet.GetProperty("leads").GetInt32()));
+        Assert.True(writeSet.GetProperty("ratio").GetDouble() > 0);
         Assert.Equal(50_000, json.GetProperty("target").GetProperty("eventsPerSecond").GetDouble());
         Assert.Equal(0.4, json.GetProperty("target").GetProperty("ratio").GetDouble());
         Assert.Contains(json.GetProperty("met").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
