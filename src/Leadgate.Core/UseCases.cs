@@ -61,6 +61,7 @@ public static class UseCases
         services.AddTransient<HandoverClock>();
 
         services.AddTransient<RecordEvents>();
+        services.AddTransient<ImportEvents>();
         services.TryAddSingleton<ScoringModelCache>();
         services.TryAddSingleton<EventWriter>();
         services.AddTransient<GetScoringModel>();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Leadgate.Common;
 using Leadgate.Imports;
+using Leadgate.Scoring;
 
 namespace Leadgate.Web.Cli;
 
@@ -57,7 +58,77 @@ internal static class ImportVerb
             return await SummariseAsync(cli.Console, imported.Value, clock.Elapsed, parse.GetValue(report), cancellationToken);
         }, cancellationToken));
 
-        return new Command("import", "Bring data in from files") { leads };
+        return new Command("import", "Bring data in from files") { leads, Events(cli) };
+    }
+
+    /// <summary><c>leadgate import events FILE</c>: behaviour events, one JSON object per line, as the API takes them.</summary>
+    private static Command Events(CliContext cli)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "One event per line, each a JSON object as POST /api/v1/events takes it (externalId, type, email or leadId, occurredAt, properties)" };
+        var organisation = new Option<string?>("--org") { Description = "The organisation's slug; may be left out when there is only one" };
+        var report = new Option<FileInfo?>("--report") { Description = "Write the bad lines (line, field, reason) to this CSV file instead of stderr" };
+        var events = new Command("events", "Record behaviour events from a file, scored as the API's are; running it again records only what is missing") { file, organisation, report };
+        events.SetAction((parse, cancellationToken) => cli.RunAsync(async services =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                return await cli.Console.FailAsync(Invalid.Field("FILE", $"There is no file '{path.FullName}'."));
+            }
+
+            var importer = await services.GetRequiredService<ImportLeads>().ImporterAsync(parse.GetValue(organisation), cancellationToken);
+            if (importer.Error is { } noOrganisation)
+            {
+                return await cli.Console.FailAsync(noOrganisation);
+            }
+
+            await using var content = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            var clock = Stopwatch.StartNew();
+            var imported = await cli.Console.WithProgressAsync($"Recording {path.Name}", progress =>
+                services.GetRequiredService<ImportEvents>().HandleAsync(content, importer.Value, progress, cancellationToken));
+            if (imported.Error is { } error)
+            {
+                return await cli.Console.FailAsync(error);
+            }
+
+            var outcome = imported.Value;
+            await cli.Console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"'{path.Name}': {outcome.Lines} lines, {outcome.Stored} events stored, {outcome.Repeats} repeats, {outcome.Conflicts} conflicts, {outcome.CreatedLeads} leads created, {outcome.Qualified} became MQL, {outcome.BadLines} bad lines ({clock.Elapsed.TotalSeconds:0.00} s, {outcome.Events / Math.Max(0.001, clock.Elapsed.TotalSeconds):0} events/s)."));
+            await ReportAsync(cli.Console, [.. outcome.Problems.Select(p => new ImportProblemView(p.Line, p.Field, p.Reason))], outcome.BadLines, "lines", parse.GetValue(report), cancellationToken);
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return events;
+    }
+
+    /// <summary>The row report: to a CSV file (line, column, reason) when one is named, else to stderr.</summary>
+    private static async Task ReportAsync(CliConsole console, IReadOnlyList<ImportProblemView> problems, long bad, string unit, FileInfo? reportFile, CancellationToken cancellationToken)
+    {
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        if (reportFile is not null)
+        {
+            await using (var writer = new StreamWriter(reportFile.FullName))
+            {
+                await ImportPreview.WriteReportAsync(writer, problems, cancellationToken);
+            }
+
+            await console.Output.WriteLineAsync($"Row report: {problems.Count} problems in {reportFile.FullName}.");
+        }
+        else
+        {
+            foreach (var problem in problems)
+            {
+                await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"line {problem.Line}, {problem.Column}: {problem.Reason}"));
+            }
+        }
+
+        if (problems.Count < bad)
+        {
+            await console.Error.WriteLineAsync($"The report keeps the first {problems.Count} problems; {bad} {unit} were bad.");
+        }
     }
 
     private static async Task<int> SummariseAsync(CliConsole console, ImportOutcome outcome, TimeSpan elapsed, FileInfo? reportFile, CancellationToken cancellationToken)
@@ -81,31 +152,7 @@ internal static class ImportVerb
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{job.Format} file '{job.FileName}': {job.RowsRead} rows read, {job.Imported} imported, {job.Updated} updated, {job.Unchanged} unchanged, {job.Bad} bad ({elapsed.TotalSeconds:0.00} s{rate}). Import {job.Id}."));
 
-        if (job.Problems.Count > 0)
-        {
-            if (reportFile is not null)
-            {
-                await using (var writer = new StreamWriter(reportFile.FullName))
-                {
-                    await ImportPreview.WriteReportAsync(writer, job.Problems, cancellationToken);
-                }
-
-                await output.WriteLineAsync($"Row report: {job.Problems.Count} problems in {reportFile.FullName}.");
-            }
-            else
-            {
-                foreach (var problem in job.Problems)
-                {
-                    await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"line {problem.Line}, {problem.Column}: {problem.Reason}"));
-                }
-            }
-
-            if (job.Problems.Count < job.Bad)
-            {
-                await console.Error.WriteLineAsync($"The report keeps the first {ImportLeads.MaxStoredProblems} problems; {job.Bad} rows were bad.");
-            }
-        }
-
+        await ReportAsync(console, [.. job.Problems.Select(p => new ImportProblemView(p.Line, p.Column, p.Reason))], job.Bad, "rows", reportFile, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (job.Status == ImportStatus.Refused)
         {
