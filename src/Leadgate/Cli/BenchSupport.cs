@@ -28,6 +28,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The database's own temporary folder, for a benchmark's input files; deleted with it.</summary>
+    public string Folder => _folder;
+
     /// <summary>The verb's configuration switches, then this database (a later switch wins), and never the demo seed.</summary>
     public IReadOnlyList<string> Configuration(CliContext cli) =>
         [.. cli.Configuration, "--Database:Provider=Sqlite", $"--Database:ConnectionString={ConnectionString}", "--Demo:Seed=false"];

@@ -22,7 +22,11 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         Assert.True(json.GetProperty("eventsPerSecond").GetDouble() > 0);
         Assert.True(json.GetProperty("seconds").GetDouble() > 0);
         var paths = json.GetProperty("paths").EnumerateArray().ToList();
-        Assert.Equal(2, paths.Count);
+        Assert.Equal(3, paths.Count); // the use case in-process, the batch API, the CLI
+        Assert.Equal([false, true, true], paths.Select(p => p.GetProperty("bar").GetBoolean()));
+        Assert.Contains("leadgate import events", paths[2].GetProperty("name").GetString(), StringComparison.Ordinal);
+        // The headline is the slower of the two paths the bar names.
+        Assert.Equal(paths.Where(p => p.GetProperty("bar").GetBoolean()).Min(p => p.GetProperty("eventsPerSecond").GetDouble()), json.GetProperty("eventsPerSecond").GetDouble());
         Assert.All(paths, path =>
         {
             Assert.Equal(250, path.GetProperty("stored").GetInt32());
@@ -43,12 +47,12 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
     }
 
     [Fact]
-    public async Task BenchIngest_WithoutHttp_MeasuresTheUseCaseAlone()
+    public async Task BenchIngest_WithoutHttp_MeasuresTheUseCaseAndTheCli()
     {
         var run = (await database.RunAsync("bench", "ingest", "--events", "40", "--leads", "5", "--http", "false")).Succeeded();
 
         var json = LastLineAsJson(run);
-        Assert.Single(json.GetProperty("paths").EnumerateArray());
+        Assert.Equal([40, 40], json.GetProperty("paths").EnumerateArray().Select(p => p.GetProperty("stored").GetInt32()));
         Assert.Equal(40, json.GetProperty("baseline").GetProperty("rows").GetInt32());
     }
 
