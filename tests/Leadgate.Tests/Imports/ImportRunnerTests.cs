@@ -56,6 +56,7 @@ public abstract class ImportRunnerTests(TestApp app)
         {
             var import = scope.ServiceProvider.GetRequiredService<ImportLeads>();
             import.BatchSize = 500;
+            import.CommitRows = 500;
             var stopAfterOneBatch = new SynchronousProgress(_ => crash.Cancel());
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => import.HandleAsync(new ImportLeadsRequest(file.Name, file.Open()), marketing, stopAfterOneBatch, crash.Token));
         }
