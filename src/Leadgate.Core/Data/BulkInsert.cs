@@ -173,14 +173,18 @@ internal static class BulkInsert
         }
     }
 
-    /// <summary>Binds as Microsoft.Data.Sqlite would (GUIDs as upper-case text, as EF's SQLite mapping asks).</summary>
+    /// <summary>
+    /// Binds as Microsoft.Data.Sqlite would (GUIDs as upper-case text, as EF's SQLite mapping asks), without allocating:
+    /// a GUID is formatted on the stack and text is handed over as UTF-16 for SQLite to convert (SQLitePCL's string
+    /// overload copies every value to a new UTF-8 array first, which made the collector work for each bound value).
+    /// </summary>
     private static void Bind(sqlite3_stmt statement, int index, object? value)
     {
         var rc = value switch
         {
             null => raw.sqlite3_bind_null(statement, index),
-            string text => raw.sqlite3_bind_text(statement, index, text),
-            Guid guid => raw.sqlite3_bind_text(statement, index, guid.ToString().ToUpperInvariant()),
+            string text => raw.sqlite3_bind_text16(statement, index, text.AsSpan()),
+            Guid guid => BindGuid(statement, index, guid),
             long number => raw.sqlite3_bind_int64(statement, index, number),
             int number => raw.sqlite3_bind_int64(statement, index, number),
             bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
@@ -195,6 +199,21 @@ internal static class BulkInsert
         {
             throw new InvalidOperationException($"Binding parameter {index} failed with SQLite code {rc}.");
         }
+    }
+
+    private static int BindGuid(sqlite3_stmt statement, int index, Guid guid)
+    {
+        Span<byte> text = stackalloc byte[36];
+        guid.TryFormat(text, out _);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is >= (byte)'a' and <= (byte)'f')
+            {
+                text[i] -= 'a' - 'A';
+            }
+        }
+
+        return raw.sqlite3_bind_text(statement, index, text);
     }
 
     private static void Check(int rc, sqlite3 handle) => SqliteException.ThrowExceptionForRC(rc, handle);
