@@ -35,6 +35,8 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
     private ScoringModel? _model;
 
+    private QuickScores? _scores;
+
     public int BatchSize { get; set; } = 5_000;
 
     /// <summary>
@@ -418,8 +420,23 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             .Select(e => new { e.LeadId, e.ExternalId, e.Type, e.OccurredAt })
             .ToListAsync(cancellationToken);
         var events = stored.ToLookup(e => e.LeadId, e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt));
+        _scores ??= new QuickScores(_model);
         foreach (var lead in touched)
         {
+            // Most leads of an import have no events and stay where they are: their numbers come from QuickScores (the fit
+            // cached per set of facts, no explanation lines built). A lead with events, or one the rule may move, is
+            // scored in full, so the move is made by the rule's name as before.
+            if (!events.Contains(lead.Id))
+            {
+                var fit = _scores.Fit(LeadScoring.FactsOf(lead));
+                var engagement = _scores.Engagement([], now);
+                if (lead.Stage is not (Stage.Iql or Stage.Nurture) || MqlRule.Decide(_model, fit, engagement, null) is null)
+                {
+                    lead.RecordScores(fit, engagement, now);
+                    continue;
+                }
+            }
+
             LeadScoring.Rescore(lead, _model, events[lead.Id], null, now);
         }
     }

@@ -3,6 +3,7 @@ using Leadgate.Accounts;
 using Leadgate.Data;
 using Leadgate.Imports;
 using Leadgate.Leads;
+using Leadgate.Scoring;
 using Leadgate.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -158,6 +159,26 @@ public abstract class ImportLeadsTests(TestApp app)
         Assert.Equal(file.DistinctEmails, after.Leads);
         Assert.Equal(after.Leads, after.StageEvents);
         Assert.Equal(file.DistinctBusinessDomains, after.CompaniesWithDomain);
+    }
+
+    [Fact]
+    public async Task ImportedLeads_StoreTheScoresTheirBreakdownExplains()
+    {
+        var tenant = await app.NewTenantAsync();
+        var file = ExportFiles.HubSpot(600, seed: 21);
+        await ImportAsync(tenant, file.Name, file.Open(), batchSize: 250);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var model = await db.ScoringModelOfAsync(tenant.OrganisationId, Cancel);
+        var leads = await db.Leads.AsNoTracking().Include(l => l.Contact).Include(l => l.Company).Where(l => l.OrganisationId == tenant.OrganisationId).ToListAsync(Cancel);
+        Assert.Equal(file.DistinctEmails, leads.Count);
+        Assert.True(leads.Select(l => l.FitScore).Distinct().Count() > 1, "the fixture gives different fits");
+        Assert.All(leads, lead =>
+        {
+            var breakdown = ScoreBreakdown.Of(model, LeadScoring.FactsOf(lead), [], lead.ScoredAt!.Value);
+            Assert.Equal((breakdown.FitScore, breakdown.EngagementScore, Stage.Iql), (lead.FitScore, lead.EngagementScore, lead.Stage));
+        });
     }
 
     [Fact]
