@@ -32,6 +32,7 @@ public static class UseCases
         services.AddTransient<CreateLead>();
         services.AddTransient<GetLead>();
         services.AddTransient<ListLeads>();
+        services.AddTransient<ListSourceStages>();
         services.AddTransient<UpdateLead>();
         services.AddTransient<MarkMql>();
 

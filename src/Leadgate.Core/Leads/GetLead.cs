@@ -23,6 +23,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
                 l.Contact.Phone,
                 l.Source,
                 l.Campaign,
+                l.SourceStage,
+                l.SourceCreatedAt,
                 Company = l.Company == null ? null : new CompanyView(l.Company.Id, l.Company.Name, l.Company.Domain, l.Company.Industry, l.Company.Employees, l.Company.Country),
                 l.Stage,
                 l.HighestStage,
@@ -90,6 +92,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             ScoredAt = lead.ScoredAt,
             Handover = handover,
             Assignments = assignments,
+            SourceStage = lead.SourceStage,
+            SourceCreatedAt = lead.SourceCreatedAt,
         };
     }
 }

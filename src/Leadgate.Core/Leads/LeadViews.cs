@@ -64,6 +64,12 @@ public sealed record LeadDetails(
 
     /// <summary>Every assignment of the lead, oldest first: to whom (none = the shared queue), by whom, why.</summary>
     public IReadOnlyList<AssignmentView> Assignments { get; init; } = [];
+
+    /// <summary>The stage the import's source system had for the lead, as written there; a fact, not a qualification (decision 0007).</summary>
+    public string? SourceStage { get; init; }
+
+    /// <summary>When the import's source system created the lead (UTC); <see cref="CreatedAt"/> is when it came into Leadgate.</summary>
+    public DateTimeOffset? SourceCreatedAt { get; init; }
 }
 
 /// <summary>The response clock of a handover. <c>TimeToFirstTouch</c> is wall time from handover to the first outbound touch.</summary>
@@ -108,4 +114,10 @@ public sealed record LeadSummary(
 
     /// <summary>Engagement as last computed; decay since then is not in it.</summary>
     public decimal EngagementScore { get; init; }
+
+    /// <inheritdoc cref="LeadDetails.SourceStage"/>
+    public string? SourceStage { get; init; }
+
+    /// <inheritdoc cref="LeadDetails.SourceCreatedAt"/>
+    public DateTimeOffset? SourceCreatedAt { get; init; }
 }

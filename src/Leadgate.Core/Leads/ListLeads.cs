@@ -45,6 +45,9 @@ public sealed record ListLeadsRequest
     /// <summary>Only leads whose stored engagement is at least this.</summary>
     public decimal? MinEngagement { get; init; }
 
+    /// <summary>Only leads with this source stage (decision 0007): the whole value, without regard to case.</summary>
+    public string? SourceStage { get; init; }
+
     public bool IncludeTotal { get; init; }
 }
 
@@ -85,7 +88,25 @@ public sealed class ListLeads(LeadgateDbContext db)
             return Invalid.Field("minEngagement", "Between 0 and 100,000.");
         }
 
+        var fields = new LeadFields();
+        var sourceStage = request.SourceStage is null ? null : fields.Text(request.SourceStage, "sourceStage", 100);
+        if (fields.ToError() is { } badStage)
+        {
+            return badStage;
+        }
+
+        if (request.SourceStage is not null && sourceStage is null)
+        {
+            return Invalid.Field("sourceStage", "A source stage such as marketingqualifiedlead; leave the parameter out for every lead.");
+        }
+
         var query = db.Leads.AsNoTracking().Where(l => l.OrganisationId == actor.OrganisationId);
+        if (sourceStage is not null)
+        {
+            var stored = await ListSourceStages.MatchingAsync(db, actor.OrganisationId, sourceStage, cancellationToken);
+            query = query.Where(l => stored.Contains(l.SourceStage!));
+        }
+
         if (request.MinFit is { } minFit)
         {
             query = query.Where(l => l.FitScore >= minFit);
@@ -145,6 +166,8 @@ public sealed class ListLeads(LeadgateDbContext db)
             {
                 FitScore = l.FitScore,
                 EngagementScore = l.EngagementScore,
+                SourceStage = l.SourceStage,
+                SourceCreatedAt = l.SourceCreatedAt,
             })
             .ToListAsync(cancellationToken);
 
