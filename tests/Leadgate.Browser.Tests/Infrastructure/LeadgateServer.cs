@@ -1,6 +1,7 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Demo;
+using Leadgate.Imports;
 using Leadgate.Leads;
 using Leadgate.Qualification;
 using Leadgate.Scoring;
@@ -160,6 +161,15 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         var note = new LogActivityRequest { Type = ActivityType.Note, Notes = "Added by a colleague" };
         var logged = await RunAsync<LogActivity, Result<LoggedActivity>>(h => h.HandleAsync(id, note, null, Marketing, default));
         Assert.True(logged.IsSuccess, logged.Error?.Message);
+    }
+
+    /// <summary>Imports a CSV file through the core's importer as marketing, as the import page does; every row must be good.</summary>
+    public async Task ImportAsync(string fileName, string csv)
+    {
+        using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv));
+        var imported = await RunAsync<ImportLeads, Result<ImportOutcome>>(h => h.HandleAsync(new ImportLeadsRequest(fileName, content), Marketing, null, default));
+        Assert.True(imported.IsSuccess, imported.Error?.Message);
+        Assert.Equal(0, imported.Value.Job.Bad);
     }
 
     /// <summary>The lead as the database now holds it, read through the core (not through the page).</summary>
