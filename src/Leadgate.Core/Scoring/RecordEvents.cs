@@ -125,7 +125,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
     }
 
     /// <summary>What scoring needs of a lead that already exists, read without tracking it.</summary>
-    private sealed record LeadRow(Guid Id, string Email, long Version, Stage Stage, string? Industry, int? Employees, string? Country, string? JobTitle);
+    private sealed record LeadRow(Guid Id, string Email, long Version, Stage Stage, string? Industry, int? Employees, string? Country, string? JobTitle, decimal? FitScore, decimal EngagementScore);
 
     /// <summary>A lead that gets new events in this attempt: an existing one (a row) or one created for an unknown address.</summary>
     private sealed class Target(Guid id, int firstBatch)
@@ -344,7 +344,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         leads.AsNoTracking().Select(l => new LeadRow(
             l.Id, l.Contact.Email, l.Version, l.Stage,
             l.Company == null ? null : l.Company.Industry, l.Company == null ? null : l.Company.Employees, l.Company == null ? null : l.Company.Country,
-            l.Contact.JobTitle));
+            l.Contact.JobTitle, l.FitScore, l.EngagementScore));
 
     private sealed record EarlierEvent(Guid LeadId, string ExternalId, BehaviourType Type, DateTimeOffset OccurredAt);
 
@@ -384,7 +384,13 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
                 var engagement = quick.Engagement(CollectionsMarshal.AsSpan(timed), now);
                 if (row.Stage is not (Stage.Iql or Stage.Nurture) || MqlRule.Decide(model, fit, engagement, handRaise) is null)
                 {
-                    updates.Add(new ScoreUpdate(row.Id, row.Version, fit, engagement, now));
+                    // An event of a type already at its cap (or a once-only type already counted) changes no score: the
+                    // row, its version and the score indexes are left alone, as the rescore job does.
+                    if (fit != row.FitScore || engagement != row.EngagementScore)
+                    {
+                        updates.Add(new ScoreUpdate(row.Id, row.Version, fit, engagement, now));
+                    }
+
                     continue;
                 }
 
