@@ -70,6 +70,31 @@ public abstract class ScoringApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task AnEventOfATypeAtItsCap_ChangesNoScore_AndLeavesTheLeadsVersionAlone()
+    {
+        var tenant = await app.NewTenantAsync();
+        // Fit 0, so no rule moves it: only the scores could change.
+        var id = (await tenant.Marketing.CreateLeadAsync(new { email = "capped@tiny.example.com", jobTitle = "Intern", company = new { name = "Tiny", employees = 3 } })).Expect(HttpStatusCode.Created).Id;
+        (await tenant.Marketing.SendEventsAsync([.. Enumerable.Range(1, 10).Select(i => Event($"visit-{i}", "PageVisit", Now, leadId: id))])).Expect(HttpStatusCode.OK);
+        var capped = (await tenant.Marketing.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("Iql", 20m), (capped.Str("stage"), Engagement(capped))); // page visits: 2 points each, capped at 20
+
+        var sent = (await tenant.Marketing.SendEventsAsync([Event("visit-11", "PageVisit", Now, leadId: id)])).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("Stored", (string)sent.Body!["results"]![0]!["status"]!);
+        var unchanged = (await tenant.Marketing.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+        Assert.Equal((capped.ETag, 20m), (unchanged.ETag, Engagement(unchanged)));
+        var visits = unchanged.Body!["scoreBreakdown"]!["engagement"]!.AsArray().Single(t => (string)t!["type"]! == "PageVisit")!;
+        Assert.Equal(11, (int)visits["count"]!);
+
+        // A type below its cap still changes the score, and with it the version.
+        (await tenant.Marketing.SendEventsAsync([Event("download-1", "ContentDownload", Now, leadId: id)])).Expect(HttpStatusCode.OK);
+        var changed = (await tenant.Marketing.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+        Assert.NotEqual(capped.ETag, changed.ETag);
+        Assert.True(Engagement(changed) > 20m);
+    }
+
+    [Fact]
     public async Task Decay_LowersScoresOverTime_ButNeverMovesALeadOutOfMql()
     {
         var tenant = await app.NewTenantAsync();
