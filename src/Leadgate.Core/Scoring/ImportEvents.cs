@@ -85,8 +85,7 @@ public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock
     /// <summary>Checks a batch; its bad events are reported and left out, the rest wait for the next transaction.</summary>
     private async Task<Error?> AddAsync(Run run, List<(long Line, EventInput Event)> batch, CancellationToken cancellationToken)
     {
-        var good = Without(run, batch, RecordEvents.Check(Request(batch), run.Actor, clock.GetUtcNow()).Error);
-        if (good.Count > 0)
+        if (Checked(run, batch) is { } good)
         {
             run.Pending.Add(good);
         }
@@ -99,20 +98,14 @@ public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock
     {
         while (run.Pending.Count > 0)
         {
-            var batches = new List<EventBatch>(run.Pending.Count);
-            foreach (var pending in run.Pending)
-            {
-                batches.Add(RecordEvents.Check(Request(pending), run.Actor, clock.GetUtcNow()).Value);
-            }
-
-            var results = await record.RecordAsync(batches, cancellationToken);
-            var again = new List<List<(long, EventInput)>>();
+            var results = await record.RecordAsync([.. run.Pending.Select(p => p.Batch)], cancellationToken);
+            var again = new List<(List<(long, EventInput)>, EventBatch)>();
             for (var i = 0; i < results.Count; i++)
             {
                 if (results[i].Error is Invalid refused)
                 {
                     // Recorded again, alone: the other batches of this transaction are in.
-                    if (Without(run, run.Pending[i], refused) is { Count: > 0 } rest)
+                    if (Checked(run, Without(run, run.Pending[i].Rows, refused)) is { } rest)
                     {
                         again.Add(rest);
                     }
@@ -129,6 +122,38 @@ public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock
 
             run.Pending.Clear();
             run.Pending.AddRange(again);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The batch checked as <see cref="RecordEvents"/> checks a request, without the events it refuses (each reported by its
+    /// line); null when none is left.
+    /// </summary>
+    private (List<(long Line, EventInput Event)> Rows, EventBatch Batch)? Checked(Run run, List<(long Line, EventInput Event)> rows)
+    {
+        while (rows.Count > 0)
+        {
+            var batch = RecordEvents.Check(Request(rows), run.Actor, clock.GetUtcNow());
+            if (batch.Error is null)
+            {
+                return (rows, batch.Value);
+            }
+
+            var rest = Without(run, rows, batch.Error);
+            if (rest.Count == rows.Count)
+            {
+                // A refusal that names no event (never for 1 to 1,000 events): every line of the batch is reported with it.
+                foreach (var (line, _) in rows)
+                {
+                    run.Bad(line, "line", batch.Error.Message);
+                }
+
+                return null;
+            }
+
+            rows = rest;
         }
 
         return null;
@@ -197,7 +222,7 @@ public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock
 
         public long BadLines { get; set; }
 
-        public List<List<(long Line, EventInput Event)>> Pending { get; } = [];
+        public List<(List<(long Line, EventInput Event)> Rows, EventBatch Batch)> Pending { get; } = [];
 
         public void Bad(long line, string field, string reason)
         {
