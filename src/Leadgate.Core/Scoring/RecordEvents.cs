@@ -124,9 +124,6 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         public ScoredEvent ToScored() => new(ExternalId, Type, OccurredAt);
     }
 
-    /// <summary>What scoring needs of a lead that already exists, read without tracking it.</summary>
-    private sealed record LeadRow(Guid Id, string Email, long Version, Stage Stage, string? Industry, int? Employees, string? Country, string? JobTitle, decimal? FitScore, decimal EngagementScore);
-
     /// <summary>A lead that gets new events in this attempt: an existing one (a row) or one created for an unknown address.</summary>
     private sealed class Target(Guid id, int firstBatch)
     {
@@ -206,15 +203,11 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         var model = await models.ModelOfAsync(db, org, cancellationToken);
 
         var externalIds = indexes.SelectMany(i => batches[i].Events).Select(e => e.ExternalId).Distinct(StringComparer.Ordinal).ToList();
-        var known = await db.BehaviourEvents.AsNoTracking()
-            .Where(e => e.OrganisationId == org && externalIds.Contains(e.ExternalId))
-            .Select(e => new { e.ExternalId, e.BodyHash, e.LeadId })
-            .ToDictionaryAsync(e => e.ExternalId, e => (e.BodyHash, e.LeadId), StringComparer.Ordinal, cancellationToken);
+        var known = await EventReads.KnownAsync(db, org, externalIds, cancellationToken);
 
         // A batch naming a lead id the organisation does not have is refused whole; the others go on without it.
         var leadIds = indexes.SelectMany(i => batches[i].Events).Where(e => e.LeadId is not null && !known.ContainsKey(e.ExternalId)).Select(e => e.LeadId!.Value).Distinct().ToList();
-        var byId = leadIds.Count == 0 ? [] : await LeadRows(db.Leads.Where(l => l.OrganisationId == org && leadIds.Contains(l.Id)))
-            .ToDictionaryAsync(l => l.Id, cancellationToken);
+        var byId = await EventReads.LeadsByIdAsync(db, org, leadIds, cancellationToken);
         var accepted = new List<int>(indexes.Count);
         foreach (var i in indexes)
         {
@@ -245,11 +238,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         }
 
         var emails = fresh.Where(f => f.Event.Email is not null).Select(f => f.Event.Email!.Value).Distinct(StringComparer.Ordinal).ToList();
-        var byEmail = emails.Count == 0 ? [] : await LeadRows(db.Leads
-                // Naming the contact's organisation too lets the database use the (organisation, e-mail) index of contacts
-                // instead of scanning the organisation's leads (docs/performance.md, P1).
-                .Where(l => l.OrganisationId == org && l.Contact.OrganisationId == org && emails.Contains(l.Contact.Email)))
-            .ToDictionaryAsync(l => l.Email, StringComparer.Ordinal, cancellationToken);
+        var byEmail = await EventReads.LeadsByEmailAsync(db, org, emails, cancellationToken);
 
         var targets = new Dictionary<Guid, Target>();
         var targetOfEmail = new Dictionary<string, Target>(StringComparer.Ordinal);
@@ -340,14 +329,6 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         return true;
     }
 
-    private static IQueryable<LeadRow> LeadRows(IQueryable<Lead> leads) =>
-        leads.AsNoTracking().Select(l => new LeadRow(
-            l.Id, l.Contact.Email, l.Version, l.Stage,
-            l.Company == null ? null : l.Company.Industry, l.Company == null ? null : l.Company.Employees, l.Company == null ? null : l.Company.Country,
-            l.Contact.JobTitle, l.FitScore, l.EngagementScore));
-
-    private sealed record EarlierEvent(Guid LeadId, string ExternalId, BehaviourType Type, DateTimeOffset OccurredAt);
-
     private sealed record Scored(List<ScoreUpdate> Updates, List<(int Batch, QualifiedLead Lead)> Qualified);
 
     /// <summary>
@@ -358,27 +339,22 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
     private async Task<Scored?> ScoreAsync(IEnumerable<Target> touched, ScoringModel model, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var targets = touched.ToList();
-        var existing = targets.Where(t => t.Row is not null).Select(t => t.Id).ToList();
-        var earlier = (existing.Count == 0 ? [] : await db.BehaviourEvents.AsNoTracking()
-            .Where(e => existing.Contains(e.LeadId))
-            .Select(e => new EarlierEvent(e.LeadId, e.ExternalId, e.Type, e.OccurredAt))
-            .ToListAsync(cancellationToken))
-            .ToLookup(e => e.LeadId, e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt));
+        var existing = targets.FindAll(t => t.Row is not null);
+        var earlier = await EventReads.EventsOfAsync(db, existing.ConvertAll(t => t.Id), cancellationToken);
 
-        var updates = new List<ScoreUpdate>(targets.Count);
+        var updates = new List<ScoreUpdate>(existing.Count);
         var qualified = new List<(int, QualifiedLead)>();
-        var scored = new List<(Target Target, List<ScoredEvent> Events, BehaviourType? HandRaise)>();
+        var scored = new List<(Target Target, BehaviourType? HandRaise)>();
         var moving = new Dictionary<Guid, long>();
         var quick = new QuickScores(model);
-        var timed = new List<TimedEvent>();
+        var position = 0;
         foreach (var target in targets)
         {
             var handRaise = target.Added.Where(e => model.HandRaiseTypes.Contains(e.Type)).OrderBy(e => e.OccurredAt).Select(e => (BehaviourType?)e.Type).FirstOrDefault();
             if (target.Row is { } row)
             {
                 // Most touched leads only get new score columns: scored without the explanation lines.
-                timed.Clear();
-                timed.AddRange(earlier[target.Id].Select(e => new TimedEvent(e.Type, e.OccurredAt.UtcTicks)));
+                var timed = earlier[position++];
                 timed.AddRange(target.Added.Select(e => new TimedEvent(e.Type, e.OccurredAt.UtcTicks)));
                 var fit = quick.Fit(new LeadFacts(row.Industry, row.Employees, row.Country, row.JobTitle));
                 var engagement = quick.Engagement(CollectionsMarshal.AsSpan(timed), now);
@@ -397,11 +373,12 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
                 moving[row.Id] = row.Version;
             }
 
-            scored.Add((target, [.. earlier[target.Id], .. target.Added.Select(e => e.ToScored())], handRaise));
+            scored.Add((target, handRaise));
         }
 
-        // The rare case: the stage may move. Those leads are read as entities in this transaction, all in one query; if one
-        // is no longer the version its events were read with, another writer came in between.
+        // The rare case: the stage may move. Those leads are read as entities in this transaction, all in one query, with
+        // their earlier events as the explanation takes them; if one is no longer the version its events were read with,
+        // another writer came in between.
         var entities = moving.Count == 0 ? [] : await db.Leads.Include(l => l.Contact).Include(l => l.Company)
             .Where(l => moving.Keys.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
         if (entities.Count != moving.Count || entities.Values.Any(l => l.Version != moving[l.Id]))
@@ -409,8 +386,14 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
             return null;
         }
 
-        foreach (var (target, events, handRaise) in scored)
+        var earlierOfMoving = moving.Count == 0 ? null : (await db.BehaviourEvents.AsNoTracking()
+            .Where(e => moving.Keys.Contains(e.LeadId))
+            .Select(e => new { e.LeadId, Event = new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt) })
+            .ToListAsync(cancellationToken))
+            .ToLookup(e => e.LeadId, e => e.Event);
+        foreach (var (target, handRaise) in scored)
         {
+            var events = target.Created is null ? [.. earlierOfMoving![target.Id], .. target.Added.Select(e => e.ToScored())] : target.Added.ConvertAll(e => e.ToScored());
             if (LeadScoring.Rescore(target.Created ?? entities[target.Id], model, events, handRaise, now) is { } rule)
             {
                 qualified.Add((target.FirstBatch, new QualifiedLead(target.Id, rule)));

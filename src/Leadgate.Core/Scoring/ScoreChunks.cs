@@ -186,11 +186,11 @@ internal static class ScoreChunks
 #pragma warning disable CA2100 // The SQL is fixed text; every value is a parameter.
         command.CommandText = after is null ? First : Next;
 #pragma warning restore CA2100
-        Add(command, "@org", Key(organisationId, sqlite));
-        Add(command, "@size", size);
+        EventReads.Add(command, "@org", EventReads.Key(organisationId, sqlite));
+        EventReads.Add(command, "@size", size);
         if (after is { } afterId)
         {
-            Add(command, "@after", Key(afterId, sqlite));
+            EventReads.Add(command, "@after", EventReads.Key(afterId, sqlite));
         }
 
         var leads = new List<ChunkLead>(size);
@@ -203,7 +203,7 @@ internal static class ScoreChunks
             {
                 current = new ChunkLead(
                     key, reader.GetInt64(1), Enum.Parse<Stage>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetDouble(4),
-                    new LeadFacts(Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetInt32(7), Text(reader, 8), Text(reader, 5)));
+                    new LeadFacts(EventReads.Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetInt32(7), EventReads.Text(reader, 8), EventReads.Text(reader, 5)));
                 leads.Add(current);
             }
 
@@ -256,18 +256,5 @@ internal static class ScoreChunks
         }
 
         return made;
-    }
-
-    private static object Key(Guid id, bool sqlite) => sqlite ? id.ToString().ToUpperInvariant() : id;
-
-    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DbParameter Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

@@ -11,14 +11,12 @@ namespace Leadgate.Scoring;
 /// </summary>
 public sealed class ScoringModelCache
 {
-    private readonly ConcurrentDictionary<Guid, (DateTimeOffset? ChangedAt, ScoringModel Model)> _models = new();
+    private readonly ConcurrentDictionary<Guid, (long? ChangedAt, ScoringModel Model)> _models = new();
 
     public async Task<ScoringModel> ModelOfAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken)
     {
-        var changedAt = await db.ScoringSettings.AsNoTracking()
-            .Where(s => s.OrganisationId == organisationId)
-            .Select(s => (DateTimeOffset?)s.ChangedAt)
-            .FirstOrDefaultAsync(cancellationToken);
+        // Hand-written SQL: through EF this one-row read cost more than a batch's scoring (docs/performance.md, P2).
+        var changedAt = await EventReads.ModelChangedAtAsync(db, organisationId, cancellationToken);
         if (_models.TryGetValue(organisationId, out var cached) && cached.ChangedAt == changedAt)
         {
             return cached.Model;
