@@ -87,7 +87,7 @@ public static class DataServices
     /// is copied back into the database every 10,000 pages (40 MB) instead of SQLite's 1,000: each copy syncs the files, and
     /// a busy writer paid for one every few commits (docs/performance.md, P1).
     /// </summary>
-    private sealed class SqlitePragmas : DbConnectionInterceptor
+    internal sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
 
@@ -99,7 +99,8 @@ public static class DataServices
             return Task.CompletedTask;
         }
 
-        private static void Apply(DbConnection connection)
+        /// <summary>The pragmas every connection gets, for a connection opened outside EF.</summary>
+        public static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=10000;";

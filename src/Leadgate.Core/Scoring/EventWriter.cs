@@ -16,14 +16,14 @@ namespace Leadgate.Scoring;
 public sealed class EventWriter : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue = System.Threading.Channels.Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
+    private readonly WriterSession _session;
     private readonly Task _loop;
 
     public EventWriter(IServiceScopeFactory scopes, TimeProvider clock)
     {
-        _scopes = scopes;
         _clock = clock;
+        _session = new WriterSession(scopes);
         _loop = Task.Run(WriteAsync);
     }
 
@@ -49,6 +49,7 @@ public sealed class EventWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _session.DisposeAsync();
     }
 
     private async Task WriteAsync()
@@ -67,8 +68,9 @@ public sealed class EventWriter : IAsyncDisposable
 
             try
             {
-                await using var scope = _scopes.CreateAsyncScope();
-                var results = await scope.ServiceProvider.GetRequiredService<RecordEvents>().RecordAsync([.. group.Select(p => p.Batch)], CancellationToken.None);
+                var recorder = await _session.RecorderAsync(CancellationToken.None);
+                var results = await recorder.RecordAsync([.. group.Select(p => p.Batch)], CancellationToken.None);
+                _session.Done();
                 for (var i = 0; i < group.Count; i++)
                 {
                     group[i].Answer.TrySetResult(results[i]);
@@ -82,6 +84,9 @@ public sealed class EventWriter : IAsyncDisposable
                 {
                     pending.Answer.TrySetException(exception);
                 }
+
+                // A context or connection left in a bad state (a transaction still open after a failed rollback) is not used again.
+                await _session.ResetAsync();
             }
         }
     }
