@@ -294,6 +294,30 @@ public abstract class ScoringApiTests(TestApp app)
         Assert.Equal(100m, (decimal)(await tenant.Marketing.ListLeadsAsync()).Body!["items"]![0]!["fitScore"]!);
     }
 
+    /// <summary>
+    /// The event writer keeps its context (and on SQLite its connection) from one group to the next; what other
+    /// requests changed in between (a lead's facts, the scoring model) must still be what its next group scores with.
+    /// </summary>
+    [Fact]
+    public async Task TheEventWriter_ScoresWithWhatOtherRequestsChangedSinceItsLastGroup()
+    {
+        var tenant = await app.NewTenantAsync();
+        (await tenant.Marketing.PutScoringAsync(Downloads)).Expect(HttpStatusCode.OK);
+        var id = (await tenant.Marketing.CreateLeadAsync(new { email = "sam@bigco.example.com", jobTitle = "Intern", company = new { name = "BigCo", employees = 250 } })).Expect(HttpStatusCode.Created).Id;
+        (await tenant.Marketing.SendEventsAsync([Event("sam-1", "ContentDownload", Now, leadId: id)])).Expect(HttpStatusCode.OK);
+        var first = (await tenant.Marketing.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("Iql", 50m, 10m), (first.Str("stage"), (decimal)first.Body!["fitScore"]!, Engagement(first)));
+
+        (await tenant.Marketing.PatchLeadAsync(id, new { jobTitle = "CEO" })).Expect(HttpStatusCode.OK);
+        (await tenant.Marketing.PutScoringAsync(Downloads with { Events = [new EventRule { Type = BehaviourType.ContentDownload, Points = 20 }] })).Expect(HttpStatusCode.OK);
+        var sent = (await tenant.Marketing.SendEventsAsync([Event("sam-2", "ContentDownload", Now, leadId: id)])).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("Stored", (string)sent.Body!["results"]![0]!["status"]!);
+        var after = (await tenant.Marketing.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("Mql", 100m, 40m), (after.Str("stage"), (decimal)after.Body!["fitScore"]!, Engagement(after)));
+        Assert.Equal("Scoring: fit ≥ 60 and engagement ≥ 40", (string)History(after)[^1]!["actorName"]!);
+    }
+
     [Fact]
     public async Task ScoringSettings_AreChangedByMarketingOrAdmin_ValidatedByField_AndPreviewedWithoutSaving()
     {
