@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Leadgate.Accounts;
 using Leadgate.Common;
+using Leadgate.Data;
+using Leadgate.Imports;
 
 namespace Leadgate.Scoring;
 
@@ -18,8 +20,10 @@ public sealed record ImportedEvents(
 /// (scored, MQL rule applied, leads created for unknown addresses), 1,000 a batch and five batches a transaction, so a
 /// history of millions of events loads in large commits. A bad line is reported (line, field, reason) and the good ones
 /// are recorded. External ids make a second run harmless: after a crash, run it again and only what is missing is stored.
+/// The context keeps one connection (on SQLite with an import's page cache) for the whole file, and forgets what a
+/// transaction read once it has committed.
 /// </summary>
-public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock)
+public sealed partial class ImportEvents(RecordEvents record, LeadgateDbContext db, TimeProvider clock)
 {
     public const int BatchesPerTransaction = 5;
     public const int MaxStoredProblems = 1_000;
@@ -29,6 +33,7 @@ public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock
     public async Task<Result<ImportedEvents>> HandleAsync(Stream content, Actor actor, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var run = new Run(actor);
+        await using var connection = await ImportConnection.OpenAsync(db, cancellationToken);
         using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
         var length = content.CanSeek ? content.Length : 0;
         var batch = new List<(long Line, EventInput Event)>(RecordEvents.MaxBatch);
@@ -99,6 +104,7 @@ public sealed partial class ImportEvents(RecordEvents record, TimeProvider clock
         while (run.Pending.Count > 0)
         {
             var results = await record.RecordAsync([.. run.Pending.Select(p => p.Batch)], cancellationToken);
+            db.ChangeTracker.Clear();
             var again = new List<(List<(long, EventInput)>, EventBatch)>();
             for (var i = 0; i < results.Count; i++)
             {
