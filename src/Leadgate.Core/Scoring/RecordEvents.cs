@@ -450,7 +450,8 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         }
 
         var domains = missing.Select(m => LeadFields.CompanyDomainOf(m.Email)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var companies = domains.Count == 0 ? [] : await db.Companies
+        // Untracked: a new lead only refers to its company, and nothing here changes a company.
+        var companies = domains.Count == 0 ? [] : await db.Companies.AsNoTracking()
             .Where(c => c.OrganisationId == org && c.Domain != null && domains.Contains(c.Domain))
             .ToDictionaryAsync(c => c.Domain!, StringComparer.Ordinal, cancellationToken);
 
