@@ -283,8 +283,8 @@ internal sealed class BenchProfile : IObserver<DiagnosticListener>, IObserver<Ke
         _ when sql.Contains("INSERT", StringComparison.Ordinal) || sql.Contains("UPDATE", StringComparison.Ordinal) => "save: inserts and updates (SaveChanges)",
         _ when sql.Contains("\"ScoringSettings\"", StringComparison.Ordinal) => "read: scoring model",
         _ when sql.Contains("FROM \"BehaviourEvents\"", StringComparison.Ordinal) && sql.Contains("\"BodyHash\"", StringComparison.Ordinal) => "read: known external ids",
-        _ when sql.Contains("FROM \"BehaviourEvents\"", StringComparison.Ordinal) => "read: earlier events of the touched leads",
-        _ when sql.Contains("FROM \"Leads\"", StringComparison.Ordinal) => "read: leads by id or e-mail (with contact and company)",
+        _ when sql.Contains("FROM \"BehaviourEvents\"", StringComparison.Ordinal) => "read: events of the leads a rule may move",
+        _ when sql.Contains("FROM \"Leads\"", StringComparison.Ordinal) => "read: leads a rule may move (with contact and company)",
         _ when sql.Contains("FROM \"Companies\"", StringComparison.Ordinal) => "read: companies by domain",
         _ => "other (authentication, API key, transactions)",
     };
