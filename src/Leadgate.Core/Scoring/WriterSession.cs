@@ -13,14 +13,18 @@ namespace Leadgate.Scoring;
 /// new context. The writer's context is cleared after each group instead.</item>
 /// <item>SQLite drops a connection's page cache whenever another connection wrote since its last transaction, so a writer
 /// that took any pooled connection re-read its indexes from the file on nearly every group. On one connection, which does
-/// almost all the writing, the cache stays valid. It keeps SQLite's default size: a 64 MB cache saved the last re-reads
-/// but cost more at every commit, where SQLite walks the cache's hash table (docs/performance.md, P1 third pass).</item>
+/// almost all the writing, the cache stays valid; it is also bigger than SQLite's default 2 MB, so the lead, contact and
+/// event indexes that ingestion touches stay in it. (SQLite walks a bigger cache at every commit; measured against the
+/// default, the 64 MB cache came out even on CPU and slightly ahead on P2's p99: docs/performance.md.)</item>
 /// </list>
 /// After a failure everything is given up and the next group starts afresh. On PostgreSQL each transaction takes a pooled
 /// connection as usual.
 /// </summary>
 internal sealed class WriterSession(IServiceScopeFactory scopes) : IAsyncDisposable
 {
+    /// <summary>In KiB, as SQLite's negative cache_size takes it: 64 MB, as an import's connection has.</summary>
+    private const int CacheKibibytes = 65_536;
+
     private AsyncServiceScope? _scope;
     private SqliteConnection? _connection;
     private LeadgateDbContext? _db;
@@ -44,6 +48,11 @@ internal sealed class WriterSession(IServiceScopeFactory scopes) : IAsyncDisposa
             _connection = connection;
             await connection.OpenAsync(cancellationToken);
             DataServices.SqlitePragmas.Apply(connection);
+            await using (var cache = connection.CreateCommand())
+            {
+                cache.CommandText = $"PRAGMA cache_size=-{CacheKibibytes};";
+                await cache.ExecuteNonQueryAsync(cancellationToken);
+            }
 
             // Open already, so the context neither opens nor closes it; the context does not own it.
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
