@@ -14,7 +14,8 @@ public enum DealStatus
 /// <summary>What sales expects when it accepts a lead: the deal's estimated value and close date.</summary>
 public sealed record DealTerms(decimal Value, string Currency, DateOnly ExpectedCloseDate)
 {
-    public static Result<DealTerms> Parse(decimal? value, string? currency, DateOnly? expectedCloseDate, DateOnly today, string defaultCurrency)
+    /// <summary>The terms, or a problem per field; a close date before <paramref name="earliestToday"/> (today where the day is oldest: <see cref="CalendarToday.Earliest"/>) is in the past.</summary>
+    public static Result<DealTerms> Parse(decimal? value, string? currency, DateOnly? expectedCloseDate, DateOnly earliestToday, string defaultCurrency)
     {
         var errors = new Dictionary<string, string[]>();
         if (value is not > 0)
@@ -36,7 +37,7 @@ public sealed record DealTerms(decimal Value, string Currency, DateOnly Expected
         {
             errors["expectedCloseDate"] = ["An expected close date is required."];
         }
-        else if (expectedCloseDate < today)
+        else if (expectedCloseDate < earliestToday)
         {
             errors["expectedCloseDate"] = ["The expected close date cannot be in the past."];
         }

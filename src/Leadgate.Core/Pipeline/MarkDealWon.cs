@@ -28,7 +28,8 @@ public sealed class MarkDealWon(LeadgateDbContext db, TimeProvider clock)
             return Task.FromResult<Result<DealView>>(Invalid.Field("amount", "An amount greater than zero is required."));
         }
 
-        if (request.ClosedOn > today)
+        // The user's today may already be tomorrow in UTC (CalendarToday).
+        if (request.ClosedOn > CalendarToday.Latest(now))
         {
             return Task.FromResult<Result<DealView>>(Invalid.Field("closedOn", "A deal cannot close in the future."));
         }

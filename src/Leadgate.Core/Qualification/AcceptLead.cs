@@ -36,7 +36,7 @@ public sealed class AcceptLead(LeadgateDbContext db, TimeProvider clock)
             .Select(o => new { o.DefaultCurrency, o.SqlMinimum })
             .FirstAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var terms = DealTerms.Parse(request.DealValue, request.Currency, request.ExpectedCloseDate, DateOnly.FromDateTime(now.UtcDateTime), organisation.DefaultCurrency);
+        var terms = DealTerms.Parse(request.DealValue, request.Currency, request.ExpectedCloseDate, CalendarToday.Earliest(now), organisation.DefaultCurrency);
         if (terms.Error is { } invalid)
         {
             return invalid;

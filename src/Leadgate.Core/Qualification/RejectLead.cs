@@ -26,7 +26,8 @@ public sealed class RejectLead(LeadgateDbContext db, TimeProvider clock)
     public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, RejectLeadRequest request, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (request.RevisitOn is { } revisit && revisit <= DateOnly.FromDateTime(now.UtcDateTime))
+        // In the future for the user: after today in their zone, which may still be yesterday in UTC (CalendarToday).
+        if (request.RevisitOn is { } revisit && revisit <= CalendarToday.Earliest(now))
         {
             return Invalid.Field("revisitOn", "The revisit date must be in the future.");
         }

@@ -7,6 +7,43 @@ namespace Leadgate.Tests.Api;
 /// <summary>The lifecycle walked through the API, as a script would; run on SQLite and on PostgreSQL.</summary>
 public abstract class LifecycleApiTests(TestApp app)
 {
+    /// <summary>
+    /// People pick dates in their own time zone. Just before UTC midnight a Dutch rep's today is UTC's tomorrow, and just
+    /// after it a Californian rep's today is UTC's yesterday: neither is refused as future or past; a day beyond is.
+    /// </summary>
+    [Fact]
+    public async Task TodayInThePersonsOwnZone_IsNeitherFutureNorPast_OnEitherSideOfUtcMidnight()
+    {
+        var tenant = await app.NewTenantAsync();
+        static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        DateOnly At(int hour, int minute)
+        {
+            var now = app.Clock.GetUtcNow();
+            var next = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddHours(hour).AddMinutes(minute);
+            app.Clock.Advance(next > now ? next - now : next.AddDays(1) - now);
+            return DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        }
+
+        var utcToday = At(23, 30);
+        var won = await tenant.Sales.QualifiedMqlAsync(tenant.Marketing);
+        var dealId = Guid.Parse((await tenant.Sales.AcceptAsync(won)).Expect(HttpStatusCode.OK).Str("dealId")!);
+        var future = (await tenant.Sales.WonAsync(dealId, closedOn: Day(utcToday.AddDays(2)))).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(future.Body!["errors"]!["closedOn"]);
+        var closed = (await tenant.Sales.WonAsync(dealId, closedOn: Day(utcToday.AddDays(1)))).Expect(HttpStatusCode.OK);
+        Assert.Equal(Day(utcToday.AddDays(1)), closed.Str("closedOn"));
+
+        utcToday = At(1, 0);
+        var accepted = await tenant.Sales.QualifiedMqlAsync(tenant.Marketing);
+        var past = (await tenant.Sales.AcceptAsync(accepted, expectedCloseDate: Day(utcToday.AddDays(-2)))).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(past.Body!["errors"]!["expectedCloseDate"]);
+        (await tenant.Sales.AcceptAsync(accepted, expectedCloseDate: Day(utcToday.AddDays(-1)))).Expect(HttpStatusCode.OK);
+
+        var rejected = await tenant.Sales.QualifiedMqlAsync(tenant.Marketing);
+        var notFuture = (await tenant.Sales.RejectAsync(rejected, revisitOn: Day(utcToday.AddDays(-1)))).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(notFuture.Body!["errors"]!["revisitOn"]);
+        (await tenant.Sales.RejectAsync(rejected, revisitOn: Day(utcToday))).Expect(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task Lead_WalksFromIqlToCustomer_WithEveryStepInTheHistory()
     {
