@@ -415,11 +415,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
         _model ??= await db.ScoringModelOfAsync(touched.First().OrganisationId, cancellationToken);
         var knownIds = touched.Where(l => known.Contains(l.Contact.Email)).Select(l => l.Id).ToList();
-        var stored = knownIds.Count == 0 ? [] : await db.BehaviourEvents.AsNoTracking()
-            .Where(e => EF.Parameter(knownIds).Contains(e.LeadId))
-            .Select(e => new { e.LeadId, e.ExternalId, e.Type, e.OccurredAt })
-            .ToListAsync(cancellationToken);
-        var events = stored.ToLookup(e => e.LeadId, e => new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt));
+        var events = await db.EventsOfAsync(knownIds, cancellationToken);
         _scores ??= new QuickScores(_model);
         foreach (var lead in touched)
         {

@@ -49,7 +49,7 @@ internal static class EventReads
             WHERE e."OrganisationId" = @org AND e."ExternalId" {In(sqlite, "@ids")}
             """, cancellationToken);
         Add(command, "@org", Key(organisationId, sqlite));
-        Add(command, "@ids", Texts(externalIds, sqlite).Value);
+        Add(command, "@ids", Texts(externalIds, sqlite));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -61,13 +61,11 @@ internal static class EventReads
 
     /// <summary>The organisation's leads with the given ids, as scoring reads them.</summary>
     public static Task<Dictionary<Guid, LeadRow>> LeadsByIdAsync(LeadgateDbContext db, Guid organisationId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
-        LeadsAsync(db, organisationId, """l."Id" """,
-            Ids(ids, db.Provider == DatabaseProvider.Sqlite), row => row.Id, cancellationToken);
+        LeadsAsync(db, organisationId, """l."Id" """, ids.Count, Ids(ids, db.Provider == DatabaseProvider.Sqlite), row => row.Id, cancellationToken);
 
     /// <summary>The organisation's leads of the people with the given (normalised) e-mail addresses, as scoring reads them.</summary>
     public static Task<Dictionary<string, LeadRow>> LeadsByEmailAsync(LeadgateDbContext db, Guid organisationId, IReadOnlyList<string> emails, CancellationToken cancellationToken) =>
-        LeadsAsync(db, organisationId, """c."OrganisationId" = @org AND c."Email" """,
-            Texts(emails, db.Provider == DatabaseProvider.Sqlite), row => row.Email, cancellationToken);
+        LeadsAsync(db, organisationId, """c."OrganisationId" = @org AND c."Email" """, emails.Count, Texts(emails, db.Provider == DatabaseProvider.Sqlite), row => row.Email, cancellationToken);
 
     /// <summary>
     /// Every event of each lead in <paramref name="leadIds"/> as the quick scorer takes them (type and time), in the
@@ -90,7 +88,7 @@ internal static class EventReads
         await using var command = await CommandAsync(db, $"""
             SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l")} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
             """, cancellationToken);
-        Add(command, "@ids", Ids(leadIds, sqlite).Value);
+        Add(command, "@ids", Ids(leadIds, sqlite));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -101,11 +99,11 @@ internal static class EventReads
     }
 
     private static async Task<Dictionary<TKey, LeadRow>> LeadsAsync<TKey>(
-        LeadgateDbContext db, Guid organisationId, string listed, (int Count, object Value) items, Func<LeadRow, TKey> keyOf, CancellationToken cancellationToken)
+        LeadgateDbContext db, Guid organisationId, string listed, int count, object items, Func<LeadRow, TKey> keyOf, CancellationToken cancellationToken)
         where TKey : notnull
     {
         var rows = new Dictionary<TKey, LeadRow>();
-        if (items.Count == 0)
+        if (count == 0)
         {
             return rows;
         }
@@ -119,7 +117,7 @@ internal static class EventReads
             WHERE l."OrganisationId" = @org AND {listed}{In(sqlite, "@items")}
             """, cancellationToken);
         Add(command, "@org", Key(organisationId, sqlite));
-        Add(command, "@items", items.Value);
+        Add(command, "@items", items);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -149,11 +147,11 @@ internal static class EventReads
         : $"(SELECT (n - 1)::int AS position, item FROM unnest({parameter}) WITH ORDINALITY AS u(item, n)) AS {alias}";
 
     /// <summary>Texts as one list parameter: a JSON array on SQLite, a text[] on PostgreSQL.</summary>
-    private static (int Count, object Value) Texts(IReadOnlyList<string> texts, bool sqlite) => (texts.Count, sqlite ? JsonSerializer.Serialize(texts) : texts.ToArray());
+    private static object Texts(IReadOnlyList<string> texts, bool sqlite) => sqlite ? JsonSerializer.Serialize(texts) : texts.ToArray();
 
     /// <summary>Ids as one list parameter: a JSON array of the keys as SQLite stores them, a uuid[] on PostgreSQL.</summary>
-    private static (int Count, object Value) Ids(IReadOnlyList<Guid> ids, bool sqlite) =>
-        (ids.Count, sqlite ? JsonSerializer.Serialize(ids.Select(id => Key(id, sqlite))) : ids.ToArray());
+    private static object Ids(IReadOnlyList<Guid> ids, bool sqlite) =>
+        sqlite ? JsonSerializer.Serialize(ids.Select(id => Key(id, sqlite))) : ids.ToArray();
 
     private static async Task<DbCommand> CommandAsync(LeadgateDbContext db, string sql, CancellationToken cancellationToken)
     {

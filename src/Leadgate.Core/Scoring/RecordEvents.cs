@@ -386,14 +386,10 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
             return null;
         }
 
-        var earlierOfMoving = moving.Count == 0 ? null : (await db.BehaviourEvents.AsNoTracking()
-            .Where(e => moving.Keys.Contains(e.LeadId))
-            .Select(e => new { e.LeadId, Event = new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt) })
-            .ToListAsync(cancellationToken))
-            .ToLookup(e => e.LeadId, e => e.Event);
+        var earlierOfMoving = await db.EventsOfAsync(moving.Keys, cancellationToken);
         foreach (var (target, handRaise) in scored)
         {
-            var events = target.Created is null ? [.. earlierOfMoving![target.Id], .. target.Added.Select(e => e.ToScored())] : target.Added.ConvertAll(e => e.ToScored());
+            List<ScoredEvent> events = [.. earlierOfMoving[target.Id], .. target.Added.Select(e => e.ToScored())];
             if (LeadScoring.Rescore(target.Created ?? entities[target.Id], model, events, handRaise, now) is { } rule)
             {
                 qualified.Add((target.FirstBatch, new QualifiedLead(target.Id, rule)));

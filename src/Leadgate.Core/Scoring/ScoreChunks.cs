@@ -238,11 +238,7 @@ internal static class ScoreChunks
     {
         var ids = rising.Select(l => l.Id).ToList();
         var leads = await db.Leads.Include(l => l.Contact).Include(l => l.Company).Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
-        var events = (await db.BehaviourEvents.AsNoTracking()
-            .Where(e => ids.Contains(e.LeadId))
-            .Select(e => new { e.LeadId, Event = new ScoredEvent(e.ExternalId, e.Type, e.OccurredAt) })
-            .ToListAsync(cancellationToken))
-            .ToLookup(e => e.LeadId, e => e.Event);
+        var events = await db.EventsOfAsync(ids, cancellationToken);
         var made = 0;
         foreach (var read in rising)
         {

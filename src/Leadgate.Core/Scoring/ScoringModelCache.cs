@@ -15,7 +15,7 @@ public sealed class ScoringModelCache
 
     public async Task<ScoringModel> ModelOfAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken)
     {
-        // Hand-written SQL: through EF this one-row read cost more than a batch's scoring (docs/performance.md, P2).
+        // Hand-written SQL: through EF this one-row read was about a tenth of the event writer's time (docs/performance.md, P2).
         var changedAt = await EventReads.ModelChangedAtAsync(db, organisationId, cancellationToken);
         if (_models.TryGetValue(organisationId, out var cached) && cached.ChangedAt == changedAt)
         {
