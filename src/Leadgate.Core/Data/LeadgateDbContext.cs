@@ -189,11 +189,15 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.HasOne(l => l.Company).WithMany().HasForeignKey(l => l.CompanyId).OnDelete(DeleteBehavior.SetNull);
             lead.HasOne<Organisation>().WithMany().HasForeignKey(l => l.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             lead.HasOne<User>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.SetNull);
+            // Partial indexes hold only the rows their reads look for. Most leads have no owner (every new lead, every
+            // unrouted one) and no source stage (all but imported ones): whole indexes wrote an entry per lead that no
+            // read used. A filter on a value (OwnerId = x, SourceStage > y) implies IS NOT NULL on both databases.
+            lead.HasIndex(l => l.OwnerId).HasFilter(NotNull(nameof(Lead.OwnerId)));
             lead.Property(l => l.Source).HasMaxLength(100);
             lead.Property(l => l.Campaign).HasMaxLength(200);
             lead.Property(l => l.SourceStage).HasMaxLength(100);
             // The list's filter by source stage, and the values it offers (decision 0007).
-            lead.HasIndex(l => new { l.OrganisationId, l.SourceStage });
+            lead.HasIndex(l => new { l.OrganisationId, l.SourceStage }).HasFilter(NotNull(nameof(Lead.SourceStage)));
             lead.Property(l => l.SearchText).HasMaxLength(1000);
             lead.Property(l => l.BantAssessedBy).HasMaxLength(200);
             lead.Property(l => l.Version).IsConcurrencyToken();
@@ -201,7 +205,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             // Rescoring and the decay sweep walk an organisation's leads in key order, a chunk at a time.
             lead.HasIndex(l => new { l.OrganisationId, l.Id });
             lead.HasIndex(l => new { l.OrganisationId, l.Stage });
-            lead.HasIndex(l => new { l.OrganisationId, l.OwnerId });
+            lead.HasIndex(l => new { l.OrganisationId, l.OwnerId }).HasFilter(NotNull(nameof(Lead.OwnerId)));
             // Scores are stored as floating point, so SQLite (which keeps decimals as text) sorts and filters them as numbers.
             lead.Property(l => l.FitScore).HasConversion<double?>();
             lead.Property(l => l.EngagementScore).HasConversion<double>();
@@ -385,6 +389,9 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
         IdsAreMadeByTheDomain(builder);
     }
+
+    /// <summary>An index filter in the SQL both providers share (they quote names alike).</summary>
+    private static string NotNull(string column) => $"\"{column}\" IS NOT NULL";
 
     /// <summary>
     /// The domain makes its own ids (version 7 GUIDs), so an entity reached through a navigation with its id set is new,

@@ -28,12 +28,13 @@ public sealed class ListSourceStages(LeadgateDbContext db)
     /// <summary>
     /// The distinct values by a loose index scan: from the smallest value, each step seeks the next larger one in the
     /// (organisation, source stage) index, so the cost grows with the number of distinct values (a handful), not with the
-    /// organisation's leads (a DISTINCT reads every entry). The same SQL runs on SQLite and PostgreSQL.
+    /// organisation's leads (a DISTINCT reads every entry). The index is partial (leads with a source stage only): the first
+    /// step says IS NOT NULL so that both databases may use it. The same SQL runs on SQLite and PostgreSQL.
     /// </summary>
     private static Task<List<string>> PresentAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken) =>
         db.Database.SqlQuery<string>($"""
             WITH RECURSIVE present("Value") AS (
-                SELECT MIN("SourceStage") FROM "Leads" WHERE "OrganisationId" = {organisationId}
+                SELECT MIN("SourceStage") FROM "Leads" WHERE "OrganisationId" = {organisationId} AND "SourceStage" IS NOT NULL
                 UNION ALL
                 SELECT (SELECT MIN(l."SourceStage") FROM "Leads" l WHERE l."OrganisationId" = {organisationId} AND l."SourceStage" > present."Value")
                 FROM present WHERE present."Value" IS NOT NULL)

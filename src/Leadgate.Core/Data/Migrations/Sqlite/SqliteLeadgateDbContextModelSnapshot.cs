@@ -865,7 +865,8 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("ContactId")
                         .IsUnique();
 
-                    b.HasIndex("OwnerId");
+                    b.HasIndex("OwnerId")
+                        .HasFilter("\"OwnerId\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "EngagementScore");
 
@@ -873,9 +874,11 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Id");
 
-                    b.HasIndex("OrganisationId", "OwnerId");
+                    b.HasIndex("OrganisationId", "OwnerId")
+                        .HasFilter("\"OwnerId\" IS NOT NULL");
 
-                    b.HasIndex("OrganisationId", "SourceStage");
+                    b.HasIndex("OrganisationId", "SourceStage")
+                        .HasFilter("\"SourceStage\" IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "Stage");
 

@@ -1,0 +1,71 @@
+using Leadgate.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace Leadgate.Tests.Data;
+
+/// <summary>
+/// The owner and source-stage indexes on leads are partial: they hold only the leads that have a value, so the many new
+/// leads without one cost no entry, and the reads that look for a value still find them through the index.
+/// </summary>
+public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    public static TheoryData<string, string> Reads => new()
+    {
+        // A rep's leads (the list's owner filter, the inbox's "mine").
+        { "IX_Leads_OrganisationId_OwnerId", """SELECT COUNT(*) FROM "Leads" WHERE "OrganisationId" = $org AND "OwnerId" = $user""" },
+        // Routing counts each rep's open MQLs.
+        { "IX_Leads_OrganisationId_OwnerId", """SELECT "OwnerId", COUNT(*) FROM "Leads" WHERE "OrganisationId" = $org AND "Stage" = 'Mql' AND "OwnerId" IS NOT NULL GROUP BY "OwnerId" """ },
+        // Deleting a user sets their leads' owner to null (the foreign key's action).
+        { "IX_Leads_OwnerId", """UPDATE "Leads" SET "OwnerId" = NULL WHERE "OwnerId" = $user""" },
+        // The source stages offered by the list's filter: the loose index scan's first and next steps (ListSourceStages).
+        { "IX_Leads_OrganisationId_SourceStage", """SELECT MIN("SourceStage") FROM "Leads" WHERE "OrganisationId" = $org AND "SourceStage" IS NOT NULL""" },
+        { "IX_Leads_OrganisationId_SourceStage", """SELECT MIN(l."SourceStage") FROM "Leads" l WHERE l."OrganisationId" = $org AND l."SourceStage" > $value""" },
+        // The list filtered by source stage.
+        { "IX_Leads_OrganisationId_SourceStage", """SELECT "Id" FROM "Leads" WHERE "OrganisationId" = $org AND "SourceStage" IN ($value, 'Lead')""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task AReadThatLooksForAValue_UsesThePartialIndex(string index, string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$org", Guid.NewGuid().ToString().ToUpperInvariant());
+        command.Parameters.AddWithValue("$user", Guid.NewGuid().ToString().ToUpperInvariant());
+        command.Parameters.AddWithValue("$value", "lead");
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains($"INDEX {index} ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("IX_Leads_OwnerId", "OwnerId")]
+    [InlineData("IX_Leads_OrganisationId_OwnerId", "OwnerId")]
+    [InlineData("IX_Leads_OrganisationId_SourceStage", "SourceStage")]
+    public async Task TheIndex_HoldsOnlyLeadsWithAValue(string index, string column)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $name";
+        command.Parameters.AddWithValue("$name", index);
+        var sql = (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        Assert.NotNull(sql);
+        Assert.EndsWith($"WHERE \"{column}\" IS NOT NULL", sql, StringComparison.Ordinal);
+    }
+
+    private async Task<SqliteConnection> OpenAsync()
+    {
+        await app.NewTenantAsync(); // the app has started and migrated its database
+        var connection = new SqliteConnection(app.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+}
