@@ -33,7 +33,11 @@ public sealed partial record EmailAddress
     public static Result<EmailAddress> Parse(string? text, string field = "email") =>
         TryParse(text, out var email)
             ? email
-            : Invalid.Field(field, string.IsNullOrWhiteSpace(text) ? "An e-mail address is required." : "This is not a valid e-mail address.");
+            : Invalid.Field(field, ProblemOf(text).Message);
+
+    /// <summary>Why a text that <see cref="TryParse"/> refused is not an address: missing, or not the shape of one.</summary>
+    public static FieldProblem ProblemOf(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? FieldProblem.EmailRequired : FieldProblem.EmailInvalid;
 
     /// <summary>An address read back from the database, which was checked when it was written.</summary>
     internal static EmailAddress FromStored(string value) => new(value);

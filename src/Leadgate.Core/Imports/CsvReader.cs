@@ -1,9 +1,10 @@
 using System.Text;
+using Leadgate.Common;
 
 namespace Leadgate.Imports;
 
 /// <summary>One record of a CSV file: its fields and the line it starts on (the header is line 1).</summary>
-public sealed record CsvRecord(long Line, IReadOnlyList<string> Fields, string? Problem);
+public sealed record CsvRecord(long Line, IReadOnlyList<string> Fields, FieldProblem? Problem);
 
 /// <summary>
 /// A streaming RFC 4180 reader: quoted fields, doubled quotes, line breaks inside quotes, CRLF or LF, a byte-order mark,
@@ -66,7 +67,7 @@ public sealed class CsvReader
     {
         var start = _line;
         var fields = new List<string>();
-        string? problem = null;
+        FieldProblem? problem = null;
         _field.Clear();
         var quoted = false;
         var atFieldStart = true;
@@ -80,12 +81,12 @@ public sealed class CsvReader
             }
             else
             {
-                problem ??= $"The record has more than {MaxFields} fields.";
+                problem ??= FieldProblem.TooManyFields(MaxFields);
             }
 
             if (fieldTooLong)
             {
-                problem ??= $"A field is longer than {MaxFieldLength:N0} characters.";
+                problem ??= FieldProblem.FieldTooLong(MaxFieldLength);
             }
 
             _field.Clear();
@@ -171,7 +172,7 @@ public sealed class CsvReader
 
         if (quoted)
         {
-            problem ??= "A quoted field is not closed before the end of the file.";
+            problem ??= FieldProblem.QuoteNotClosed;
         }
 
         EndField();

@@ -5,8 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Imports;
 
-/// <summary>One line of the row report as callers see it.</summary>
-public sealed record ImportProblemView(long Line, string Column, string Reason);
+/// <summary>
+/// One line of the row report as callers see it: the English <paramref name="Reason"/>, and the problem's
+/// <paramref name="Code"/> (a <see cref="FieldProblem.Code"/>) with its <paramref name="Arguments"/>, from which a UI writes
+/// the reason in its own language. A line stored before codes were kept has no code and no arguments.
+/// </summary>
+public sealed record ImportProblemView(long Line, string Column, string Reason, string? Code, IReadOnlyList<long> Arguments);
 
 /// <summary>An import job with its counts and its row report (at most <see cref="ImportLeads.MaxStoredProblems"/> lines).</summary>
 public sealed record ImportJobView(
@@ -40,9 +44,9 @@ public sealed class GetImport(LeadgateDbContext db)
         var problems = await db.ImportProblems.AsNoTracking()
             .Where(p => p.ImportJobId == job.Id)
             .OrderBy(p => p.Line).ThenBy(p => p.Id)
-            .Select(p => new ImportProblemView(p.Line, p.Column, p.Reason))
+            .Select(p => new { p.Line, p.Column, p.Reason, p.Code, p.Arguments })
             .ToListAsync(cancellationToken);
-        return Of(job, problems);
+        return Of(job, problems.ConvertAll(p => new ImportProblemView(p.Line, p.Column, p.Reason, p.Code, p.Arguments ?? [])));
     }
 
     internal static ImportJobView Of(ImportJob job, IReadOnlyList<ImportProblemView> problems) => new(

@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Imports;
@@ -118,13 +119,17 @@ public sealed class ImportJob
         {
             problem.Property(p => p.Column).HasMaxLength(200);
             problem.Property(p => p.Reason).HasMaxLength(500);
+            problem.Property(p => p.Code).HasMaxLength(64);
             problem.HasIndex(p => new { p.ImportJobId, p.Line });
             problem.HasOne<ImportJob>().WithMany().HasForeignKey(p => p.ImportJobId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }
 
-/// <summary>One line of the row report: a bad row's line in the file, the column, and why. Never the value itself.</summary>
+/// <summary>
+/// One line of the row report: a bad row's line in the file, the column, and why (the English reason, and the problem's
+/// code with its numbers, from which a UI writes the reason in its own language). Never the value itself.
+/// </summary>
 public sealed class ImportProblem
 {
     private ImportProblem()
@@ -143,13 +148,21 @@ public sealed class ImportProblem
 
     public string Reason { get; private set; }
 
-    internal static ImportProblem For(Guid jobId, long line, string column, string reason, DateTimeOffset at) => new()
+    /// <summary>The <see cref="FieldProblem.Code"/>; null on lines stored before codes were kept.</summary>
+    public string? Code { get; private set; }
+
+    /// <summary>The <see cref="FieldProblem.Arguments"/> (limits, counts); null on lines stored before codes were kept.</summary>
+    public long[]? Arguments { get; private set; }
+
+    internal static ImportProblem For(Guid jobId, long line, string column, FieldProblem problem, DateTimeOffset at) => new()
     {
         Id = Guid.CreateVersion7(at),
         ImportJobId = jobId,
         Line = line,
         Column = column.Length > 200 ? column[..200] : column,
-        Reason = reason.Length > 500 ? reason[..500] : reason,
+        Reason = problem.Message.Length > 500 ? problem.Message[..500] : problem.Message,
+        Code = problem.Code,
+        Arguments = [.. problem.Arguments],
     };
 }
 

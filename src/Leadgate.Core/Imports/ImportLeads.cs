@@ -99,7 +99,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
                     db.ImportJobs.Add(refused);
                 }
 
-                db.ImportProblems.AddRange(problems.Stored.Select(p => ImportProblem.For(refused.Id, p.Line, p.Column, p.Reason, now)));
+                db.ImportProblems.AddRange(problems.Stored.Select(p => ImportProblem.For(refused.Id, p.Line, p.Column, p.Problem, now)));
                 await db.SaveChangesAsync(cancellationToken);
                 LogRefused(refused.Id, problems.Bad);
                 return new ImportOutcome(await ViewAsync(refused, cancellationToken), AlreadyImported: false, Resumed: earlier is not null);
@@ -155,7 +155,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     }
 
     /// <summary>The all-or-nothing check: every row validated, nothing written.</summary>
-    private static async Task<(long Rows, long Bad, List<(long Line, string Column, string Reason)> Stored)> CheckAsync(
+    private static async Task<(long Rows, long Bad, List<(long Line, string Column, FieldProblem Problem)> Stored)> CheckAsync(
         Stream content, ImportMapping mapping, CancellationToken cancellationToken)
     {
         content.Position = 0;
@@ -163,7 +163,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var reader = new CsvReader(text);
         reader.Read();
         long rows = 0, bad = 0;
-        var stored = new List<(long, string, string)>();
+        var stored = new List<(long, string, FieldProblem)>();
         while (reader.Read() is { } record)
         {
             rows++;
@@ -171,7 +171,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             if (problems.Count > 0)
             {
                 bad++;
-                stored.AddRange(problems.Take(MaxStoredProblems - stored.Count).Select(p => (record.Line, p.Column, p.Reason)));
+                stored.AddRange(problems.Take(MaxStoredProblems - stored.Count).Select(p => (record.Line, p.Column, p.Problem)));
             }
 
             if (rows % 10_000 == 0)
@@ -267,7 +267,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
                     }
 
                     batch.Bad++;
-                    batch.Problems.AddRange(problems.Select(p => (record.Line, p.Column, p.Reason)));
+                    batch.Problems.AddRange(problems.Select(p => (record.Line, p.Column, p.Problem)));
                 }
 
                 if (batch.Count == 0)
@@ -295,9 +295,9 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var importer = Actor.ForImport(organisationId);
         var tally = new ImportTally { Rows = batch.Count, Bad = batch.Bad };
         var rows = batch.Rows;
-        foreach (var (line, column, reason) in batch.Problems.Take(MaxStoredProblems - storedProblems))
+        foreach (var (line, column, problem) in batch.Problems.Take(MaxStoredProblems - storedProblems))
         {
-            db.ImportProblems.Add(ImportProblem.For(job.Id, line, column, reason, now));
+            db.ImportProblems.Add(ImportProblem.For(job.Id, line, column, problem, now));
             storedProblems++;
         }
 
@@ -525,8 +525,8 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     private async Task<ImportJobView> ViewAsync(ImportJob job, CancellationToken cancellationToken) =>
         await GetImport.ViewAsync(db, job, cancellationToken);
 
-    /// <summary>A batch of rows read and checked: the good rows, and each bad row's problems (line, column, reason).</summary>
-    private sealed record ParsedBatch(List<ImportRow> Rows, List<(long Line, string Column, string Reason)> Problems)
+    /// <summary>A batch of rows read and checked: the good rows, and each bad row's problems (line, column, problem).</summary>
+    private sealed record ParsedBatch(List<ImportRow> Rows, List<(long Line, string Column, FieldProblem Problem)> Problems)
     {
         /// <summary>Rows read, good and bad.</summary>
         public int Count { get; set; }

@@ -20,7 +20,7 @@ public static class ImportPreview
             return Invalid.Field("file", "The file is empty: a header row is expected.");
         }
 
-        return header.Problem is { } broken ? Invalid.Field("header", broken) : ImportMapping.For(header.Fields, mappingJson);
+        return header.Problem is { } broken ? Invalid.Field("header", broken.Message) : ImportMapping.For(header.Fields, mappingJson);
     }
 
     /// <summary>The file's columns as the header names them (trimmed), in order; empty when there is no readable header.</summary>

@@ -29,7 +29,7 @@ internal sealed record ImportRow(
     private static readonly Dictionary<string, string> Countries = BuildCountries();
 
     /// <summary>The row cleaned, or the problems of the row, each naming its column.</summary>
-    public static (ImportRow? Row, IReadOnlyList<(string Column, string Reason)> Problems) Parse(CsvRecord record, ImportMapping mapping)
+    public static (ImportRow? Row, IReadOnlyList<(string Column, FieldProblem Problem)> Problems) Parse(CsvRecord record, ImportMapping mapping)
     {
         if (record.Problem is { } broken)
         {
@@ -38,7 +38,7 @@ internal sealed record ImportRow(
 
         if (record.Fields.Count > mapping.Headers.Count)
         {
-            return (null, [("(row)", $"The row has {record.Fields.Count} fields; the header has {mapping.Headers.Count}.")]);
+            return (null, [("(row)", FieldProblem.MoreFieldsThanHeader(record.Fields.Count, mapping.Headers.Count))]);
         }
 
         // The first column of each field wins; a column with an empty value leaves the field to the next one.
@@ -73,9 +73,9 @@ internal sealed record ImportRow(
         var country = Country(Value(ImportField.Country), Column(ImportField.Country, ""), fields);
         var sourceStage = fields.Text(Value(ImportField.Stage), Column(ImportField.Stage, ""), 100);
         var sourceCreatedAt = Date(Value(ImportField.CreatedAt), Column(ImportField.CreatedAt, ""), fields);
-        if (fields.Errors.Count > 0)
+        if (fields.Problems.Count > 0)
         {
-            return (null, [.. fields.Errors.SelectMany(e => e.Value.Select(reason => (e.Key, reason)))]);
+            return (null, [.. fields.Problems.Select(p => (p.Key, p.Value))]);
         }
 
         var company = companyName is null && domain is null && industry is null && employees is null && country is null
@@ -97,7 +97,7 @@ internal sealed record ImportRow(
             return date;
         }
 
-        fields.Errors[column] = ["Not a date: use ISO 8601 (2025-01-31, 2025-01-31T14:05:00Z), yyyy-MM-dd HH:mm, M/d/yyyy or M/d/yyyy h:mm tt."];
+        fields.Fail(column, FieldProblem.DateUnreadable);
         return null;
     }
 
@@ -110,7 +110,7 @@ internal sealed record ImportRow(
 
         if (!int.TryParse(value.Trim(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var employees))
         {
-            fields.Errors[column] = ["Not a whole number."];
+            fields.Fail(column, FieldProblem.NotWholeNumber);
             return null;
         }
 
@@ -129,7 +129,7 @@ internal sealed record ImportRow(
             return code;
         }
 
-        fields.Errors[column] = ["Not a known country name or ISO 3166 code."];
+        fields.Fail(column, FieldProblem.CountryUnknown);
         return null;
     }
 

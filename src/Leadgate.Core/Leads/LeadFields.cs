@@ -36,6 +36,16 @@ internal sealed class LeadFields
 
     public Dictionary<string, string[]> Errors { get; } = [];
 
+    /// <summary>The problem behind each message of <see cref="Errors"/> that these checks wrote, by field, with its code (the import's row report keeps it).</summary>
+    public Dictionary<string, FieldProblem> Problems { get; } = [];
+
+    /// <summary>Records the field's problem: its English message for the API, and the problem itself.</summary>
+    public void Fail(string field, FieldProblem problem)
+    {
+        Errors[field] = [problem.Message];
+        Problems[field] = problem;
+    }
+
     /// <summary>The free-text facts of a create or update request, each checked under its API name.</summary>
     public LeadText Describing(string? firstName, string? lastName, string? jobTitle, string? phone, string? source, string? campaign) => new(
         Text(firstName, "firstName", 100),
@@ -55,13 +65,13 @@ internal sealed class LeadFields
         var trimmed = value.Trim();
         if (trimmed.Length > maxLength)
         {
-            Errors[field] = [$"At most {maxLength} characters."];
+            Fail(field, FieldProblem.TooLong(maxLength));
             return null;
         }
 
         if (trimmed.Any(char.IsControl))
         {
-            Errors[field] = ["Control characters are not allowed."];
+            Fail(field, FieldProblem.ControlCharacters);
             return null;
         }
 
@@ -70,18 +80,13 @@ internal sealed class LeadFields
 
     public EmailAddress? Email(string? value, string field = "email")
     {
-        var parsed = EmailAddress.Parse(value, field);
-        if (parsed.Error is Invalid invalid)
+        if (EmailAddress.TryParse(value, out var email))
         {
-            foreach (var (key, messages) in invalid.Errors)
-            {
-                Errors[key] = messages;
-            }
-
-            return null;
+            return email;
         }
 
-        return parsed.Value;
+        Fail(field, EmailAddress.ProblemOf(value));
+        return null;
     }
 
     public string? Domain(string? value, string field)
@@ -98,7 +103,7 @@ internal sealed class LeadFields
             return uri.Host.StartsWith("www.", StringComparison.Ordinal) ? uri.Host[4..] : uri.Host;
         }
 
-        Errors[field] = ["This is not a domain name such as example.com."];
+        Fail(field, FieldProblem.DomainInvalid);
         return null;
     }
 
@@ -122,7 +127,7 @@ internal sealed class LeadFields
         {
         }
 
-        Errors[field] = ["Use a two-letter ISO 3166 country code such as NL."];
+        Fail(field, FieldProblem.CountryNotIsoCode);
         return null;
     }
 
@@ -130,7 +135,7 @@ internal sealed class LeadFields
     {
         if (value is < 0 or > 10_000_000)
         {
-            Errors[field] = ["Between 0 and 10,000,000."];
+            Fail(field, FieldProblem.OutOfRange(0, 10_000_000));
             return null;
         }
 

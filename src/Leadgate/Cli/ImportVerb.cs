@@ -94,7 +94,7 @@ internal static class ImportVerb
             var outcome = imported.Value;
             await cli.Console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"'{path.Name}': {outcome.Lines} lines, {outcome.Stored} events stored, {outcome.Repeats} repeats, {outcome.Conflicts} conflicts, {outcome.CreatedLeads} leads created, {outcome.Qualified} became MQL, {outcome.BadLines} bad lines ({clock.Elapsed.TotalSeconds:0.00} s, {outcome.Events / Math.Max(0.001, clock.Elapsed.TotalSeconds):0} events/s)."));
-            await ReportAsync(cli.Console, [.. outcome.Problems.Select(p => new ImportProblemView(p.Line, p.Field, p.Reason))], outcome.BadLines, "lines", parse.GetValue(report), cancellationToken);
+            await ReportAsync(cli.Console, [.. outcome.Problems.Select(p => new ImportProblemView(p.Line, p.Field, p.Reason, Code: null, Arguments: []))], outcome.BadLines, "lines", parse.GetValue(report), cancellationToken);
             return ExitCodes.Ok;
         }, cancellationToken));
         return events;
@@ -152,7 +152,7 @@ internal static class ImportVerb
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{job.Format} file '{job.FileName}': {job.RowsRead} rows read, {job.Imported} imported, {job.Updated} updated, {job.Unchanged} unchanged, {job.Bad} bad ({elapsed.TotalSeconds:0.00} s{rate}). Import {job.Id}."));
 
-        await ReportAsync(console, [.. job.Problems.Select(p => new ImportProblemView(p.Line, p.Column, p.Reason))], job.Bad, "rows", reportFile, cancellationToken);
+        await ReportAsync(console, job.Problems, job.Bad, "rows", reportFile, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         if (job.Status == ImportStatus.Refused)
         {

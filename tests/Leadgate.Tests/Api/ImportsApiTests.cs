@@ -78,6 +78,30 @@ public abstract class ImportsApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task EachProblemRow_CarriesItsCodeAndNumbers_BesideTheEnglishReason_AlsoWhenRefused()
+    {
+        var tenant = await app.NewTenantAsync();
+        var csv = $"Email,Voornaam,Medewerkers\r\nnot-an-email,Bad,5\r\nok@acme.example.com,{new string('x', 101)},5\r\nbig@acme.example.com,Big,20000000\r\n";
+        const string mapping = """{ "Email": "email", "Voornaam": "firstName", "Medewerkers": "employees" }""";
+
+        var refused = (await tenant.Marketing.ImportFormAsync("codes.csv", csv, mapping, allOrNothing: true)).Expect(HttpStatusCode.Created);
+        var partial = (await tenant.Marketing.ImportCsvAsync(csv, "?mapping=" + Uri.EscapeDataString(mapping))).Expect(HttpStatusCode.Created);
+        var read = (await tenant.Marketing.SendAsync(HttpMethod.Get, partial.Location!.ToString())).Expect(HttpStatusCode.OK);
+
+        (int, string, string, string, string)[] expected =
+        [
+            (2, "Email", "This is not a valid e-mail address.", "email.invalid", ""),
+            (3, "Voornaam", "At most 100 characters.", "field.tooLong", "100"),
+            (4, "Medewerkers", "Between 0 and 10,000,000.", "number.outOfRange", "0,10000000"),
+        ];
+        foreach (var job in new[] { refused, partial, read })
+        {
+            Assert.Equal(expected, job.Body!["problems"]!.AsArray().Select(p => (
+                (int)p!["line"]!, (string)p["column"]!, (string)p["reason"]!, (string)p["code"]!, string.Join(',', p["arguments"]!.AsArray().Select(n => (long)n!)))));
+        }
+    }
+
+    [Fact]
     public async Task TheRowReport_DownloadsAsCsv_ForTheOrganisationOnly()
     {
         var tenant = await app.NewTenantAsync();

@@ -72,7 +72,7 @@ public sealed class CsvReaderTests
         var records = Read("a,b\n1,\"open\n2,3\n");
 
         Assert.Equal(2, records.Count);
-        Assert.Equal("A quoted field is not closed before the end of the file.", records[1].Problem);
+        Assert.Equal(("csv.quoteNotClosed", "A quoted field is not closed before the end of the file."), (records[1].Problem?.Code, records[1].Problem?.Message));
         Assert.Equal(2, records[1].Line);
     }
 
@@ -82,7 +82,7 @@ public sealed class CsvReaderTests
         var huge = new string('x', CsvReader.MaxFieldLength + 10);
         var records = Read($"a,b\n1,\"{huge}\"\n2,3\n");
 
-        Assert.StartsWith("A field is longer than", records[1].Problem, StringComparison.Ordinal);
+        Assert.Equal(("csv.fieldTooLong", "A field is longer than 100,000 characters.", "100000"), (records[1].Problem?.Code, records[1].Problem?.Message, string.Join(",", records[1].Problem!.Arguments)));
         Assert.Equal("", records[1].Fields[1]);
         Assert.Equal(["2", "3"], records[2].Fields);
         Assert.Null(records[2].Problem);

@@ -82,14 +82,14 @@ public abstract class ImportLeadsTests(TestApp app)
         Assert.Equal((9L, 3L, 6L), (job.RowsRead, job.Imported, job.Bad));
         Assert.Equal(
             [
-                (3L, "Email", "This is not a valid e-mail address."),
-                (5L, "Number of Employees", "Not a whole number."),
-                (6L, "First Name", "At most 100 characters."),
-                (7L, "Country/Region", "Not a known country name or ISO 3166 code."),
-                (8L, "(row)", "The row has 8 fields; the header has 7."),
-                (11L, "(row)", "A quoted field is not closed before the end of the file."),
+                (3L, "Email", "This is not a valid e-mail address.", "email.invalid", ""),
+                (5L, "Number of Employees", "Not a whole number.", "number.notWhole", ""),
+                (6L, "First Name", "At most 100 characters.", "field.tooLong", "100"),
+                (7L, "Country/Region", "Not a known country name or ISO 3166 code.", "country.unknown", ""),
+                (8L, "(row)", "The row has 8 fields; the header has 7.", "row.moreFieldsThanHeader", "8,7"),
+                (11L, "(row)", "A quoted field is not closed before the end of the file.", "csv.quoteNotClosed", ""),
             ],
-            job.Problems.Select(p => (p.Line, p.Column, p.Reason)));
+            job.Problems.Select(p => (p.Line, p.Column, p.Reason, p.Code, string.Join(',', p.Arguments))));
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
         var injected = await db.Contacts.SingleAsync(c => c.OrganisationId == tenant.OrganisationId && c.Email == "good.two@acme.example.com", Cancel);

@@ -474,6 +474,13 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<long[]>("Arguments")
+                        .HasColumnType("bigint[]");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Column")
                         .IsRequired()
                         .HasMaxLength(200)
