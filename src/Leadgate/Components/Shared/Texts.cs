@@ -1,3 +1,5 @@
+using System.Globalization;
+using Leadgate.Imports;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
@@ -32,6 +34,29 @@ public static class Texts
     public static string Label(this IStringLocalizer l, ReasonView reason) => Or(l[$"Reason.{reason.Kind}.{reason.Code}"], reason.Label);
 
     public static string Describe(this IStringLocalizer l, Requirement requirement) => Or(l[$"Requirement.{requirement.Code}"], requirement.Message);
+
+    /// <summary>
+    /// A line of an import's row report: <c>RowProblem.{Code}</c> with the problem's numbers written for the UI culture; the
+    /// stored English reason for a line without a code (stored before codes were kept), with a code the resources do not
+    /// know, or with fewer numbers than the text asks for.
+    /// </summary>
+    public static string Reason(this IStringLocalizer l, ImportProblemView problem)
+    {
+        if (problem.Code is null || l[$"RowProblem.{problem.Code}"] is not { ResourceNotFound: false } text)
+        {
+            return problem.Reason;
+        }
+
+        var numbers = problem.Arguments.Select(n => (object)n.ToString("N0", CultureInfo.CurrentCulture)).ToArray();
+        try
+        {
+            return string.Format(CultureInfo.CurrentCulture, text.Value, numbers);
+        }
+        catch (FormatException)
+        {
+            return problem.Reason;
+        }
+    }
 
     /// <summary>A stage event's reason: a listed reason's code, one of the lifecycle's own words, or marketing's free text.</summary>
     public static string EventReason(this IStringLocalizer l, string reason, IEnumerable<ReasonView> reasons)
