@@ -201,9 +201,9 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             lead.Property(l => l.SearchText).HasMaxLength(1000);
             lead.Property(l => l.BantAssessedBy).HasMaxLength(200);
             lead.Property(l => l.Version).IsConcurrencyToken();
+            // The list's default order, and the order in which rescoring and the decay sweep walk an organisation's leads a
+            // chunk at a time (ScoreChunks' LeadPosition): one index for both.
             lead.HasIndex(l => new { l.OrganisationId, l.CreatedAt, l.Id });
-            // Rescoring and the decay sweep walk an organisation's leads in key order, a chunk at a time.
-            lead.HasIndex(l => new { l.OrganisationId, l.Id });
             lead.HasIndex(l => new { l.OrganisationId, l.Stage });
             lead.HasIndex(l => new { l.OrganisationId, l.OwnerId }).HasFilter(NotNull(nameof(Lead.OwnerId)));
             // Scores are stored as floating point, so SQLite (which keeps decimals as text) sorts and filters them as numbers.

@@ -19,7 +19,10 @@ public sealed class DecaySweep
     /// <summary>When the last sweep finished; null until the first one has.</summary>
     public DateTimeOffset? FinishedAt { get; private set; }
 
-    /// <summary>Where the sweep under way continues (leads in key order).</summary>
+    /// <summary>Where the sweep under way continues (leads by creation time, then id): the last lead's creation time.</summary>
+    public DateTimeOffset? AfterCreatedAt { get; private set; }
+
+    /// <summary>Where the sweep under way continues: the last lead's id.</summary>
     public Guid? AfterLeadId { get; private set; }
 
     /// <summary>Leads the sweep under way (or the last one) went through.</summary>

@@ -14,7 +14,7 @@ public enum RescoreStatus
 /// <summary>
 /// The rescoring of an organisation's leads after its scoring model changed: one row per organisation, restarted (a new
 /// <see cref="Generation"/>) by every change. Instances claim it atomically and work through the leads in id order, so
-/// <see cref="AfterLeadId"/> is where the next batch starts; a lease that runs out lets another instance take over.
+/// <see cref="AfterCreatedAt"/> and <see cref="AfterLeadId"/> are where the next batch starts; a lease that runs out lets another instance take over.
 /// </summary>
 public sealed class RescoreJob
 {
@@ -37,6 +37,9 @@ public sealed class RescoreJob
 
     /// <summary>Leads the rescoring made MQL (by the threshold rule, named as the actor).</summary>
     public int MadeMql { get; private set; }
+
+    /// <summary>With <see cref="AfterLeadId"/>: the last lead the job counted, by creation time then id; null before the first batch.</summary>
+    public DateTimeOffset? AfterCreatedAt { get; private set; }
 
     public Guid? AfterLeadId { get; private set; }
 
@@ -65,6 +68,7 @@ public sealed class RescoreJob
         Total = total;
         Done = 0;
         MadeMql = 0;
+        AfterCreatedAt = null;
         AfterLeadId = null;
         LeaseOwner = null;
         LeaseUntil = null;

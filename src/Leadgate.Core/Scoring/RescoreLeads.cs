@@ -135,7 +135,7 @@ public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> co
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var job = await db.RescoreJobs.AsNoTracking()
             .Where(j => j.OrganisationId == org && j.Generation == generation && j.LeaseOwner == instance && j.Status == RescoreStatus.Running)
-            .Select(j => new { j.AfterLeadId })
+            .Select(j => new { j.AfterCreatedAt, j.AfterLeadId })
             .FirstOrDefaultAsync(cancellationToken);
         if (job is null)
         {
@@ -143,7 +143,7 @@ public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> co
         }
 
         var now = clock.GetUtcNow();
-        var chunk = await ScoreChunks.ScoreAsync(db, () => Task.FromResult(scores), org, job.AfterLeadId, BatchSize, applyRule: true, now, async batch =>
+        var chunk = await ScoreChunks.ScoreAsync(db, () => Task.FromResult(scores), org, LeadPosition.Of(job.AfterCreatedAt, job.AfterLeadId), BatchSize, applyRule: true, now, async batch =>
         {
             var (count, madeMql, last, finished) = (batch.Count, batch.MadeMql, batch.Last, batch.Outcome == ChunkOutcome.Finished);
             var counted = await db.RescoreJobs
@@ -153,7 +153,8 @@ public sealed partial class RescoreLeads(IDbContextFactory<LeadgateDbContext> co
                     {
                         s.SetProperty(j => j.Done, j => j.Done + count)
                             .SetProperty(j => j.MadeMql, j => j.MadeMql + madeMql)
-                            .SetProperty(j => j.AfterLeadId, last)
+                            .SetProperty(j => j.AfterCreatedAt, last?.CreatedAt)
+                            .SetProperty(j => j.AfterLeadId, last?.Id)
                             .SetProperty(j => j.LeaseUntil, now + Lease);
                         if (finished)
                         {

@@ -7,12 +7,14 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Leadgate.Scoring;
 
 /// <summary>A lead of a chunk as read: its key as the database holds it, its version, stage, stored scores, facts and events.</summary>
-internal sealed class ChunkLead(object key, long version, Stage stage, double? storedFit, double storedEngagement, LeadFacts facts)
+internal sealed class ChunkLead(object key, DateTimeOffset createdAt, long version, Stage stage, double? storedFit, double storedEngagement, LeadFacts facts)
 {
     /// <summary>The id as the provider stores it (upper-case text on SQLite, a uuid on PostgreSQL), written back as it was read.</summary>
     public object Key { get; } = key;
 
     public Guid Id => Key is Guid id ? id : Guid.Parse((string)Key);
+
+    public LeadPosition Position => new(createdAt, Id);
 
     public long Version { get; } = version;
 
@@ -42,11 +44,22 @@ internal enum ChunkOutcome
     Lost,
 }
 
-/// <summary>What a chunk did: how many leads it read, how many scores it wrote, how many leads became MQL, and the last key.</summary>
-internal sealed record ChunkResult(ChunkOutcome Outcome, int Count, int Written, int MadeMql, Guid? Last);
+/// <summary>What a chunk did: how many leads it read, how many scores it wrote, how many leads became MQL, and where it ended.</summary>
+internal sealed record ChunkResult(ChunkOutcome Outcome, int Count, int Written, int MadeMql, LeadPosition? Last);
 
 /// <summary>
-/// The fast path that rescoring and the decay sweep share. A chunk of an organisation's leads in key order is read with
+/// A place in an organisation's leads in the order chunks walk them: by creation time, then id. That is the order of the
+/// list's index (<c>OrganisationId, CreatedAt, Id</c>), so the walk needs no index of its own; a lead created during a
+/// walk comes after its position (and is scored when it is created). Jobs keep it as two columns.
+/// </summary>
+internal readonly record struct LeadPosition(DateTimeOffset CreatedAt, Guid Id)
+{
+    /// <summary>The position kept in a job's two columns, or none (from the start) unless both are set.</summary>
+    public static LeadPosition? Of(DateTimeOffset? createdAt, Guid? id) => createdAt is { } at && id is { } lead ? new LeadPosition(at, lead) : null;
+}
+
+/// <summary>
+/// The fast path that rescoring and the decay sweep share. A chunk of an organisation's leads in <see cref="LeadPosition"/> order is read with
 /// its facts and events in one query; both scores come from <see cref="QuickScores"/>; only the changed scores are
 /// written, by one prepared UPDATE guarded by the lead's <c>Version</c>, so an ingestion that changed a lead meanwhile
 /// wins and the chunk is read again. A lead the MQL rule moves goes through the domain (<see cref="LeadScoring.Rescore"/>,
@@ -56,18 +69,19 @@ internal sealed record ChunkResult(ChunkOutcome Outcome, int Count, int Written,
 internal static class ScoreChunks
 {
     private const string Select = """
-        SELECT l."Id", l."Version", l."Stage", l."FitScore", l."EngagementScore", c."JobTitle", co."Industry", co."Employees", co."Country", e."Type", e."OccurredAt"
-        FROM (SELECT "Id", "Version", "Stage", "FitScore", "EngagementScore", "ContactId", "CompanyId" FROM "Leads"
-              WHERE "OrganisationId" = @org{after} ORDER BY "Id" LIMIT @size) AS l
+        SELECT l."Id", l."Version", l."Stage", l."FitScore", l."EngagementScore", c."JobTitle", co."Industry", co."Employees", co."Country", e."Type", e."OccurredAt", l."CreatedAt"
+        FROM (SELECT "Id", "CreatedAt", "Version", "Stage", "FitScore", "EngagementScore", "ContactId", "CompanyId" FROM "Leads"
+              WHERE "OrganisationId" = @org{after} ORDER BY "CreatedAt", "Id" LIMIT @size) AS l
         JOIN "Contacts" AS c ON c."Id" = l."ContactId"
         LEFT JOIN "Companies" AS co ON co."Id" = l."CompanyId"
         LEFT JOIN "BehaviourEvents" AS e ON e."LeadId" = l."Id"
-        ORDER BY l."Id"
+        ORDER BY l."CreatedAt", l."Id"
         """;
 
     private static readonly string First = Select.Replace("{after}", "", StringComparison.Ordinal);
 
-    private static readonly string Next = Select.Replace("{after}", """ AND "Id" > @after""", StringComparison.Ordinal);
+    // A row value: both databases seek the (OrganisationId, CreatedAt, Id) index to the position and read on from there.
+    private static readonly string Next = Select.Replace("{after}", """ AND ("CreatedAt", "Id") > (@afterCreatedAt, @afterId)""", StringComparison.Ordinal);
 
     private const string Update = """
         UPDATE "Leads" SET "FitScore" = @fit, "EngagementScore" = @engagement, "ScoredAt" = @at, "Version" = "Version" + 1
@@ -84,7 +98,7 @@ internal static class ScoreChunks
     /// without it only scores are written and no lead ever moves.
     /// </summary>
     public static async Task<ChunkResult> ScoreAsync(
-        LeadgateDbContext db, Func<Task<QuickScores>> scoresAfterReading, Guid organisationId, Guid? after, int size, bool applyRule, DateTimeOffset now,
+        LeadgateDbContext db, Func<Task<QuickScores>> scoresAfterReading, Guid organisationId, LeadPosition? after, int size, bool applyRule, DateTimeOffset now,
         Func<ChunkResult, Task<bool>> recordProgress, CancellationToken cancellationToken)
     {
         var leads = await ReadAsync(db, organisationId, after, size, cancellationToken);
@@ -113,7 +127,7 @@ internal static class ScoreChunks
         }
 
         var finished = leads.Count < size;
-        var result = new ChunkResult(finished ? ChunkOutcome.Finished : ChunkOutcome.More, leads.Count, changed.Count + rising.Count, madeMql, leads.Count == 0 ? after : leads[^1].Id);
+        var result = new ChunkResult(finished ? ChunkOutcome.Finished : ChunkOutcome.More, leads.Count, changed.Count + rising.Count, madeMql, leads.Count == 0 ? after : leads[^1].Position);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await WriteAsync(db, changed, now, cancellationToken))
         {
@@ -178,7 +192,7 @@ internal static class ScoreChunks
     }
 
     /// <summary>One ordered query: the chunk's leads with contact, company and every event (a lead without events comes once, with nulls).</summary>
-    internal static async Task<List<ChunkLead>> ReadAsync(LeadgateDbContext db, Guid organisationId, Guid? after, int size, CancellationToken cancellationToken)
+    internal static async Task<List<ChunkLead>> ReadAsync(LeadgateDbContext db, Guid organisationId, LeadPosition? after, int size, CancellationToken cancellationToken)
     {
         var sqlite = db.Provider == DatabaseProvider.Sqlite;
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -188,9 +202,10 @@ internal static class ScoreChunks
 #pragma warning restore CA2100
         EventReads.Add(command, "@org", EventReads.Key(organisationId, sqlite));
         EventReads.Add(command, "@size", size);
-        if (after is { } afterId)
+        if (after is { } position)
         {
-            EventReads.Add(command, "@after", EventReads.Key(afterId, sqlite));
+            EventReads.Add(command, "@afterCreatedAt", sqlite ? position.CreatedAt.UtcTicks : position.CreatedAt);
+            EventReads.Add(command, "@afterId", EventReads.Key(position.Id, sqlite));
         }
 
         var leads = new List<ChunkLead>(size);
@@ -202,7 +217,7 @@ internal static class ScoreChunks
             if (current is null || !current.Key.Equals(key))
             {
                 current = new ChunkLead(
-                    key, reader.GetInt64(1), Enum.Parse<Stage>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetDouble(4),
+                    key, sqlite ? new DateTimeOffset(reader.GetInt64(11), TimeSpan.Zero) : reader.GetFieldValue<DateTimeOffset>(11), reader.GetInt64(1), Enum.Parse<Stage>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetDouble(4),
                     new LeadFacts(EventReads.Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetInt32(7), EventReads.Text(reader, 8), EventReads.Text(reader, 5)));
                 leads.Add(current);
             }

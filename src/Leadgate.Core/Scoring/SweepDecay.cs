@@ -70,6 +70,7 @@ public sealed partial class SweepDecay(IDbContextFactory<LeadgateDbContext> cont
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(x => x.LeaseOwner, instance)
                         .SetProperty(x => x.LeaseUntil, now + RescoreLeads.Lease)
+                        .SetProperty(x => x.AfterCreatedAt, x => x.StartedAt == null ? null : x.AfterCreatedAt)
                         .SetProperty(x => x.AfterLeadId, x => x.StartedAt == null ? null : x.AfterLeadId)
                         .SetProperty(x => x.Done, x => x.StartedAt == null ? 0 : x.Done)
                         .SetProperty(x => x.Changed, x => x.StartedAt == null ? 0 : x.Changed)
@@ -107,7 +108,7 @@ public sealed partial class SweepDecay(IDbContextFactory<LeadgateDbContext> cont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var sweep = await db.DecaySweeps.AsNoTracking()
             .Where(s => s.OrganisationId == organisationId && s.LeaseOwner == instance && s.StartedAt != null)
-            .Select(s => new { s.AfterLeadId })
+            .Select(s => new { s.AfterCreatedAt, s.AfterLeadId })
             .FirstOrDefaultAsync(cancellationToken);
         if (sweep is null)
         {
@@ -115,7 +116,7 @@ public sealed partial class SweepDecay(IDbContextFactory<LeadgateDbContext> cont
         }
 
         var now = clock.GetUtcNow();
-        var chunk = await ScoreChunks.ScoreAsync(db, () => model.ScoresAsync(db, cancellationToken), organisationId, sweep.AfterLeadId, BatchSize, applyRule: false, now, async done =>
+        var chunk = await ScoreChunks.ScoreAsync(db, () => model.ScoresAsync(db, cancellationToken), organisationId, LeadPosition.Of(sweep.AfterCreatedAt, sweep.AfterLeadId), BatchSize, applyRule: false, now, async done =>
         {
             var (count, changed, last, finished) = (done.Count, done.Written, done.Last, done.Outcome == ChunkOutcome.Finished);
             var counted = await db.DecaySweeps
@@ -128,13 +129,14 @@ public sealed partial class SweepDecay(IDbContextFactory<LeadgateDbContext> cont
                         {
                             s.SetProperty(x => x.StartedAt, (DateTimeOffset?)null)
                                 .SetProperty(x => x.FinishedAt, now)
+                                .SetProperty(x => x.AfterCreatedAt, (DateTimeOffset?)null)
                                 .SetProperty(x => x.AfterLeadId, (Guid?)null)
                                 .SetProperty(x => x.LeaseOwner, (string?)null)
                                 .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null);
                         }
                         else
                         {
-                            s.SetProperty(x => x.AfterLeadId, last).SetProperty(x => x.LeaseUntil, now + RescoreLeads.Lease);
+                            s.SetProperty(x => x.AfterCreatedAt, last?.CreatedAt).SetProperty(x => x.AfterLeadId, last?.Id).SetProperty(x => x.LeaseUntil, now + RescoreLeads.Lease);
                         }
                     },
                     cancellationToken);

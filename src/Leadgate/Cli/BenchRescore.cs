@@ -335,7 +335,7 @@ internal static class BenchRescore
                 SELECT l."Id", l."Version", l."Stage", l."FitScore", l."EngagementScore", c."JobTitle", co."Industry", co."Employees", co."Country", e."Type", e."OccurredAt"
                 FROM "Leads" AS l JOIN "Contacts" AS c ON c."Id" = l."ContactId" LEFT JOIN "Companies" AS co ON co."Id" = l."CompanyId"
                 LEFT JOIN "BehaviourEvents" AS e ON e."LeadId" = l."Id"
-                WHERE l."OrganisationId" = $org ORDER BY l."Id"
+                WHERE l."OrganisationId" = $org ORDER BY l."CreatedAt", l."Id"
                 """;
             read.Parameters.AddWithValue("$org", Key(organisationId));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);

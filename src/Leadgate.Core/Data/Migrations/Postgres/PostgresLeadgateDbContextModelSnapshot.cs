@@ -884,8 +884,6 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.HasIndex("OrganisationId", "FitScore");
 
-                    b.HasIndex("OrganisationId", "Id");
-
                     b.HasIndex("OrganisationId", "OwnerId")
                         .HasFilter("\"OwnerId\" IS NOT NULL");
 
@@ -1329,6 +1327,9 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AfterCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("AfterLeadId")
                         .HasColumnType("uuid");
 
@@ -1360,6 +1361,9 @@ namespace Leadgate.Data.Migrations.Postgres
                 {
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AfterCreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("AfterLeadId")
                         .HasColumnType("uuid");

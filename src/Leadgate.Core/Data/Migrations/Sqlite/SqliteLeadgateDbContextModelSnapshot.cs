@@ -879,8 +879,6 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "FitScore");
 
-                    b.HasIndex("OrganisationId", "Id");
-
                     b.HasIndex("OrganisationId", "OwnerId")
                         .HasFilter("\"OwnerId\" IS NOT NULL");
 
@@ -1324,6 +1322,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AfterCreatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("AfterLeadId")
                         .HasColumnType("TEXT");
 
@@ -1355,6 +1356,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("AfterCreatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("AfterLeadId")
                         .HasColumnType("TEXT");
