@@ -61,11 +61,11 @@ internal static class EventReads
 
     /// <summary>The organisation's leads with the given ids, as scoring reads them.</summary>
     public static Task<Dictionary<Guid, LeadRow>> LeadsByIdAsync(LeadgateDbContext db, Guid organisationId, IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
-        LeadsAsync(db, organisationId, """l."Id" """, ids.Count, Ids(ids, db.Provider == DatabaseProvider.Sqlite), row => row.Id, cancellationToken);
+        LeadsAsync(db, organisationId, byEmail: false, ids.Count, Ids(ids, db.Provider == DatabaseProvider.Sqlite), row => row.Id, cancellationToken);
 
     /// <summary>The organisation's leads of the people with the given (normalised) e-mail addresses, as scoring reads them.</summary>
     public static Task<Dictionary<string, LeadRow>> LeadsByEmailAsync(LeadgateDbContext db, Guid organisationId, IReadOnlyList<string> emails, CancellationToken cancellationToken) =>
-        LeadsAsync(db, organisationId, """c."OrganisationId" = @org AND c."Email" """, emails.Count, Texts(emails, db.Provider == DatabaseProvider.Sqlite), row => row.Email, cancellationToken);
+        LeadsAsync(db, organisationId, byEmail: true, emails.Count, Texts(emails, db.Provider == DatabaseProvider.Sqlite), row => row.Email, cancellationToken);
 
     /// <summary>
     /// Every event of each lead in <paramref name="leadIds"/> as the quick scorer takes them (type and time), in the
@@ -99,7 +99,7 @@ internal static class EventReads
     }
 
     private static async Task<Dictionary<TKey, LeadRow>> LeadsAsync<TKey>(
-        LeadgateDbContext db, Guid organisationId, string listed, int count, object items, Func<LeadRow, TKey> keyOf, CancellationToken cancellationToken)
+        LeadgateDbContext db, Guid organisationId, bool byEmail, int count, object items, Func<LeadRow, TKey> keyOf, CancellationToken cancellationToken)
         where TKey : notnull
     {
         var rows = new Dictionary<TKey, LeadRow>();
@@ -109,13 +109,7 @@ internal static class EventReads
         }
 
         var sqlite = db.Provider == DatabaseProvider.Sqlite;
-        await using var command = await CommandAsync(db, $"""
-            SELECT l."Id", c."Email", l."Version", l."Stage", co."Industry", co."Employees", co."Country", c."JobTitle", l."FitScore", l."EngagementScore"
-            FROM "Leads" AS l
-            JOIN "Contacts" AS c ON c."Id" = l."ContactId"
-            LEFT JOIN "Companies" AS co ON co."Id" = l."CompanyId"
-            WHERE l."OrganisationId" = @org AND {listed}{In(sqlite, "@items")}
-            """, cancellationToken);
+        await using var command = await CommandAsync(db, LeadsSql(sqlite, byEmail), cancellationToken);
         Add(command, "@org", Key(organisationId, sqlite));
         Add(command, "@items", items);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -131,6 +125,29 @@ internal static class EventReads
 
         return rows;
     }
+
+    /// <summary>
+    /// The leads of the listed ids, or of the people with the listed e-mail addresses: the list is the outer loop (a
+    /// CROSS JOIN keeps SQLite from reordering it) and each item is found by its own unique index, the lead's key or the
+    /// contact's (organisation, e-mail). With the organisation's filter on the lead, SQLite otherwise chose to walk the
+    /// organisation's part of a lead index and test each lead against the list: a read that grew with the organisation.
+    /// </summary>
+    internal static string LeadsSql(bool sqlite, bool byEmail)
+    {
+        var (tables, item) = byEmail ? ByEmail : ByLeadId;
+        return $"""
+            SELECT l."Id", c."Email", l."Version", l."Stage", co."Industry", co."Employees", co."Country", c."JobTitle", l."FitScore", l."EngagementScore"
+            FROM {List(sqlite, "@items", "i")} CROSS JOIN {tables}
+            LEFT JOIN "Companies" AS co ON co."Id" = l."CompanyId"
+            WHERE {item} AND l."OrganisationId" = @org
+            """;
+    }
+
+    private static readonly (string Tables, string Item) ByLeadId =
+        ("""("Leads" AS l JOIN "Contacts" AS c ON c."Id" = l."ContactId")""", """l."Id" = i.item""");
+
+    private static readonly (string Tables, string Item) ByEmail =
+        ("""("Contacts" AS c JOIN "Leads" AS l ON l."ContactId" = c."Id")""", """c."OrganisationId" = @org AND c."Email" = i.item""");
 
     /// <summary>
     /// "Is in the list parameter". An IN list rather than a join: SQLite then probes the filtered table's index for each

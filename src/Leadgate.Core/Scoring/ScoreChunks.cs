@@ -81,7 +81,7 @@ internal static class ScoreChunks
     private static readonly string First = Select.Replace("{after}", "", StringComparison.Ordinal);
 
     // A row value: both databases seek the (OrganisationId, CreatedAt, Id) index to the position and read on from there.
-    private static readonly string Next = Select.Replace("{after}", """ AND ("CreatedAt", "Id") > (@afterCreatedAt, @afterId)""", StringComparison.Ordinal);
+    internal static readonly string Next = Select.Replace("{after}", """ AND ("CreatedAt", "Id") > (@afterCreatedAt, @afterId)""", StringComparison.Ordinal);
 
     private const string Update = """
         UPDATE "Leads" SET "FitScore" = @fit, "EngagementScore" = @engagement, "ScoredAt" = @at, "Version" = "Version" + 1

@@ -1,11 +1,14 @@
+using Leadgate.Scoring;
 using Leadgate.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace Leadgate.Tests.Data;
 
 /// <summary>
-/// The owner and source-stage indexes on leads are partial: they hold only the leads that have a value, so the many new
-/// leads without one cost no entry, and the reads that look for a value still find them through the index.
+/// The indexes on leads and the reads that rely on them (SQLite's plans). The owner and source-stage indexes are partial:
+/// they hold only the leads that have a value, so the many new leads without one cost no entry, and the reads that look
+/// for a value still find them through the index. The hot reads of ingestion and rescoring find each item by its key
+/// and never walk the organisation's part of an index.
 /// </summary>
 public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
@@ -59,6 +62,43 @@ public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
         var sql = (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
         Assert.NotNull(sql);
         Assert.EndsWith($"WHERE \"{column}\" IS NOT NULL", sql, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] Parameters = ["@org", "@items", "@size", "@afterCreatedAt", "@afterId"];
+
+    public static TheoryData<string, string> HotReads => new()
+    {
+        { "ingestion's leads by id", EventReads.LeadsSql(sqlite: true, byEmail: false) },
+        { "ingestion's leads by e-mail", EventReads.LeadsSql(sqlite: true, byEmail: true) },
+        { "a rescore or sweep chunk after the first", ScoreChunks.Next },
+    };
+
+    [Theory]
+    [MemberData(nameof(HotReads))]
+    public async Task AHotRead_FindsItsLeadsByKey_WithoutWalkingTheOrganisation(string read, string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in Parameters.Where(n => sql.Contains(n, StringComparison.Ordinal)))
+        {
+            command.Parameters.AddWithValue(name, name == "@items" ? "[]" : "1");
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // A step bounded by the organisation alone reads every lead of it (what the (OrganisationId, Id) index's removal
+        // caused for the read by id until the list drove the join); a SCAN of anything but the list reads a whole table.
+        Assert.DoesNotContain(plan, step => step.EndsWith("(OrganisationId=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("json_each", StringComparison.Ordinal) && !step.StartsWith("SCAN l", StringComparison.Ordinal));
+        Assert.True(plan.Count > 0, read);
     }
 
     private async Task<SqliteConnection> OpenAsync()
