@@ -31,21 +31,7 @@ public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
     [MemberData(nameof(Reads))]
     public async Task AReadThatLooksForAValue_UsesThePartialIndex(string index, string sql)
     {
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        command.Parameters.AddWithValue("$org", Guid.NewGuid().ToString().ToUpperInvariant());
-        command.Parameters.AddWithValue("$user", Guid.NewGuid().ToString().ToUpperInvariant());
-        command.Parameters.AddWithValue("$value", "lead");
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
-        {
-            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
-
+        var plan = await PlanAsync(sql, ("$org", Guid.NewGuid().ToString().ToUpperInvariant()), ("$user", Guid.NewGuid().ToString().ToUpperInvariant()), ("$value", "lead"));
         Assert.Contains(plan, step => step.Contains($"INDEX {index} ", StringComparison.Ordinal));
     }
 
@@ -77,28 +63,34 @@ public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
     [MemberData(nameof(HotReads))]
     public async Task AHotRead_FindsItsLeadsByKey_WithoutWalkingTheOrganisation(string read, string sql)
     {
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var name in Parameters.Where(n => sql.Contains(n, StringComparison.Ordinal)))
-        {
-            command.Parameters.AddWithValue(name, name == "@items" ? "[]" : "1");
-        }
-
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken))
-        {
-            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+        var plan = await PlanAsync(sql, [.. Parameters.Where(n => sql.Contains(n, StringComparison.Ordinal)).Select(n => (n, n == "@items" ? "[]" : "1"))]);
 
         // A step bounded by the organisation alone reads every lead of it (what the (OrganisationId, Id) index's removal
         // caused for the read by id until the list drove the join); a SCAN of anything but the list reads a whole table.
         Assert.DoesNotContain(plan, step => step.EndsWith("(OrganisationId=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("json_each", StringComparison.Ordinal) && !step.StartsWith("SCAN l", StringComparison.Ordinal));
         Assert.True(plan.Count > 0, read);
+    }
+
+    /// <summary>The steps of SQLite's plan for <paramref name="sql"/> on the app's migrated database.</summary>
+    private async Task<List<string>> PlanAsync(string sql, params (string Name, string Value)[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
     }
 
     private async Task<SqliteConnection> OpenAsync()
