@@ -85,9 +85,7 @@ internal static class EventReads
         }
 
         var sqlite = db.Provider == DatabaseProvider.Sqlite;
-        await using var command = await CommandAsync(db, $"""
-            SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l")} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
-            """, cancellationToken);
+        await using var command = await CommandAsync(db, EventsSql(sqlite), cancellationToken);
         Add(command, "@ids", Ids(leadIds, sqlite));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -132,6 +130,11 @@ internal static class EventReads
     /// contact's (organisation, e-mail). With the organisation's filter on the lead, SQLite otherwise chose to walk the
     /// organisation's part of a lead index and test each lead against the list: a read that grew with the organisation.
     /// </summary>
+    /// <summary>The listed leads' events, type and time only: answered from the (LeadId, OccurredAt, Type) index alone.</summary>
+    internal static string EventsSql(bool sqlite) => $"""
+        SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l")} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
+        """;
+
     internal static string LeadsSql(bool sqlite, bool byEmail)
     {
         var (tables, item) = byEmail ? ByEmail : ByLeadId;

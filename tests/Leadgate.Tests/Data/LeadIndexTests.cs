@@ -50,7 +50,7 @@ public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.EndsWith($"WHERE \"{column}\" IS NOT NULL", sql, StringComparison.Ordinal);
     }
 
-    private static readonly string[] Parameters = ["@org", "@items", "@size", "@afterCreatedAt", "@afterId"];
+    private static readonly string[] Parameters = ["@org", "@items", "@ids", "@size", "@afterCreatedAt", "@afterId"];
 
     public static TheoryData<string, string> HotReads => new()
     {
@@ -70,6 +70,16 @@ public sealed class LeadIndexTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.DoesNotContain(plan, step => step.EndsWith("(OrganisationId=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && !step.Contains("json_each", StringComparison.Ordinal) && !step.StartsWith("SCAN l", StringComparison.Ordinal));
         Assert.True(plan.Count > 0, read);
+    }
+
+    [Fact]
+    public async Task ALeadsEventsAsScoringReadsThem_ComeFromTheIndexAlone()
+    {
+        foreach (var sql in new[] { EventReads.EventsSql(sqlite: true), ScoreChunks.Next })
+        {
+            var plan = await PlanAsync(sql, [.. Parameters.Where(n => sql.Contains(n, StringComparison.Ordinal)).Select(n => (n, n == "@ids" ? "[]" : "1"))]);
+            Assert.Contains(plan, step => step.Contains("USING COVERING INDEX IX_BehaviourEvents_LeadId_OccurredAt_Type (LeadId=?)", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The steps of SQLite's plan for <paramref name="sql"/> on the app's migrated database.</summary>

@@ -1314,10 +1314,10 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("LeadId", "OccurredAt");
-
                     b.HasIndex("OrganisationId", "ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("LeadId", "OccurredAt", "Type");
 
                     b.ToTable("BehaviourEvents");
                 });

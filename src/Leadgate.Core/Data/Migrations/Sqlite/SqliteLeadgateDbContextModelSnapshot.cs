@@ -1309,10 +1309,10 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("LeadId", "OccurredAt");
-
                     b.HasIndex("OrganisationId", "ExternalId")
                         .IsUnique();
+
+                    b.HasIndex("LeadId", "OccurredAt", "Type");
 
                     b.ToTable("BehaviourEvents");
                 });
