@@ -26,7 +26,7 @@ public abstract class NotificationTests(TestApp app)
         (await tenant.Sales.AcceptAsync(id)).Expect(HttpStatusCode.OK);
         var other = await tenant.Marketing.NewLeadAsync();
         (await tenant.Manager.AssignAsync(other, tenant.Sales.Member.Id)).Expect(HttpStatusCode.OK);
-        await DeliverAsync();
+        await app.DeliverWebhooksAsync();
 
         var received = receiver.Received.ToList();
         Assert.Equal(["lead.mql", "lead.sql"], received.Select(r => r.Event));
@@ -51,7 +51,7 @@ public abstract class NotificationTests(TestApp app)
 
         (await tenant.Sales.RejectAsync(rejected, revisitOn: revisit)).Expect(HttpStatusCode.OK);
         (await tenant.Sales.DisqualifyAsync(disqualified, "Competitor")).Expect(HttpStatusCode.OK);
-        await DeliverAsync();
+        await app.DeliverWebhooksAsync();
 
         var bodies = receiver.Received.Select(r => JsonNode.Parse(r.Body)!["data"]!).ToList();
         Assert.Equal(
@@ -69,25 +69,25 @@ public abstract class NotificationTests(TestApp app)
         receiver.FailNext(2);
         await MqlAsync(tenant);
 
-        await DeliverAsync();
-        var log = await DeliveryLogAsync(tenant, (string)hook["id"]!);
+        await app.DeliverWebhooksAsync();
+        var log = await tenant.Admin.OnlyWebhookDeliveryAsync((string)hook["id"]!);
         Assert.Equal(("Pending", 1, 500), ((string)log["status"]!, (int)log["attempts"]!, (int)log["lastStatusCode"]!));
         Assert.NotNull(log["nextAttemptAt"]);
 
-        await DeliverAsync();
+        await app.DeliverWebhooksAsync();
         Assert.Equal(1, receiver.Requests);
 
         app.Clock.Advance(WebhookDelivery.BackOff(1));
-        await DeliverAsync();
+        await app.DeliverWebhooksAsync();
         Assert.Equal(2, receiver.Requests);
         app.Clock.Advance(WebhookDelivery.BackOff(1));
-        await DeliverAsync();
+        await app.DeliverWebhooksAsync();
         Assert.Equal(2, receiver.Requests);
         Assert.True(WebhookDelivery.BackOff(2) == 2 * WebhookDelivery.BackOff(1), "The wait doubles after each failure.");
 
         app.Clock.Advance(WebhookDelivery.BackOff(2));
-        await DeliverAsync();
-        log = await DeliveryLogAsync(tenant, (string)hook["id"]!);
+        await app.DeliverWebhooksAsync();
+        log = await tenant.Admin.OnlyWebhookDeliveryAsync((string)hook["id"]!);
         Assert.Equal(("Delivered", 3, 200), ((string)log["status"]!, (int)log["attempts"]!, (int)log["lastStatusCode"]!));
         Assert.Single(receiver.Received);
         Assert.Equal(SignatureCheck.Valid, receiver.Received.Single().Signature);
@@ -103,11 +103,11 @@ public abstract class NotificationTests(TestApp app)
 
         for (var attempt = 1; attempt <= WebhookDelivery.MaxAttempts; attempt++)
         {
-            await DeliverAsync();
+            await app.DeliverWebhooksAsync();
             app.Clock.Advance(WebhookDelivery.BackOff(attempt));
         }
 
-        var log = await DeliveryLogAsync(tenant, (string)created.Body!["subscription"]!["id"]!);
+        var log = await tenant.Admin.OnlyWebhookDeliveryAsync((string)created.Body!["subscription"]!["id"]!);
         Assert.Equal(("Failed", WebhookDelivery.MaxAttempts), ((string)log["status"]!, (int)log["attempts"]!));
         Assert.Contains("reach", (string)log["lastError"]!, StringComparison.Ordinal);
     }
@@ -202,15 +202,6 @@ public abstract class NotificationTests(TestApp app)
     {
         var created = (await tenant.Admin.SendAsync(HttpMethod.Post, "/api/v1/settings/webhooks", new { url = receiver.Url, events })).Expect(HttpStatusCode.Created);
         return (string)created.Body!["secret"]!;
-    }
-
-    private static async Task<JsonNode> DeliveryLogAsync(Tenant tenant, string subscriptionId) =>
-        (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/settings/webhooks/{subscriptionId}/deliveries")).Expect(HttpStatusCode.OK).Body!.AsArray().Single()!;
-
-    private async Task DeliverAsync()
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DeliverWebhooks>().RunOnceAsync(default);
     }
 }
 

@@ -112,6 +112,10 @@ public sealed class LeadgateClient(HttpClient http, Member member)
 
     public Task<ApiResponse> PreviewScoringAsync(object model) => SendAsync(HttpMethod.Post, "/api/v1/settings/scoring/preview", model);
 
+    /// <summary>The one entry of a webhook subscription's delivery log (admin).</summary>
+    public async Task<JsonNode> OnlyWebhookDeliveryAsync(string subscriptionId) =>
+        (await SendAsync(HttpMethod.Get, $"/api/v1/settings/webhooks/{subscriptionId}/deliveries")).Expect(HttpStatusCode.OK).Body!.AsArray().Single()!;
+
     /// <summary>An MQL with a connected call and Need confirmed: ready to accept.</summary>
     public async Task<Guid> QualifiedMqlAsync(LeadgateClient marketing)
     {

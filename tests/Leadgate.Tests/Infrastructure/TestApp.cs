@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Leadgate.Accounts;
 using Leadgate.Data;
+using Leadgate.Notifications;
 using Leadgate.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -94,6 +95,13 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         return new Tenant(this, organisation.Value.Id, slug, members);
+    }
+
+    /// <summary>One round of webhook work, as the background service would do it: queue what happened, send what is due.</summary>
+    public async Task DeliverWebhooksAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DeliverWebhooks>().RunOnceAsync(default);
     }
 
     public async Task<Member> AddMemberAsync(string slug, string email, string role)
