@@ -9,6 +9,7 @@ using Leadgate.Qualification;
 using Leadgate.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Leadgate;
 
@@ -89,8 +90,7 @@ public static class UseCases
         services.AddTransient<DeleteWebhookSubscription>();
         services.AddTransient<ListWebhookDeliveries>();
         services.AddTransient<DeliverWebhooks>();
-        services.TryAddSingleton(_ => new WebhookPoster(new HttpClient(
-            new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(10) })
+        services.TryAddSingleton(provider => new WebhookPoster(new HttpClient(WebhookAddresses.Handler(provider.GetRequiredService<IOptions<WebhookOptions>>().Value))
         {
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
         }));

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Leadgate.Data;
 using Leadgate.Demo;
+using Leadgate.Notifications;
 using Leadgate.Web.Api;
 using Leadgate.Web.Auth;
 using Leadgate.Web.Background;
@@ -54,6 +55,7 @@ public static class Server
         services.AddScoped<Operations>();
         services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ImportRunner>();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
         services.AddOptions<BackgroundScoringOptions>().Bind(configuration.GetSection(BackgroundScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         if (configuration.GetValue("Scoring:BackgroundRescore", true))
         {

@@ -251,6 +251,10 @@ public sealed class WebhookPoster(HttpClient http)
         {
             return (null, $"No answer within {DeliverWebhooks.Timeout.TotalSeconds:0} seconds.");
         }
+        catch (HttpRequestException exception) when (exception.InnerException is WebhookAddressRefusedException)
+        {
+            return (null, "Refused: the receiver's address is loopback, private, link-local or otherwise reserved (Webhooks:AllowPrivateNetworks is off).");
+        }
         catch (HttpRequestException exception)
         {
             return (null, "Could not reach the receiver: " + (exception.HttpRequestError.ToString()) + ".");

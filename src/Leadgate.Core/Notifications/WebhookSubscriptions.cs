@@ -4,6 +4,7 @@ using Leadgate.Common;
 using Leadgate.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Leadgate.Notifications;
 
@@ -46,7 +47,7 @@ internal static class WebhookSubscriptionRules
 }
 
 /// <summary>An admin subscribes an address to some of the organisation's happenings; the answer carries the signing secret once.</summary>
-public sealed class CreateWebhookSubscription(LeadgateDbContext db, TimeProvider clock, IDataProtectionProvider dataProtection)
+public sealed class CreateWebhookSubscription(LeadgateDbContext db, TimeProvider clock, IDataProtectionProvider dataProtection, IOptions<WebhookOptions> options)
 {
     public const int MaxPerOrganisation = 20;
 
@@ -63,6 +64,11 @@ public sealed class CreateWebhookSubscription(LeadgateDbContext db, TimeProvider
             || !Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(address.UserInfo))
         {
             errors["url"] = [$"An absolute http or https address of at most {WebhookSubscription.MaxUrlLength} characters, without a user name or password."];
+            address = null;
+        }
+        else if (!options.Value.AllowPrivateNetworks && WebhookAddresses.IsRefusedHost(address))
+        {
+            errors["url"] = ["An address on the public internet: webhooks are not sent to localhost or to loopback, private, link-local or otherwise reserved IP addresses."];
             address = null;
         }
 

@@ -36,6 +36,12 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Tests drive webhook delivery themselves (<c>DeliverWebhooks.RunOnceAsync</c>) unless an app says otherwise.</summary>
     protected virtual bool WebhooksInBackground => false;
 
+    /// <summary>
+    /// Tests deliver webhooks to a receiver on loopback (<see cref="WebhookReceiver"/>), which production refuses; the
+    /// apps that prove that refusal say otherwise.
+    /// </summary>
+    protected virtual bool AllowPrivateNetworks => true;
+
     public async ValueTask InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
@@ -55,6 +61,7 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:ConnectionString", _connectionString ?? throw new InvalidOperationException("The database is made first."));
         builder.UseSetting("Webhooks:Background", WebhooksInBackground ? "true" : "false");
         builder.UseSetting("Webhooks:PollMilliseconds", "50");
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", AllowPrivateNetworks ? "true" : "false");
         builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "leadgate-test-imports"));
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         builder.ConfigureServices(services =>
@@ -139,7 +146,7 @@ public sealed record Tenant(TestApp App, Guid OrganisationId, string Slug, IRead
 }
 
 /// <summary>The real app on a fresh SQLite file.</summary>
-public sealed class SqliteApp : TestApp
+public class SqliteApp : TestApp
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "leadgate-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -163,6 +170,8 @@ public sealed class SqliteApp : TestApp
         {
             // A file still held open is left to the temp folder's own clean-up.
         }
+
+        GC.SuppressFinalize(this);
     }
 }
 
@@ -180,10 +189,22 @@ public sealed class SecondInstance(string connectionString, DatabaseProvider pro
 }
 
 /// <summary>The real app on a fresh database of the run's PostgreSQL server.</summary>
-public sealed class PostgresApp(PostgresServer server) : TestApp
+public class PostgresApp(PostgresServer server) : TestApp
 {
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
 
     protected override Task<string> CreateDatabaseAsync() =>
         server.CreateDatabaseAsync("leadgate_" + Guid.NewGuid().ToString("N")[..16]);
+}
+
+/// <summary>The real app on SQLite with outbound webhooks kept off private networks, as in production.</summary>
+public sealed class SqliteAppOffPrivateNetworks : SqliteApp
+{
+    protected override bool AllowPrivateNetworks => false;
+}
+
+/// <summary>The real app on PostgreSQL with outbound webhooks kept off private networks, as in production.</summary>
+public sealed class PostgresAppOffPrivateNetworks(PostgresServer server) : PostgresApp(server)
+{
+    protected override bool AllowPrivateNetworks => false;
 }
