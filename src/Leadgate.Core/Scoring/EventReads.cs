@@ -124,17 +124,17 @@ internal static class EventReads
         return rows;
     }
 
+    /// <summary>The listed leads' events, type and time only: answered from the (LeadId, OccurredAt, Type) index alone.</summary>
+    internal static string EventsSql(bool sqlite) => $"""
+        SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l")} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
+        """;
+
     /// <summary>
     /// The leads of the listed ids, or of the people with the listed e-mail addresses: the list is the outer loop (a
     /// CROSS JOIN keeps SQLite from reordering it) and each item is found by its own unique index, the lead's key or the
     /// contact's (organisation, e-mail). With the organisation's filter on the lead, SQLite otherwise chose to walk the
     /// organisation's part of a lead index and test each lead against the list: a read that grew with the organisation.
     /// </summary>
-    /// <summary>The listed leads' events, type and time only: answered from the (LeadId, OccurredAt, Type) index alone.</summary>
-    internal static string EventsSql(bool sqlite) => $"""
-        SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l")} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
-        """;
-
     internal static string LeadsSql(bool sqlite, bool byEmail)
     {
         var (tables, item) = byEmail ? ByEmail : ByLeadId;
@@ -160,7 +160,7 @@ internal static class EventReads
 
     /// <summary>
     /// A list parameter as a table <c>alias(position, item)</c>, positions from 0 in the list's order; for a join whose
-    /// other side is found by the item alone (no organisation filter), so the list is always the outer loop.
+    /// other side is found by the item through a unique index, so the list is the outer loop.
     /// </summary>
     private static string List(bool sqlite, string parameter, string alias) => sqlite
         ? $"(SELECT \"key\" AS position, \"value\" AS item FROM json_each({parameter})) AS {alias}"
@@ -184,8 +184,12 @@ internal static class EventReads
         return command;
     }
 
-    private static long Ticks(DbDataReader reader, int ordinal, bool sqlite) =>
+    /// <summary>A stored moment as UTC ticks: SQLite keeps them as ticks, PostgreSQL as a timestamp.</summary>
+    internal static long Ticks(DbDataReader reader, int ordinal, bool sqlite) =>
         sqlite ? reader.GetInt64(ordinal) : reader.GetFieldValue<DateTimeOffset>(ordinal).UtcTicks;
+
+    /// <summary>A moment as a parameter value, as each provider stores it (<see cref="Ticks"/>).</summary>
+    internal static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at;
 
     /// <summary>A key as a parameter value: SQLite stores GUIDs as upper-case text.</summary>
     internal static object Key(Guid id, bool sqlite) => sqlite ? id.ToString().ToUpperInvariant() : id;

@@ -59,8 +59,8 @@ internal readonly record struct LeadPosition(DateTimeOffset CreatedAt, Guid Id)
 }
 
 /// <summary>
-/// The fast path that rescoring and the decay sweep share. A chunk of an organisation's leads in <see cref="LeadPosition"/> order is read with
-/// its facts and events in one query; both scores come from <see cref="QuickScores"/>; only the changed scores are
+/// The fast path that rescoring and the decay sweep share. A chunk of an organisation's leads in <see cref="LeadPosition"/>
+/// order is read with its facts and events in one query; both scores come from <see cref="QuickScores"/>; only the changed scores are
 /// written, by one prepared UPDATE guarded by the lead's <c>Version</c>, so an ingestion that changed a lead meanwhile
 /// wins and the chunk is read again. A lead the MQL rule moves goes through the domain (<see cref="LeadScoring.Rescore"/>,
 /// <see cref="Lead.MarkMql"/>) and EF, in the same transaction as the updates and the caller's progress.
@@ -204,7 +204,7 @@ internal static class ScoreChunks
         EventReads.Add(command, "@size", size);
         if (after is { } position)
         {
-            EventReads.Add(command, "@afterCreatedAt", sqlite ? position.CreatedAt.UtcTicks : position.CreatedAt);
+            EventReads.Add(command, "@afterCreatedAt", EventReads.Time(position.CreatedAt, sqlite));
             EventReads.Add(command, "@afterId", EventReads.Key(position.Id, sqlite));
         }
 
@@ -216,16 +216,16 @@ internal static class ScoreChunks
             var key = reader.GetValue(0);
             if (current is null || !current.Key.Equals(key))
             {
+                var createdAt = new DateTimeOffset(EventReads.Ticks(reader, 11, sqlite), TimeSpan.Zero);
                 current = new ChunkLead(
-                    key, sqlite ? new DateTimeOffset(reader.GetInt64(11), TimeSpan.Zero) : reader.GetFieldValue<DateTimeOffset>(11), reader.GetInt64(1), Enum.Parse<Stage>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetDouble(4),
+                    key, createdAt, reader.GetInt64(1), Enum.Parse<Stage>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetDouble(4),
                     new LeadFacts(EventReads.Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetInt32(7), EventReads.Text(reader, 8), EventReads.Text(reader, 5)));
                 leads.Add(current);
             }
 
             if (!reader.IsDBNull(9))
             {
-                var occurredAt = sqlite ? reader.GetInt64(10) : reader.GetFieldValue<DateTimeOffset>(10).UtcTicks;
-                current.Events.Add(new TimedEvent(Types[reader.GetString(9)], occurredAt));
+                current.Events.Add(new TimedEvent(Types[reader.GetString(9)], EventReads.Ticks(reader, 10, sqlite)));
             }
         }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Leadgate.Web.Background;
 
 /// <summary>
-/// Copies SQLite's write-ahead log back into the database file on a connection of its own, twenty times a second, so that
+/// Copies SQLite's write-ahead log back into the database file on a connection of its own, every 50 ms unless configured, so that
 /// no request's commit pays for that copy and its two file syncs: with SQLite's automatic checkpoint, the commit that
 /// crossed the threshold did the work while every request in its group waited (bar P2's slowest answers, docs/performance.md).
 /// A passive checkpoint never waits for readers or writers; what a busy writer appended meanwhile is copied the next time.
@@ -14,7 +14,7 @@ namespace Leadgate.Web.Background;
 /// </summary>
 public sealed partial class SqliteCheckpointer(IOptions<DatabaseOptions> options, IConfiguration configuration, ILogger<SqliteCheckpointer> logger) : BackgroundService
 {
-    public const int DefaultMilliseconds = 50;
+    private const int DefaultMilliseconds = 50;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
