@@ -1,10 +1,14 @@
 using System.Text;
 using Leadgate.Tests.Infrastructure;
+using Leadgate.Web.Background;
 using Microsoft.Data.Sqlite;
 
 namespace Leadgate.Tests.Data;
 
-/// <summary>The running app copies SQLite's write-ahead log into the database file by itself, off the requests' path.</summary>
+/// <summary>
+/// The running app copies SQLite's write-ahead log into the database file by itself, off the requests' path, and flushes
+/// the file after each pass that copied pages.
+/// </summary>
 public sealed class SqliteCheckpointerTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
     [Fact]
@@ -30,4 +34,16 @@ public sealed class SqliteCheckpointerTests(SqliteApp app) : IClassFixture<Sqlit
 
         Assert.True(found, "The lead's row did not reach the database file within 5 s.");
     }
+
+    [Theory]
+    [InlineData(0, 0, 120, 120, true)] // the first pass that copied
+    [InlineData(120, 120, 180, 180, true)] // more of the same log
+    [InlineData(180, 120, 240, 180, true)] // more of it, though not all
+    [InlineData(240, 240, 240, 240, false)] // nothing new since
+    [InlineData(240, 240, 30, 30, true)] // the log started again and some of the new one was copied
+    [InlineData(300, 120, 150, 120, true)] // the log started again (a writer copied the rest), as many copied as before
+    [InlineData(240, 240, 30, 0, false)] // the log started again, nothing of it copied yet
+    [InlineData(0, 0, 0, 0, false)] // an empty log
+    public void APass_FlushesTheFile_OnlyWhenItCopiedPages(long logBefore, long copiedBefore, long log, long copied, bool flushes) =>
+        Assert.Equal(flushes, new CheckpointPass(log, copied).CopiedSince(new CheckpointPass(logBefore, copiedBefore)));
 }
