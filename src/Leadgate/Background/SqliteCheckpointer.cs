@@ -100,20 +100,29 @@ public sealed partial class SqliteCheckpointer(IOptions<DatabaseOptions> options
     /// The handle to flush with, on Linux, where a read-only handle can be flushed (Windows requires write access); null
     /// elsewhere and for an in-memory database, where only SQLite's own flushes happen.
     /// </summary>
-    private static SafeFileHandle? DatabaseFile(SqliteConnection connection)
+    private SafeFileHandle? DatabaseFile(SqliteConnection connection)
     {
         if (!OperatingSystem.IsLinux() || connection.DataSource is not { Length: > 0 } path || !File.Exists(path))
         {
             return null;
         }
 
-        return Files.GetOrAdd(Path.GetFullPath(path), full => File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        try
+        {
+            return Files.GetOrAdd(Path.GetFullPath(path), full => File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Copying goes on without the flush, as on other systems.
+            LogFlushFailed(logger, exception);
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Background checkpoint skipped (SQLite code {Code}); the next tick tries again")]
     private static partial void LogSkipped(ILogger logger, int code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing the database file after a background checkpoint failed; it is left to SQLite's own checkpoints from now on")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database file cannot be flushed after background checkpoints; that is left to SQLite's own checkpoints from now on")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
 }
 
