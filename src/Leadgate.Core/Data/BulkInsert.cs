@@ -174,8 +174,8 @@ internal static class BulkInsert
     }
 
     /// <summary>
-    /// Binds as Microsoft.Data.Sqlite would (GUIDs as upper-case text, as EF's SQLite mapping asks), without allocating:
-    /// a GUID is formatted on the stack and text is handed over as UTF-16 for SQLite to convert (SQLitePCL's string
+    /// Binds as EF's SQLite mapping stores the values (GUIDs as 16 bytes, <see cref="SqliteGuids"/>), without allocating:
+    /// a GUID's bytes are written on the stack and text is handed over as UTF-16 for SQLite to convert (SQLitePCL's string
     /// overload copies every value to a new UTF-8 array first, which made the collector work for each bound value).
     /// </summary>
     private static void Bind(sqlite3_stmt statement, int index, object? value)
@@ -203,17 +203,9 @@ internal static class BulkInsert
 
     private static int BindGuid(sqlite3_stmt statement, int index, Guid guid)
     {
-        Span<byte> text = stackalloc byte[36];
-        guid.TryFormat(text, out _);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] is >= (byte)'a' and <= (byte)'f')
-            {
-                text[i] -= 'a' - 'A';
-            }
-        }
-
-        return raw.sqlite3_bind_text(statement, index, text);
+        Span<byte> key = stackalloc byte[SqliteGuids.Size];
+        SqliteGuids.Write(guid, key);
+        return raw.sqlite3_bind_blob(statement, index, key);
     }
 
     private static void Check(int rc, sqlite3 handle) => SqliteException.ThrowExceptionForRC(rc, handle);
@@ -243,11 +235,14 @@ internal static class BulkInsert
 
     private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, string Name)
     {
-        /// <summary>The value as the provider stores it (enums as names, times as ticks on SQLite).</summary>
+        /// <summary>
+        /// The value as the provider stores it (enums as names, times as ticks on SQLite). A GUID is left as it is: its
+        /// bytes are written on the stack when it is bound, the model's conversion (<see cref="SqliteGuids"/>) would allocate.
+        /// </summary>
         public object? ValueOf(object entity)
         {
             var value = Getter.GetClrValueUsingContainingEntity(entity);
-            return value is null || Mapping.Converter is null ? value : Mapping.Converter.ConvertToProvider(value);
+            return value is null or Guid || Mapping.Converter is null ? value : Mapping.Converter.ConvertToProvider(value);
         }
     }
 

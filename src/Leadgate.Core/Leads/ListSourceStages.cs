@@ -31,13 +31,17 @@ public sealed class ListSourceStages(LeadgateDbContext db)
     /// organisation's leads (a DISTINCT reads every entry). The index is partial (leads with a source stage only): the first
     /// step says IS NOT NULL so that both databases may use it. The same SQL runs on SQLite and PostgreSQL.
     /// </summary>
-    private static Task<List<string>> PresentAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken) =>
-        db.Database.SqlQuery<string>($"""
+    private static Task<List<string>> PresentAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken)
+    {
+        // Hand-written SQL binds the key as the provider stores it (16 bytes on SQLite, SqliteGuids), not as EF's default text.
+        var organisation = Scoring.EventReads.Key(organisationId, db.Provider == DatabaseProvider.Sqlite);
+        return db.Database.SqlQuery<string>($"""
             WITH RECURSIVE present("Value") AS (
-                SELECT MIN("SourceStage") FROM "Leads" WHERE "OrganisationId" = {organisationId} AND "SourceStage" IS NOT NULL
+                SELECT MIN("SourceStage") FROM "Leads" WHERE "OrganisationId" = {organisation} AND "SourceStage" IS NOT NULL
                 UNION ALL
-                SELECT (SELECT MIN(l."SourceStage") FROM "Leads" l WHERE l."OrganisationId" = {organisationId} AND l."SourceStage" > present."Value")
+                SELECT (SELECT MIN(l."SourceStage") FROM "Leads" l WHERE l."OrganisationId" = {organisation} AND l."SourceStage" > present."Value")
                 FROM present WHERE present."Value" IS NOT NULL)
             SELECT "Value" FROM present WHERE "Value" IS NOT NULL
             """).ToListAsync(cancellationToken);
+    }
 }

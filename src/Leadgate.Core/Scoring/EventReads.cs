@@ -53,7 +53,7 @@ internal static class EventReads
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            known[reader.GetString(0)] = (reader.GetString(1), reader.GetGuid(2));
+            known[reader.GetString(0)] = (reader.GetString(1), Id(reader, 2, sqlite));
         }
 
         return known;
@@ -114,7 +114,7 @@ internal static class EventReads
         while (await reader.ReadAsync(cancellationToken))
         {
             var row = new LeadRow(
-                reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), Stages[reader.GetString(3)],
+                Id(reader, 0, sqlite), reader.GetString(1), reader.GetInt64(2), Stages[reader.GetString(3)],
                 Text(reader, 4), reader.IsDBNull(5) ? null : reader.GetInt32(5), Text(reader, 6), Text(reader, 7),
                 // Stored as a double (the model's conversion); converted back as EF converts it.
                 reader.IsDBNull(8) ? null : (decimal)reader.GetDouble(8), (decimal)reader.GetDouble(9));
@@ -126,7 +126,7 @@ internal static class EventReads
 
     /// <summary>The listed leads' events, type and time only: answered from the (LeadId, OccurredAt, Type) index alone.</summary>
     internal static string EventsSql(bool sqlite) => $"""
-        SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l")} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
+        SELECT l.position, e."Type", e."OccurredAt" FROM {List(sqlite, "@ids", "l", keys: true)} JOIN "BehaviourEvents" AS e ON e."LeadId" = l.item
         """;
 
     /// <summary>
@@ -140,7 +140,7 @@ internal static class EventReads
         var (tables, item) = byEmail ? ByEmail : ByLeadId;
         return $"""
             SELECT l."Id", c."Email", l."Version", l."Stage", co."Industry", co."Employees", co."Country", c."JobTitle", l."FitScore", l."EngagementScore"
-            FROM {List(sqlite, "@items", "i")} CROSS JOIN {tables}
+            FROM {List(sqlite, "@items", "i", keys: !byEmail)} CROSS JOIN {tables}
             LEFT JOIN "Companies" AS co ON co."Id" = l."CompanyId"
             WHERE {item} AND l."OrganisationId" = @org
             """;
@@ -160,18 +160,19 @@ internal static class EventReads
 
     /// <summary>
     /// A list parameter as a table <c>alias(position, item)</c>, positions from 0 in the list's order; for a join whose
-    /// other side is found by the item through a unique index, so the list is the outer loop.
+    /// other side is found by the item through a unique index, so the list is the outer loop. On SQLite a list of
+    /// <paramref name="keys"/> holds their hex digits (JSON has no bytes), turned back into the stored bytes here.
     /// </summary>
-    private static string List(bool sqlite, string parameter, string alias) => sqlite
-        ? $"(SELECT \"key\" AS position, \"value\" AS item FROM json_each({parameter})) AS {alias}"
+    private static string List(bool sqlite, string parameter, string alias, bool keys = false) => sqlite
+        ? $"(SELECT \"key\" AS position, {(keys ? "unhex(\"value\")" : "\"value\"")} AS item FROM json_each({parameter})) AS {alias}"
         : $"(SELECT (n - 1)::int AS position, item FROM unnest({parameter}) WITH ORDINALITY AS u(item, n)) AS {alias}";
 
     /// <summary>Texts as one list parameter: a JSON array on SQLite, a text[] on PostgreSQL.</summary>
     private static object Texts(IReadOnlyList<string> texts, bool sqlite) => sqlite ? JsonSerializer.Serialize(texts) : texts.ToArray();
 
-    /// <summary>Ids as one list parameter: a JSON array of the keys as SQLite stores them, a uuid[] on PostgreSQL.</summary>
+    /// <summary>Ids as one list parameter: a JSON array of the stored keys' hex digits on SQLite, a uuid[] on PostgreSQL.</summary>
     private static object Ids(IReadOnlyList<Guid> ids, bool sqlite) =>
-        sqlite ? JsonSerializer.Serialize(ids.Select(id => Key(id, sqlite))) : ids.ToArray();
+        sqlite ? JsonSerializer.Serialize(ids.Select(SqliteGuids.Hex)) : ids.ToArray();
 
     private static async Task<DbCommand> CommandAsync(LeadgateDbContext db, string sql, CancellationToken cancellationToken)
     {
@@ -191,8 +192,11 @@ internal static class EventReads
     /// <summary>A moment as a parameter value, as each provider stores it (<see cref="Ticks"/>).</summary>
     internal static object Time(DateTimeOffset at, bool sqlite) => sqlite ? at.UtcTicks : at;
 
-    /// <summary>A key as a parameter value: SQLite stores GUIDs as upper-case text.</summary>
-    internal static object Key(Guid id, bool sqlite) => sqlite ? id.ToString().ToUpperInvariant() : id;
+    /// <summary>A key as a parameter value: SQLite stores GUIDs as 16 bytes (<see cref="SqliteGuids"/>), PostgreSQL as uuid.</summary>
+    internal static object Key(Guid id, bool sqlite) => sqlite ? SqliteGuids.ToBytes(id) : id;
+
+    /// <summary>A stored key, read back as <see cref="Key"/> wrote it.</summary>
+    internal static Guid Id(DbDataReader reader, int ordinal, bool sqlite) => sqlite ? SqliteGuids.Read(reader, ordinal) : reader.GetGuid(ordinal);
 
     internal static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -7,12 +7,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Leadgate.Scoring;
 
 /// <summary>A lead of a chunk as read: its key as the database holds it, its version, stage, stored scores, facts and events.</summary>
-internal sealed class ChunkLead(object key, DateTimeOffset createdAt, long version, Stage stage, double? storedFit, double storedEngagement, LeadFacts facts)
+internal sealed class ChunkLead(Guid id, DateTimeOffset createdAt, long version, Stage stage, double? storedFit, double storedEngagement, LeadFacts facts)
 {
-    /// <summary>The id as the provider stores it (upper-case text on SQLite, a uuid on PostgreSQL), written back as it was read.</summary>
-    public object Key { get; } = key;
-
-    public Guid Id => Key is Guid id ? id : Guid.Parse((string)Key);
+    public Guid Id { get; } = id;
 
     public LeadPosition Position => new(createdAt, Id);
 
@@ -213,8 +210,8 @@ internal static class ScoreChunks
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var key = reader.GetValue(0);
-            if (current is null || !current.Key.Equals(key))
+            var key = EventReads.Id(reader, 0, sqlite);
+            if (current is null || current.Id != key)
             {
                 var createdAt = new DateTimeOffset(EventReads.Ticks(reader, 11, sqlite), TimeSpan.Zero);
                 current = new ChunkLead(

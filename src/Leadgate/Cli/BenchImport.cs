@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Leadgate.Accounts;
+using Leadgate.Data;
 using Leadgate.Imports;
 using Microsoft.Data.Sqlite;
 
@@ -137,8 +138,8 @@ internal static class BenchImport
             + "Bant_Authority_Status, Bant_Budget_Status, Bant_Need_Status, Bant_Timeline_Status, EngagementScore, FitScore, ScoredAt) "
             + "VALUES ($1, $2, $3, $4, 'Iql', 'Iql', 'New', $5, $6, $6, $6, $7, 0, 'Unknown', 'Unknown', 'Unknown', 'Unknown', 0, NULL, $6)", 7);
         var stageEvent = Prepare(connection, "INSERT INTO StageEvents (Id, OrganisationId, LeadId, \"To\", At, ActorKind, ActorName, Reason) VALUES ($1, $2, $3, 'Iql', $4, 'Import', 'import', 'created')", 4);
-        var organisation = organisationId.ToString().ToUpperInvariant();
-        var companies = new Dictionary<string, string>(StringComparer.Ordinal);
+        var organisation = SqliteGuids.ToBytes(organisationId);
+        var companies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         long people = 0, rows = 0;
 
         var clock = BenchClock.Start();
@@ -153,18 +154,18 @@ internal static class BenchImport
             var domain = new Uri(fields[7]).Host.Replace("www.", "", StringComparison.Ordinal);
             if (!companies.TryGetValue(domain, out var companyId))
             {
-                companyId = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
+                companyId = SqliteGuids.ToBytes(Guid.CreateVersion7(now));
                 companies[domain] = companyId;
                 Run(company, transaction, companyId, organisation, fields[6], domain, fields[8], int.Parse(fields[9], CultureInfo.InvariantCulture), fields[10]);
             }
 
-            var contactId = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
+            var contactId = SqliteGuids.ToBytes(Guid.CreateVersion7(now));
             var email = fields[3].ToLowerInvariant();
             if (Run(contact, transaction, contactId, organisation, email, fields[1], fields[2], fields[5], fields[4]) == 1)
             {
-                var leadId = Guid.CreateVersion7(now).ToString().ToUpperInvariant();
+                var leadId = SqliteGuids.ToBytes(Guid.CreateVersion7(now));
                 Run(lead, transaction, leadId, organisation, contactId, companyId, fields[11], now.UtcTicks, $"{fields[1]} {fields[2]} {email} {fields[6]}".ToLowerInvariant());
-                Run(stageEvent, transaction, Guid.CreateVersion7(now).ToString().ToUpperInvariant(), organisation, leadId, now.UtcTicks);
+                Run(stageEvent, transaction, SqliteGuids.ToBytes(Guid.CreateVersion7(now)), organisation, leadId, now.UtcTicks);
                 people++;
             }
 

@@ -397,11 +397,11 @@ internal static class BenchIngest
                 {
                     var row = new object?[columns.Length];
                     reader.GetValues(row!);
-                    var id = (string)row[Array.IndexOf(columns, key)]!;
+                    var id = KeyOf(row[Array.IndexOf(columns, key)]);
                     (rows.TryGetValue(id, out var list) ? list : rows[id] = []).Add(row);
                     if (table == "Leads")
                     {
-                        set._leads[id] = ((string)row[Array.IndexOf(columns, "ContactId")]!, row[Array.IndexOf(columns, "CompanyId")] as string, Convert.ToDouble(row[Array.IndexOf(columns, "EngagementScore")], System.Globalization.CultureInfo.InvariantCulture));
+                        set._leads[id] = (KeyOf(row[Array.IndexOf(columns, "ContactId")]), row[Array.IndexOf(columns, "CompanyId")] is byte[] company ? KeyOf(company) : null, Convert.ToDouble(row[Array.IndexOf(columns, "EngagementScore")], System.Globalization.CultureInfo.InvariantCulture));
                     }
                 }
 
@@ -426,7 +426,7 @@ internal static class BenchIngest
             var inserts = Parents.Append("BehaviourEvents").ToDictionary(t => t, t => Insert(connection, t, t == "BehaviourEvents" ? Columns : _tables[t].Columns));
             await using var update = connection.CreateCommand();
             update.CommandText = "UPDATE Leads SET EngagementScore = $engagement, ScoredAt = $at, Version = Version + 1 WHERE Id = $id";
-            var (engagement, at, id) = (update.Parameters.Add(new SqliteParameter("$engagement", 0.0)), update.Parameters.Add(new SqliteParameter("$at", 0L)), update.Parameters.Add(new SqliteParameter("$id", "")));
+            var (engagement, at, id) = (update.Parameters.Add(new SqliteParameter("$engagement", 0.0)), update.Parameters.Add(new SqliteParameter("$at", 0L)), update.Parameters.Add(new SqliteParameter("$id", Array.Empty<byte>())));
             var written = new HashSet<string>(StringComparer.Ordinal);
             var leads = 0;
             var clock = BenchClock.Start();
@@ -441,7 +441,7 @@ internal static class BenchIngest
                 var touched = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var row in _events.Skip(start).Take(batch))
                 {
-                    var lead = (string)row[Array.IndexOf(Columns, "LeadId")]!;
+                    var lead = KeyOf(row[Array.IndexOf(Columns, "LeadId")]);
                     if (written.Add(lead))
                     {
                         leads++;
@@ -465,7 +465,7 @@ internal static class BenchIngest
 
                 foreach (var lead in touched)
                 {
-                    (engagement.Value, at.Value, id.Value) = (_leads[lead].Engagement, DateTimeOffset.UtcNow.UtcTicks, lead);
+                    (engagement.Value, at.Value, id.Value) = (_leads[lead].Engagement, DateTimeOffset.UtcNow.UtcTicks, Convert.FromHexString(lead));
                     update.ExecuteNonQuery();
                 }
 
@@ -486,6 +486,9 @@ internal static class BenchIngest
                 ? (_events.Count, leads, clock.Elapsed, clock.Cpu)
                 : throw new InvalidOperationException($"The write set replayed {leads} leads and {_events.Count} events but the tables hold {counted / 10_000_000} and {counted % 10_000_000}.");
         }
+
+        /// <summary>A stored key (16 bytes, SqliteGuids) as a dictionary key: its hex digits.</summary>
+        private static string KeyOf(object? stored) => Convert.ToHexString((byte[])stored!);
 
         private static SqliteCommand Insert(SqliteConnection connection, string table, string[] columns)
         {

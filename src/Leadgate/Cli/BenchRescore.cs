@@ -203,7 +203,7 @@ internal static class BenchRescore
         var start = now.AddDays(-1).AddMilliseconds(-(long)leads - events);
         var timed = new List<TimedEvent>();
         var (rows, iql, eventNumber) = (0, 0, 0);
-        var companyId = "";
+        byte[]? companyId = null;
         SqliteTransaction? transaction = null;
         async Task RowAsync(SqliteCommand command, params object?[] values)
         {
@@ -299,7 +299,7 @@ internal static class BenchRescore
 
     private static string? Empty(string value) => value.Length == 0 ? null : value;
 
-    private static string Key(Guid id) => id.ToString().ToUpperInvariant();
+    private static byte[] Key(Guid id) => SqliteGuids.ToBytes(id);
 
     private sealed record Prepared(SqliteCommand Command);
 
@@ -327,7 +327,7 @@ internal static class BenchRescore
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         var clock = BenchClock.Start();
-        var scores = new List<(string Id, double? Fit, double Engagement)>(leads);
+        var scores = new List<(byte[] Id, double? Fit, double Engagement)>(leads);
         long rows = 0;
         await using (var read = connection.CreateCommand())
         {
@@ -339,13 +339,13 @@ internal static class BenchRescore
                 """;
             read.Parameters.AddWithValue("$org", Key(organisationId));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            string? last = null;
+            byte[]? last = null;
             long checksum = 0;
             while (reader.Read())
             {
                 rows++;
-                var id = reader.GetString(0);
-                if (id != last)
+                var id = (byte[])reader.GetValue(0);
+                if (last is null || !id.AsSpan().SequenceEqual(last))
                 {
                     last = id;
                     scores.Add((id, reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetDouble(4)));

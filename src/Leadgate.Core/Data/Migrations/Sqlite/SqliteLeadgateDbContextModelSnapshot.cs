@@ -20,8 +20,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Accounts.ApiKey", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -39,8 +39,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
@@ -50,8 +51,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -67,8 +69,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -124,8 +126,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
@@ -160,8 +162,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
@@ -198,11 +201,11 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Data.IdempotencyRecord", b =>
                 {
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -243,36 +246,38 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.Assignment", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("ActorUserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("ActorUserId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("FromUserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("FromUserId")
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("ToUserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("ToUserId")
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -283,8 +288,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.HandoverSettings", b =>
                 {
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("ChangedAt")
                         .HasColumnType("INTEGER");
@@ -309,8 +314,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.LeadHandover", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("AssignedAt")
                         .HasColumnType("INTEGER");
@@ -327,14 +332,16 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long?>("FirstTouchAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid?>("OwnerId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OwnerId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("RemindAt")
                         .HasColumnType("INTEGER");
@@ -369,8 +376,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.SalesRep", b =>
                 {
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("Available")
                         .HasColumnType("INTEGER");
@@ -384,8 +391,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long>("LastTurn")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("UserId");
 
@@ -396,8 +404,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Imports.ImportJob", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("AllOrNothing")
                         .HasColumnType("INTEGER");
@@ -430,8 +438,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("RowsRead")
                         .HasColumnType("INTEGER");
@@ -466,8 +475,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Imports.ImportProblem", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.PrimitiveCollection<string>("Arguments")
                         .HasColumnType("TEXT");
@@ -481,8 +490,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("ImportJobId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("ImportJobId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("Line")
                         .HasColumnType("INTEGER");
@@ -501,14 +511,16 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.Consent", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("ContactId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("ContactId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("FormId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("FormId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("FormName")
                         .IsRequired()
@@ -518,8 +530,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long>("GivenAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -542,8 +555,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.WebForm", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ConsentText")
                         .IsRequired()
@@ -568,8 +581,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("RedirectUrl")
                         .HasMaxLength(2000)
@@ -587,8 +601,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.WebhookSource", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -603,8 +617,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
@@ -623,8 +638,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Country")
                         .HasMaxLength(2)
@@ -646,8 +661,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -659,8 +675,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Email")
                         .IsRequired()
@@ -679,8 +695,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(50)
@@ -696,8 +713,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("BantAssessedAt")
                         .HasColumnType("INTEGER");
@@ -710,17 +727,18 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("CompanyId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("CompanyId")
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("ContactId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("ContactId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("DealId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("DealId")
+                        .HasColumnType("BLOB");
 
                     b.Property<double>("EngagementScore")
                         .HasPrecision(18, 2)
@@ -741,11 +759,12 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long?>("MqlAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid?>("OwnerId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OwnerId")
+                        .HasColumnType("BLOB");
 
                     b.Property<DateOnly?>("RevisitOn")
                         .HasColumnType("TEXT");
@@ -894,8 +913,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ActorKind")
                         .IsRequired()
@@ -907,28 +926,30 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("ActorUserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("ActorUserId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("EvidenceActivityId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("EvidenceActivityId")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("From")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(200)
@@ -950,8 +971,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Notifications.Happening", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
@@ -961,11 +982,13 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -975,8 +998,8 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long?>("ReadAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("RecipientUserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("RecipientUserId")
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("WebhookPending")
                         .HasColumnType("INTEGER");
@@ -996,8 +1019,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Notifications.WebhookDelivery", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
@@ -1018,8 +1041,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("HappeningId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("HappeningId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("LastAttemptAt")
                         .HasColumnType("INTEGER");
@@ -1031,8 +1055,8 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("LeaseToken")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeaseToken")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
@@ -1040,16 +1064,18 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("SubscriptionId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("SubscriptionId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -1065,8 +1091,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Notifications.WebhookSubscription", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -1081,8 +1107,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
@@ -1103,8 +1130,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<DateOnly?>("ClosedOn")
                         .HasColumnType("TEXT");
@@ -1120,8 +1147,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<DateOnly>("ExpectedCloseDate")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("LostNote")
                         .HasMaxLength(2000)
@@ -1131,11 +1159,12 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid?>("OwnerId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OwnerId")
+                        .HasColumnType("BLOB");
 
                     b.Property<decimal?>("ProposalAmount")
                         .HasPrecision(18, 2)
@@ -1181,24 +1210,25 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("DealId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("DealId")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("LoggedAt")
                         .HasColumnType("INTEGER");
@@ -1210,8 +1240,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Outcome")
                         .HasMaxLength(32)
@@ -1222,8 +1253,8 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -1234,8 +1265,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Code")
                         .IsRequired()
@@ -1255,8 +1286,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("RequiresNote")
                         .HasColumnType("INTEGER");
@@ -1274,8 +1306,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("BodyHash")
                         .IsRequired()
@@ -1287,14 +1319,16 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("LeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Properties")
                         .HasColumnType("TEXT");
@@ -1319,14 +1353,14 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.DecaySweep", b =>
                 {
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("AfterCreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("AfterLeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("AfterLeadId")
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("Changed")
                         .HasColumnType("INTEGER");
@@ -1354,14 +1388,14 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.RescoreJob", b =>
                 {
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("AfterCreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("AfterLeadId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("AfterLeadId")
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("Done")
                         .HasColumnType("INTEGER");
@@ -1408,8 +1442,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.ScoringSettings", b =>
                 {
-                    b.Property<Guid>("OrganisationId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("ChangedAt")
                         .HasColumnType("INTEGER");
@@ -1447,9 +1481,9 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<byte[]>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
@@ -1484,8 +1518,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<string>("ClaimValue")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("RoleId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("RoleId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -1506,8 +1541,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<string>("ClaimValue")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("Id");
 
@@ -1527,8 +1563,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<string>("ProviderDisplayName")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.HasKey("LoginProvider", "ProviderKey");
 
@@ -1539,11 +1576,11 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<System.Guid>", b =>
                 {
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
 
-                    b.Property<Guid>("RoleId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("RoleId")
+                        .HasColumnType("BLOB");
 
                     b.HasKey("UserId", "RoleId");
 
@@ -1554,8 +1591,8 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("LoginProvider")
                         .HasColumnType("TEXT");
