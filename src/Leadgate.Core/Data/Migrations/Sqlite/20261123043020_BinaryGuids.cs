@@ -1420,22 +1420,22 @@ namespace Leadgate.Data.Migrations.Sqlite
         /// SQLite changes a column's type by rebuilding its table, and the rebuild copies every value as it is: a key would
         /// stay text in its BLOB column. So every column this migration alters is rewritten first, before the rebuilds
         /// (text to its 16 bytes on the way up, bytes to upper-case text on the way down; SQLite keeps either in a column
-        /// of either type), with foreign keys off: a parent's key and its children's change in separate statements. The
-        /// statements share one transaction, and the rebuilds then copy keys that agree with each other.
+        /// of either type). A parent's key and its children's change in separate statements, so the foreign keys are
+        /// checked when the statements' one transaction commits (<c>defer_foreign_keys</c>), by when they agree again;
+        /// the rebuilds then copy keys that agree with each other.
         /// </summary>
         private static void ConvertKeys(MigrationBuilder migrationBuilder, bool toBytes)
         {
             var tables = migrationBuilder.Operations.OfType<AlterColumnOperation>()
                 .Where(o => toBytes ? o.ClrType == typeof(byte[]) && o.OldColumn.ClrType == typeof(Guid) : o.ClrType == typeof(Guid) && o.OldColumn.ClrType == typeof(byte[]))
                 .GroupBy(o => o.Table, o => o.Name);
-            var statements = new List<MigrationOperation> { new SqlOperation { Sql = "PRAGMA foreign_keys = 0;", SuppressTransaction = true } };
+            var statements = new List<MigrationOperation> { new SqlOperation { Sql = "PRAGMA defer_foreign_keys = ON;" } };
             foreach (var table in tables)
             {
                 var sets = table.Select(c => $"\"{c}\" = {(toBytes ? ToBytes(c) : ToText(c))}");
                 statements.Add(new SqlOperation { Sql = $"UPDATE \"{table.Key}\" SET {string.Join(", ", sets)};" });
             }
 
-            statements.Add(new SqlOperation { Sql = "PRAGMA foreign_keys = 1;", SuppressTransaction = true });
             migrationBuilder.Operations.InsertRange(0, statements);
         }
 
