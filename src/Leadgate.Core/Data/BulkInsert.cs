@@ -14,18 +14,13 @@ namespace Leadgate.Data;
 /// snapshots every added entity and, on SQLite, sends one freshly prepared command per row; that capped an import at a few
 /// thousand rows a second. Here the columns, value conversions and parameter types come from the EF model, so a row is
 /// exactly what SaveChanges would have written, but the values are read with EF's compiled getters and sent through one
-/// statement per table, many rows at a time (bound by position on SQLite, as multi-row inserts with parameters on
-/// PostgreSQL). It joins the context's current transaction, if there is one.
+/// statement per table (one prepared row bound by position, row after row, on SQLite; multi-row inserts with parameters
+/// on PostgreSQL). It joins the context's current transaction, if there is one.
 /// </summary>
 internal static class BulkInsert
 {
     /// <summary>PostgreSQL allows 65,535 parameters a statement; this stays well below and keeps statements reusable.</summary>
     private const int MaxParametersPerStatement = 30_000;
-
-    /// <summary>SQLite's own limit is 32,766 parameters; enough rows that a statement's start-up is spread thin.</summary>
-    private const int SqliteMaxParameters = 30_000;
-
-    private const int SqliteRowsPerStatement = 50;
 
     private static readonly ConcurrentDictionary<IEntityType, Table> Tables = new();
 
@@ -104,39 +99,21 @@ internal static class BulkInsert
 
     /// <summary>
     /// SQLite: ADO.NET binds every parameter by name (a search through the statement's names, and a UTF-8 copy of the name)
-    /// on every execution, which costs more than the insert itself. Here the statement is prepared on the connection's own
-    /// handle, so it joins the open transaction, and values are bound by position, many rows a statement.
+    /// on every execution, which costs more than the insert itself. Here one single-row statement is prepared on the
+    /// connection's own handle, so it joins the open transaction, and values are bound by position, row after row.
+    /// One row a statement, not many: inside a transaction SQLite keeps a statement journal for a statement that writes
+    /// several rows and may fail midway, a copy of every page the statement changes, written to a temporary file. With 50
+    /// rows a statement that was 3.9 GB of writes for a 300,000-row import that wrote 1.3 GB otherwise, and 13% of its
+    /// time (docs/performance.md, P5).
     /// </summary>
     private static void InsertWithSqlite<T>(SqliteConnection connection, Table table, IReadOnlyCollection<T> entities)
         where T : class
     {
         var handle = connection.Handle!;
-        var rowsPerStatement = Math.Min(SqliteRowsPerStatement, Math.Max(1, SqliteMaxParameters / table.Columns.Count));
-        sqlite3_stmt? full = null;
-        sqlite3_stmt? single = null;
-        try
+        using var statement = Prepare(handle, table.Insert(1));
+        foreach (var entity in entities)
         {
-            foreach (var chunk in entities.Chunk(rowsPerStatement))
-            {
-                // Full chunks go many rows a statement; the rest (often all of a small batch) row by row through a one-row
-                // statement, so no statement is made for just one odd number of rows.
-                if (chunk.Length == rowsPerStatement)
-                {
-                    Step(full ??= Prepare(handle, table.Insert(rowsPerStatement)), handle, table, chunk);
-                    continue;
-                }
-
-                single ??= Prepare(handle, table.Insert(1));
-                foreach (var entity in chunk)
-                {
-                    Step(single, handle, table, [entity]);
-                }
-            }
-        }
-        finally
-        {
-            full?.Dispose();
-            single?.Dispose();
+            Step(statement, handle, table, entity);
         }
     }
 
@@ -146,19 +123,16 @@ internal static class BulkInsert
         return statement;
     }
 
-    /// <summary>Binds the rows' values by position, runs the statement once and resets it for the next rows.</summary>
-    private static void Step<T>(sqlite3_stmt statement, sqlite3 handle, Table table, T[] rows)
+    /// <summary>Binds the row's values by position, runs the statement once and resets it for the next row.</summary>
+    private static void Step<T>(sqlite3_stmt statement, sqlite3 handle, Table table, T entity)
         where T : class
     {
         try
         {
             var index = 1;
-            foreach (var entity in rows)
+            foreach (var column in table.Columns)
             {
-                foreach (var column in table.Columns)
-                {
-                    Bind(statement, index++, column.ValueOf(entity));
-                }
+                Bind(statement, index++, column.ValueOf(entity));
             }
 
             var done = raw.sqlite3_step(statement);

@@ -402,7 +402,7 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
     /// <summary>New leads, stage changes, then the events and the score columns; false when a race was lost.</summary>
     private async Task<bool> WriteAsync(List<Company> companies, List<Lead> leads, List<BehaviourEvent> events, List<ScoreUpdate> updates, CancellationToken cancellationToken)
     {
-        // New leads as the importer writes them: untracked, many rows a statement, parents first. One that a hand-raise
+        // New leads as the importer writes them: untracked, through one prepared statement per table, parents first. One that a hand-raise
         // made an MQL is routed first (docs/handover.md); its handover and assignment go in with EF's save below.
         await db.RouteUntrackedAsync(leads, cancellationToken);
         await BulkInsert.InsertAsync(db, companies, cancellationToken);
