@@ -43,7 +43,7 @@ public sealed class AddUser(LeadgateDbContext db, UserManager<User> users, RoleM
         var generated = password is null ? GeneratePassword() : null;
         var user = new User
         {
-            Id = Guid.CreateVersion7(),
+            Id = Ids.New(),
             OrganisationId = organisation.Id,
             UserName = parsedEmail.Value.Value,
             Email = parsedEmail.Value.Value,
@@ -61,7 +61,7 @@ public sealed class AddUser(LeadgateDbContext db, UserManager<User> users, RoleM
         {
             if (!await roles.RoleExistsAsync(role!))
             {
-                await roles.CreateAsync(new IdentityRole<Guid>(role!) { Id = Guid.CreateVersion7() });
+                await roles.CreateAsync(new IdentityRole<Guid>(role!) { Id = Ids.New() });
             }
         }
 

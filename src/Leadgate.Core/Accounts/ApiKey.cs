@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -47,7 +48,7 @@ public sealed class ApiKey
         var full = $"{KeyPrefix}{prefix}_{secret}";
         var key = new ApiKey
         {
-            Id = Guid.CreateVersion7(at),
+            Id = Ids.New(at),
             OrganisationId = organisationId,
             UserId = userId,
             Name = name.Trim(),

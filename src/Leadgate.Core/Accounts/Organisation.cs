@@ -58,7 +58,7 @@ public sealed partial class Organisation
 
         return new Organisation
         {
-            Id = Guid.CreateVersion7(at),
+            Id = Ids.New(at),
             Slug = cleanSlug,
             Name = name!.Trim(),
             DefaultCurrency = parsedCurrency.Value,

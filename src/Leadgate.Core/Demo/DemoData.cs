@@ -107,12 +107,12 @@ public static class DemoData
         {
             if (!await roles.RoleExistsAsync(user.Role))
             {
-                Must(await roles.CreateAsync(new IdentityRole<Guid>(user.Role) { Id = Guid.CreateVersion7() }));
+                Must(await roles.CreateAsync(new IdentityRole<Guid>(user.Role) { Id = Ids.New() }));
             }
 
             var account = new User
             {
-                Id = Guid.CreateVersion7(organisation.CreatedAt),
+                Id = Ids.New(organisation.CreatedAt),
                 OrganisationId = organisation.Id,
                 UserName = user.Email,
                 Email = user.Email,

@@ -1,3 +1,5 @@
+using Leadgate.Common;
+
 namespace Leadgate.Handover;
 
 /// <summary>
@@ -60,7 +62,7 @@ public sealed class LeadHandover
 
     internal static LeadHandover Start(Guid organisationId, Guid leadId, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = organisationId,
         LeadId = leadId,
         StartedAt = at,

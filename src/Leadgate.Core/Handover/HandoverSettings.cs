@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Leadgate.Data;
@@ -177,7 +178,7 @@ public sealed class Assignment
 
     internal static Assignment Record(Guid organisationId, Guid leadId, Guid? from, Guid? to, string reason, string actorName, Guid? actorUserId, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = organisationId,
         LeadId = leadId,
         FromUserId = from,

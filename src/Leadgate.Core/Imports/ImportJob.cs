@@ -65,7 +65,7 @@ public sealed class ImportJob
 
     internal static ImportJob Start(Guid organisationId, string fileName, string contentHash, string format, string? mappingJson, bool allOrNothing, string startedBy, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = organisationId,
         FileName = fileName,
         ContentHash = contentHash,
@@ -156,7 +156,7 @@ public sealed class ImportProblem
 
     internal static ImportProblem For(Guid jobId, long line, string column, FieldProblem problem, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         ImportJobId = jobId,
         Line = line,
         Column = column.Length > 200 ? column[..200] : column,

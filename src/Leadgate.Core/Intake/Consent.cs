@@ -1,3 +1,5 @@
+using Leadgate.Common;
+
 namespace Leadgate.Intake;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class Consent
 
     internal static Consent Given(WebForm form, Guid contactId, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = form.OrganisationId,
         ContactId = contactId,
         FormId = form.Id,

@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -41,7 +42,7 @@ public sealed class WebForm
 
     internal static WebForm Create(Guid organisationId, string name, string consentText, string? redirectUrl, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = organisationId,
         Name = name,
         Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),

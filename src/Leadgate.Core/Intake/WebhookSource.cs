@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using System.Security.Cryptography;
 
 namespace Leadgate.Intake;
@@ -38,7 +39,7 @@ public sealed class WebhookSource
         var secret = WebhookSignature.NewSecret();
         var source = new WebhookSource
         {
-            Id = Guid.CreateVersion7(at),
+            Id = Ids.New(at),
             OrganisationId = organisationId,
             Name = name,
             Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),

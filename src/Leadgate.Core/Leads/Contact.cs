@@ -32,7 +32,7 @@ public sealed class Contact
 
     internal static Contact Create(Guid organisationId, EmailAddress email, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = organisationId,
         Email = email.Value,
     };
@@ -73,7 +73,7 @@ public sealed class Company
 
     internal static Company Create(Guid organisationId, string name, string? domain, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = organisationId,
         Name = name,
         Domain = domain,

@@ -122,7 +122,7 @@ public sealed class Lead
 
         var lead = new Lead
         {
-            Id = Guid.CreateVersion7(at),
+            Id = Ids.New(at),
             OrganisationId = contact.OrganisationId,
             ContactId = contact.Id,
             Contact = contact,

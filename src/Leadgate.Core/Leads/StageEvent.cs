@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using Leadgate.Accounts;
 
 namespace Leadgate.Leads;
@@ -37,7 +38,7 @@ public sealed class StageEvent
 
     internal static StageEvent Record(Lead lead, Stage? from, Stage to, Actor by, DateTimeOffset at, string? reason, string? note, Guid? evidence) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = lead.OrganisationId,
         LeadId = lead.Id,
         From = from,

@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using System.Text.Json;
 using Leadgate.Leads;
 
@@ -118,7 +119,7 @@ public sealed class Happening
 
     private static Happening New(Lead lead, HappeningKind kind, Guid? recipient, DateTimeOffset at, HappeningData data) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = lead.OrganisationId,
         Kind = kind,
         LeadId = lead.Id,

@@ -1,3 +1,5 @@
+using Leadgate.Common;
+
 namespace Leadgate.Notifications;
 
 /// <summary>
@@ -43,7 +45,7 @@ public sealed class WebhookSubscription
         var secret = Intake.WebhookSignature.NewSecret();
         var subscription = new WebhookSubscription
         {
-            Id = Guid.CreateVersion7(at),
+            Id = Ids.New(at),
             OrganisationId = organisationId,
             Url = url.AbsoluteUri,
             Events = string.Join(',', HappeningKinds.Webhook.Where(kinds.Contains).Select(k => k.WireName())),
@@ -125,7 +127,7 @@ public sealed class WebhookDelivery
 
     internal static WebhookDelivery For(Happening happening, WebhookSubscription subscription, string body, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = happening.OrganisationId,
         SubscriptionId = subscription.Id,
         HappeningId = happening.Id,

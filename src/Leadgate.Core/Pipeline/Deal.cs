@@ -93,7 +93,7 @@ public sealed class Deal
 
     internal static Deal Open(Lead lead, DealTerms terms, Actor by, DateTimeOffset at) => new()
     {
-        Id = Guid.CreateVersion7(at),
+        Id = Ids.New(at),
         OrganisationId = lead.OrganisationId,
         LeadId = lead.Id,
         Title = lead.Company?.Name ?? (lead.Contact.FullName is { Length: > 0 } name ? name : lead.Contact.Email),

@@ -117,7 +117,7 @@ public sealed class Activity
 
         return new Activity
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Ids.New(now),
             OrganisationId = organisationId,
             LeadId = leadId,
             DealId = dealId,

@@ -1,3 +1,5 @@
+using Leadgate.Common;
+
 namespace Leadgate.Scoring;
 
 /// <summary>
@@ -37,7 +39,7 @@ public sealed class BehaviourEvent
 
     internal static BehaviourEvent Record(Guid organisationId, Guid leadId, string externalId, BehaviourType type, DateTimeOffset occurredAt, string? properties, string bodyHash, DateTimeOffset receivedAt) => new()
     {
-        Id = Guid.CreateVersion7(receivedAt),
+        Id = Ids.New(receivedAt),
         OrganisationId = organisationId,
         LeadId = leadId,
         ExternalId = externalId,

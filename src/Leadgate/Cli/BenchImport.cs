@@ -1,3 +1,4 @@
+using Leadgate.Common;
 using System.Globalization;
 using System.Text;
 using Leadgate.Accounts;
@@ -154,18 +155,18 @@ internal static class BenchImport
             var domain = new Uri(fields[7]).Host.Replace("www.", "", StringComparison.Ordinal);
             if (!companies.TryGetValue(domain, out var companyId))
             {
-                companyId = SqliteGuids.ToBytes(Guid.CreateVersion7(now));
+                companyId = SqliteGuids.ToBytes(Ids.New(now));
                 companies[domain] = companyId;
                 Run(company, transaction, companyId, organisation, fields[6], domain, fields[8], int.Parse(fields[9], CultureInfo.InvariantCulture), fields[10]);
             }
 
-            var contactId = SqliteGuids.ToBytes(Guid.CreateVersion7(now));
+            var contactId = SqliteGuids.ToBytes(Ids.New(now));
             var email = fields[3].ToLowerInvariant();
             if (Run(contact, transaction, contactId, organisation, email, fields[1], fields[2], fields[5], fields[4]) == 1)
             {
-                var leadId = SqliteGuids.ToBytes(Guid.CreateVersion7(now));
+                var leadId = SqliteGuids.ToBytes(Ids.New(now));
                 Run(lead, transaction, leadId, organisation, contactId, companyId, fields[11], now.UtcTicks, $"{fields[1]} {fields[2]} {email} {fields[6]}".ToLowerInvariant());
-                Run(stageEvent, transaction, SqliteGuids.ToBytes(Guid.CreateVersion7(now)), organisation, leadId, now.UtcTicks);
+                Run(stageEvent, transaction, SqliteGuids.ToBytes(Ids.New(now)), organisation, leadId, now.UtcTicks);
                 people++;
             }
 
