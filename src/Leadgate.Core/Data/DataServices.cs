@@ -62,6 +62,10 @@ public static class DataServices
                     // one, so a batch of 1,000 e-mail addresses cost half a million name comparisons (docs/performance.md, P1).
                     var sqlite = new DbContextOptionsBuilder<SqliteLeadgateDbContext>()
                         .UseSqlite(connectionString, sqlite => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                        // EF rebuilds a SQLite table to change a column's type and turns foreign keys off for it outside a
+                        // transaction, warning each time; every new database runs such a migration (BinaryGuids), so the
+                        // warning would greet every first start. It stays in the log as information.
+                        .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Information)))
                         .UseLoggerFactory(loggerFactory)
                         .AddInterceptors(SqlitePragmas.Instance)
                         .Options;
