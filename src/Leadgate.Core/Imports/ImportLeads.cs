@@ -390,7 +390,8 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         await BulkInsert.InsertAsync(db, fresh.Leads.SelectMany(l => l.Happenings).ToList(), cancellationToken);
 
         // A known lead may have moved to a company this batch created: that company is in the table now, not new to EF.
-        foreach (var company in fresh.Companies)
+        // Only those are attached: attaching every new company made each save's change detection walk them all.
+        foreach (var company in fresh.Companies.Where(fresh.MovedTo.Contains))
         {
             db.Entry(company).State = EntityState.Unchanged;
         }
@@ -460,6 +461,11 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var campaign = row.Campaign ?? lead.Campaign;
         if (source != lead.Source || campaign != lead.Campaign || !ReferenceEquals(company, lead.Company))
         {
+            if (company is not null && !ReferenceEquals(company, lead.Company))
+            {
+                fresh.MovedTo.Add(company);
+            }
+
             lead.Describe(source, campaign, company, now);
         }
         else if (contactChanged || companyChanged || sourceFactsChanged)
@@ -543,6 +549,9 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         public List<Company> Companies { get; } = [];
 
         public List<Lead> Leads { get; } = [];
+
+        /// <summary>The companies known leads of the batch moved to: the new ones among them must be attached before EF saves.</summary>
+        public HashSet<Company> MovedTo { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
     private static StreamReader Open(Stream content) =>

@@ -222,6 +222,30 @@ public abstract class ImportLeadsTests(TestApp app)
     }
 
     [Fact]
+    public async Task AKnownLead_MovesToACompanyTheSameBatchCreates_WhichIsStoredOnce_AndShared()
+    {
+        var tenant = await app.NewTenantAsync();
+        var leadId = (await tenant.Marketing.CreateLeadAsync(new { email = "pieter@bakker-logistiek.nl", company = new { name = "Bakker Logistiek", domain = "bakker-logistiek.nl" } })).Id;
+        // The known lead's row names a company the organisation does not have yet; the new lead's row after it names the same.
+        var csv = """
+            Email;First Name;Company;Website
+            pieter@bakker-logistiek.nl;Pieter;Visser Transport;visser-transport.nl
+            anouk@visser-transport.nl;Anouk;Visser Transport;visser-transport.nl
+            """;
+
+        var outcome = await ImportAsync(tenant, "moved.csv", Stream(csv));
+
+        Assert.Equal((1L, 1L, 0L), (outcome.Job.Imported, outcome.Job.Updated, outcome.Job.Bad));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var leads = await db.Leads.Include(l => l.Company).Where(l => l.OrganisationId == tenant.OrganisationId).ToListAsync(Cancel);
+        Assert.Equal(["visser-transport.nl"], leads.Select(l => l.Company!.Domain).Distinct());
+        Assert.Single(leads.Select(l => l.CompanyId).Distinct());
+        Assert.Equal("Visser Transport", leads.Single(l => l.Id == leadId).Company!.Name);
+        Assert.Equal(1, await db.Companies.CountAsync(c => c.OrganisationId == tenant.OrganisationId && c.Domain == "visser-transport.nl", Cancel));
+    }
+
+    [Fact]
     public async Task AnImportedLead_ReadsBackAsOneCreatedThroughTheApi_AndTakesAnUpdateWithItsETag()
     {
         var tenant = await app.NewTenantAsync();
