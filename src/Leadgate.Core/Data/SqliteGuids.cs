@@ -25,13 +25,10 @@ public static class SqliteGuids
         }
     }
 
-    /// <summary>A stored key: 16 bytes, or (a database written before the change, mid-migration) its text.</summary>
-    public static Guid Read(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
-    {
-        byte[] { Length: Size } bytes => FromBytes(bytes),
-        string text => Guid.Parse(text),
-        var other => throw new InvalidCastException($"Column {reader.GetName(ordinal)} holds {other.GetType().Name}, not a key."),
-    };
+    /// <summary>A stored key (the migration BinaryGuids left no key as text).</summary>
+    public static Guid Read(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) is byte[] { Length: Size } bytes
+        ? FromBytes(bytes)
+        : throw new InvalidCastException($"Column {reader.GetName(ordinal)} does not hold a 16-byte key.");
 
     /// <summary>As SQLite's <c>unhex()</c> takes it in a JSON list: the 32 hex digits of <see cref="ToBytes"/>.</summary>
     public static string Hex(Guid id) => id.ToString("N");

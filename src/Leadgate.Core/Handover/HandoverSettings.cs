@@ -1,6 +1,6 @@
-using Leadgate.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Leadgate.Common;
 using Leadgate.Data;
 using Microsoft.EntityFrameworkCore;
 

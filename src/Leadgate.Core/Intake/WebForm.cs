@@ -1,6 +1,6 @@
-using Leadgate.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Leadgate.Common;
 
 namespace Leadgate.Intake;
 

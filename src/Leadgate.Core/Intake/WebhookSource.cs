@@ -1,5 +1,5 @@
-using Leadgate.Common;
 using System.Security.Cryptography;
+using Leadgate.Common;
 
 namespace Leadgate.Intake;
 

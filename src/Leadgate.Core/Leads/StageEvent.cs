@@ -1,5 +1,5 @@
-using Leadgate.Common;
 using Leadgate.Accounts;
+using Leadgate.Common;
 
 namespace Leadgate.Leads;
 

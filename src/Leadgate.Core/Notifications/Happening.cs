@@ -1,5 +1,5 @@
-using Leadgate.Common;
 using System.Text.Json;
+using Leadgate.Common;
 using Leadgate.Leads;
 
 namespace Leadgate.Notifications;

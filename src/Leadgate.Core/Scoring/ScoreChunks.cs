@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Leadgate.Scoring;
 
-/// <summary>A lead of a chunk as read: its key as the database holds it, its version, stage, stored scores, facts and events.</summary>
+/// <summary>A lead of a chunk as read: its id, version, stage, stored scores, facts and events.</summary>
 internal sealed class ChunkLead(Guid id, DateTimeOffset createdAt, long version, Stage stage, double? storedFit, double storedEngagement, LeadFacts facts)
 {
     public Guid Id { get; } = id;

@@ -1,7 +1,7 @@
-using Leadgate.Common;
 using System.Globalization;
 using System.Text;
 using Leadgate.Accounts;
+using Leadgate.Common;
 using Leadgate.Data;
 using Leadgate.Imports;
 using Microsoft.Data.Sqlite;

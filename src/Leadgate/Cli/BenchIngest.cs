@@ -375,7 +375,7 @@ internal static class BenchIngest
 
         private readonly List<object?[]> _events = [];
         private readonly Dictionary<string, (string[] Columns, Dictionary<string, List<object?[]>> Rows)> _tables = [];
-        private readonly Dictionary<string, (string Contact, string? Company, double Engagement)> _leads = [];
+        private readonly Dictionary<string, (byte[] Key, string Contact, string? Company, double Engagement)> _leads = [];
 
         public static async Task<WriteSet> ReadAsync(string connectionString, CancellationToken cancellationToken)
         {
@@ -401,7 +401,7 @@ internal static class BenchIngest
                     (rows.TryGetValue(id, out var list) ? list : rows[id] = []).Add(row);
                     if (table == "Leads")
                     {
-                        set._leads[id] = (KeyOf(row[Array.IndexOf(columns, "ContactId")]), row[Array.IndexOf(columns, "CompanyId")] is byte[] company ? KeyOf(company) : null, Convert.ToDouble(row[Array.IndexOf(columns, "EngagementScore")], System.Globalization.CultureInfo.InvariantCulture));
+                        set._leads[id] = ((byte[])row[Array.IndexOf(columns, "Id")]!, KeyOf(row[Array.IndexOf(columns, "ContactId")]), row[Array.IndexOf(columns, "CompanyId")] is byte[] company ? KeyOf(company) : null, Convert.ToDouble(row[Array.IndexOf(columns, "EngagementScore")], System.Globalization.CultureInfo.InvariantCulture));
                     }
                 }
 
@@ -465,7 +465,7 @@ internal static class BenchIngest
 
                 foreach (var lead in touched)
                 {
-                    (engagement.Value, at.Value, id.Value) = (_leads[lead].Engagement, DateTimeOffset.UtcNow.UtcTicks, Convert.FromHexString(lead));
+                    (engagement.Value, at.Value, id.Value) = (_leads[lead].Engagement, DateTimeOffset.UtcNow.UtcTicks, _leads[lead].Key);
                     update.ExecuteNonQuery();
                 }
 
@@ -487,7 +487,7 @@ internal static class BenchIngest
                 : throw new InvalidOperationException($"The write set replayed {leads} leads and {_events.Count} events but the tables hold {counted / 10_000_000} and {counted % 10_000_000}.");
         }
 
-        /// <summary>A stored key (16 bytes, SqliteGuids) as a dictionary key: its hex digits.</summary>
+        /// <summary>A stored key (16 bytes, SqliteGuids) as a dictionary key, by value: its hex digits.</summary>
         private static string KeyOf(object? stored) => Convert.ToHexString((byte[])stored!);
 
         private static SqliteCommand Insert(SqliteConnection connection, string table, string[] columns)
