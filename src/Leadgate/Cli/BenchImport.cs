@@ -84,6 +84,7 @@ internal static class BenchImport
                 rowsPerSecond = perSecond,
                 cpuSeconds = BenchReport.Round(clock.Cpu.TotalSeconds, 3),
                 rowsPerCpuSecond = perCpuSecond,
+                gc = clock.Gc,
                 imported = job.Imported,
                 updated = job.Updated,
                 unchanged = job.Unchanged,

@@ -319,12 +319,16 @@ internal sealed class BenchProfile : IObserver<DiagnosticListener>, IObserver<Ke
 
 /// <summary>
 /// Wall time and this process's CPU time over a phase. On a shared machine the wall time swings with the load; CPU time per
-/// event is the steadier figure for comparing a path with its baseline.
+/// event is the steadier figure for comparing a path with its baseline. It also keeps what the garbage collector did in the
+/// phase: while it collects, the runtime's other threads are paused, so its pauses are wall time of every thread at once.
 /// </summary>
 internal sealed class BenchClock
 {
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly TimeSpan _cpuAtStart = Environment.CpuUsage.TotalTime;
+    private readonly TimeSpan _pausedAtStart = GC.GetTotalPauseDuration();
+    private readonly long _allocatedAtStart = GC.GetTotalAllocatedBytes();
+    private readonly int _collectionsAtStart = GC.CollectionCount(0);
 
     private BenchClock()
     {
@@ -334,11 +338,20 @@ internal sealed class BenchClock
 
     public TimeSpan Cpu { get; private set; }
 
+    /// <summary>The collector's pauses, what was allocated and how many collections ran, over the phase.</summary>
+    public object Gc { get; private set; } = new { };
+
     public static BenchClock Start() => new();
 
     public void Stop()
     {
         _wall.Stop();
         Cpu = Environment.CpuUsage.TotalTime - _cpuAtStart;
+        Gc = new
+        {
+            pauseSeconds = BenchReport.Round((GC.GetTotalPauseDuration() - _pausedAtStart).TotalSeconds, 3),
+            allocatedMB = BenchReport.Round((GC.GetTotalAllocatedBytes() - _allocatedAtStart) / 1e6),
+            collections = GC.CollectionCount(0) - _collectionsAtStart,
+        };
     }
 }
