@@ -127,13 +127,7 @@ public static class DemoData
         }
 
         db.ChangeTracker.Clear();
-        var cast = new DemoCast(organisation, reasons, actors["Mia Marketing"],
-        [
-            new(actors["Sam Sales"], new HashSet<string>(["NL", "GB"], StringComparer.Ordinal), 1.0),
-            new(actors["Noor de Vries"], new HashSet<string>(["NL", "BE"], StringComparer.Ordinal), 1.0),
-            new(actors["Jonas Peeters"], new HashSet<string>(["BE", "GB"], StringComparer.Ordinal), 0.8),
-            new(actors["Hannah Becker"], new HashSet<string>(["DE"], StringComparer.Ordinal), 1.0),
-        ]);
+        var cast = CastOf(organisation, reasons, actors);
         var journeys = Tell(cast, historyStart, now);
         progress?.Report(25);
 
@@ -196,8 +190,18 @@ public static class DemoData
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Who plays which part in the stories: the demo users by display name.</summary>
+    internal static DemoCast CastOf(Organisation organisation, IReadOnlyList<Reason> reasons, IReadOnlyDictionary<string, Actor> actors) =>
+        new(organisation, reasons, actors["Mia Marketing"],
+        [
+            new(actors["Sam Sales"], new HashSet<string>(["NL", "GB"], StringComparer.Ordinal), 1.0),
+            new(actors["Noor de Vries"], new HashSet<string>(["NL", "BE"], StringComparer.Ordinal), 1.0),
+            new(actors["Jonas Peeters"], new HashSet<string>(["BE", "GB"], StringComparer.Ordinal), 0.8),
+            new(actors["Hannah Becker"], new HashSet<string>(["DE"], StringComparer.Ordinal), 1.0),
+        ]);
+
     /// <summary>Writes every journey, places it in the six months before <paramref name="now"/>, and plays it.</summary>
-    private static List<DemoJourney> Tell(DemoCast cast, DateTimeOffset historyStart, DateTimeOffset now)
+    internal static List<DemoJourney> Tell(DemoCast cast, DateTimeOffset historyStart, DateTimeOffset now)
     {
         var dice = new DemoDice(DiceSeed);
         var stories = new DemoStories(cast, dice, new DemoPeople(dice));
@@ -221,7 +225,10 @@ public static class DemoData
 
     /// <summary>
     /// When a journey starts: anywhere in the history, or — for work still open — so that its last beat was recently.
-    /// Working days stretch differently around weekends, so the start is moved back until no beat lies in the future.
+    /// Working days stretch differently around weekends, so the start is moved back until no beat lies in the future: by as
+    /// much as the last beat is late, or by a day when that did not move the last beat. A beat at a working day's office
+    /// hour stays put while the start moves by hours within the same day or weekend: on a Monday before office hours, steps
+    /// of a few hours took more than the 20 tries to get back past the weekend, and the demo failed to seed.
     /// </summary>
     private static DateTimeOffset Place(DemoStory story, DemoDice dice, DateTimeOffset historyStart, DateTimeOffset now)
     {
@@ -240,6 +247,7 @@ public static class DemoData
         }
 
         start = WholeSeconds(start);
+        DateTimeOffset? lastEnd = null;
         for (var tries = 0; journey.EndWhenStartingAt(start) is var end && end > now; tries++)
         {
             if (tries == 20)
@@ -247,7 +255,8 @@ public static class DemoData
                 throw new InvalidOperationException("A demo journey does not fit before now.");
             }
 
-            start -= end - now + TimeSpan.FromHours(1);
+            start -= end == lastEnd ? TimeSpan.FromDays(1) : end - now + TimeSpan.FromHours(1);
+            lastEnd = end;
         }
 
         return start;
