@@ -392,7 +392,34 @@ public sealed class Lead
         return Done.Value;
     }
 
-    private void RefreshSearchText() =>
-        SearchText = string.Join(' ', new[] { Contact.FirstName, Contact.LastName, Contact.Email, Company?.Name }
-            .Where(s => !string.IsNullOrWhiteSpace(s))).ToLowerInvariant();
+    /// <summary>
+    /// The names, e-mail address and company name, lower-case, separated by spaces; empty parts left out. Made as one string
+    /// (each new lead of an import makes one).
+    /// </summary>
+    private void RefreshSearchText()
+    {
+        var (first, last, email, company) = (Part(Contact.FirstName), Part(Contact.LastName), Part(Contact.Email), Part(Company?.Name));
+        var length = first.Length + last.Length + email.Length + company.Length;
+        var parts = (first.Length > 0 ? 1 : 0) + (last.Length > 0 ? 1 : 0) + (email.Length > 0 ? 1 : 0) + (company.Length > 0 ? 1 : 0);
+        SearchText = parts == 0 ? "" : string.Create(length + parts - 1, (first, last, email, company), static (span, text) =>
+        {
+            var at = 0;
+            foreach (var part in (ReadOnlySpan<string>)[text.first, text.last, text.email, text.company])
+            {
+                if (part.Length == 0)
+                {
+                    continue;
+                }
+
+                if (at > 0)
+                {
+                    span[at++] = ' ';
+                }
+
+                at += part.AsSpan().ToLowerInvariant(span[at..]);
+            }
+        });
+
+        static string Part(string? value) => string.IsNullOrWhiteSpace(value) ? "" : value;
+    }
 }

@@ -60,7 +60,24 @@ public delegate IEnumerable<Requirement> Guard(TransitionFacts facts);
 /// <summary>One row of PRODUCT.md §3. <see cref="From"/> is null for a new lead.</summary>
 public sealed record Transition(LeadAction Action, Stage? From, Stage To, Who AllowedFor, params Guard[] Guards)
 {
-    public IReadOnlyList<Requirement> Unmet(TransitionFacts facts) => [.. Guards.SelectMany(guard => guard(facts)).DistinctBy(r => r.Code)];
+    /// <summary>What the guards find missing, each requirement once; an empty list, allocated once, when nothing is.</summary>
+    public IReadOnlyList<Requirement> Unmet(TransitionFacts facts)
+    {
+        List<Requirement>? unmet = null;
+        foreach (var guard in Guards)
+        {
+            foreach (var requirement in guard(facts))
+            {
+                unmet ??= [];
+                if (!unmet.Exists(r => r.Code == requirement.Code))
+                {
+                    unmet.Add(requirement);
+                }
+            }
+        }
+
+        return unmet ?? (IReadOnlyList<Requirement>)[];
+    }
 }
 
 /// <summary>
@@ -92,6 +109,9 @@ public static class Lifecycle
     ];
 
     /// <summary>Which parties the actor counts as.</summary>
+    /// <summary>The table's rows by action, in the table's order: every new lead (an import's million) asks for its action's rows.</summary>
+    private static readonly ILookup<LeadAction, Transition> RowsByAction = Table.ToLookup(t => t.Action);
+
     public static Who PartiesOf(Actor actor)
     {
         var who = actor.Kind switch
@@ -112,13 +132,22 @@ public static class Lifecycle
     public static Result<Transition> Decide(LeadAction action, Stage? from, Stage? to, Actor actor, TransitionFacts facts)
     {
         var parties = PartiesOf(actor);
-        var rowsForAction = Table.Where(t => t.Action == action).ToList();
-        if (!rowsForAction.Any(t => (t.AllowedFor & parties) != 0))
+        var allowed = false;
+        Transition? row = null;
+        foreach (var candidate in RowsByAction[action])
+        {
+            allowed |= (candidate.AllowedFor & parties) != 0;
+            if (row is null && candidate.From == from && (to is null || candidate.To == to))
+            {
+                row = candidate;
+            }
+        }
+
+        if (!allowed)
         {
             return new Forbidden($"{Describe(actor)} may not {Verb(action)}.");
         }
 
-        var row = rowsForAction.FirstOrDefault(t => t.From == from && (to is null || t.To == to));
         if (row is null)
         {
             return from is { } current

@@ -14,6 +14,22 @@ public sealed class LeadTests
 
     private DateTimeOffset Now => _clock.GetUtcNow();
 
+    [Theory]
+    [InlineData("Ada", "LOVELACE", "Analytical Engines Ltd", "ada lovelace ada.lovelace@example.com analytical engines ltd")]
+    [InlineData("  ", "ÖZIL", null, "özil ada.lovelace@example.com")]
+    [InlineData(null, null, "  ", "ada.lovelace@example.com")]
+    [InlineData("Ирина", "van der BERG", "ÆØÅ Fjord AS", "ирина van der berg ada.lovelace@example.com æøå fjord as")]
+    public void SearchText_IsTheNamesEmailAndCompany_LowerCase_WithoutEmptyParts(string? firstName, string? lastName, string? company, string expected)
+    {
+        var contact = Given.Contact();
+        contact.Describe(firstName, lastName, null, null);
+        var firm = company is null ? null : Company.Create(Given.Organisation, company, null, Now);
+
+        var lead = Given.Succeeds(Lead.Create(contact, firm, "website", null, Given.Marketer, Now));
+
+        Assert.Equal(expected, lead.SearchText);
+    }
+
     [Fact]
     public void Create_StartsAtIqlAndRecordsWhoCreatedIt()
     {
