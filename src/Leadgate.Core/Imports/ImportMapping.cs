@@ -32,6 +32,20 @@ public enum ImportField
 /// <summary>Which column of the file fills which field, and the export it was recognised as.</summary>
 public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Columns, IReadOnlyList<string> Headers)
 {
+    /// <summary>The header of the first column mapped to the field, or null if none is: what a row's problem names.</summary>
+    public string? HeaderOf(ImportField field)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+        {
+            if (Columns[i] == field)
+            {
+                return Headers[i];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>HubSpot contacts export and Salesforce leads export column names (compared case-insensitively).</summary>
     private static readonly Dictionary<string, ImportField> HubSpot = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -25,6 +25,8 @@ internal sealed record ImportRow(
     ];
 
 
+    private static readonly int FieldCount = Enum.GetValues<ImportField>().Max(f => (int)f) + 1;
+
     /// <summary>Country names as exports write them ("Netherlands", "United States", "DEU") to ISO 3166 alpha-2 codes.</summary>
     private static readonly Dictionary<string, string> Countries = BuildCountries();
 
@@ -41,21 +43,21 @@ internal sealed record ImportRow(
             return (null, [("(row)", FieldProblem.MoreFieldsThanHeader(record.Fields.Count, mapping.Headers.Count))]);
         }
 
-        // The first column of each field wins; a column with an empty value leaves the field to the next one.
-        var columnOf = new Dictionary<ImportField, int>();
+        // The first column of each field wins; a column with an empty value leaves the field to the next one. By field, the
+        // column plus one (zero for none): an array, not a dictionary, as every row of an import makes one.
+        var columnOf = new int[FieldCount];
         for (var i = 0; i < record.Fields.Count; i++)
         {
             var field = mapping.Columns[i];
-            if (field != ImportField.Ignore && !columnOf.ContainsKey(field) && !string.IsNullOrWhiteSpace(record.Fields[i]))
+            if (field != ImportField.Ignore && columnOf[(int)field] == 0 && !string.IsNullOrWhiteSpace(record.Fields[i]))
             {
-                columnOf[field] = i;
+                columnOf[(int)field] = i + 1;
             }
         }
 
-        string? Value(ImportField field) => columnOf.TryGetValue(field, out var i) ? record.Fields[i] : null;
+        string? Value(ImportField field) => columnOf[(int)field] is > 0 and var i ? record.Fields[i - 1] : null;
         string Column(ImportField field, string fallback) =>
-            columnOf.TryGetValue(field, out var i) ? mapping.Headers[i]
-            : mapping.Columns.Select((f, i) => (f, i)).Where(c => c.f == field).Select(c => mapping.Headers[c.i]).FirstOrDefault() ?? fallback;
+            columnOf[(int)field] is > 0 and var i ? mapping.Headers[i - 1] : mapping.HeaderOf(field) ?? fallback;
 
         var fields = new LeadFields();
         var email = fields.Email(Value(ImportField.Email), Column(ImportField.Email, "email"));

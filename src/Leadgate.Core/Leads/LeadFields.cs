@@ -69,13 +69,27 @@ internal sealed class LeadFields
             return null;
         }
 
-        if (trimmed.Any(char.IsControl))
+        if (HasControlCharacter(trimmed))
         {
             Fail(field, FieldProblem.ControlCharacters);
             return null;
         }
 
         return trimmed;
+    }
+
+    /// <summary>A loop, not LINQ: an import checks a dozen fields a row, and <c>Any</c> allocated an enumerator for each.</summary>
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public EmailAddress? Email(string? value, string field = "email")
