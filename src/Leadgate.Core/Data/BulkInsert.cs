@@ -290,9 +290,21 @@ internal static class BulkInsert
                 stored = new Substitute(argument, present.Type == argument.Type ? present : Expression.Convert(present, argument.Type)).Visit(convert.Body);
             }
 
-            var bind = SqliteBind.For(stored.Type) is { } method
-                ? Expression.Call(method, statement, index, stored.Type == method.GetParameters()[2].ParameterType ? stored : Expression.Convert(stored, method.GetParameters()[2].ParameterType))
-                : Expression.Call(typeof(BulkInsert).GetMethod(nameof(BindBoxed), BindingFlags.NonPublic | BindingFlags.Static)!, statement, index, Expression.Convert(stored, typeof(object)));
+            Expression bind;
+            if (Nullable.GetUnderlyingType(stored.Type) is not null)
+            {
+                // A converter that answers a nullable value: NULL when it has none.
+                var converted = Expression.Variable(stored.Type);
+                bind = Expression.Block(
+                    [converted],
+                    Expression.Assign(converted, stored),
+                    Expression.IfThenElse(Expression.Property(converted, "HasValue"), BindStored(statement, index, Expression.Property(converted, "Value")), bindNull));
+            }
+            else
+            {
+                bind = BindStored(statement, index, stored);
+            }
+
             if (underlying is not null)
             {
                 return Expression.IfThenElse(Expression.Property(value, "HasValue"), bind, bindNull);
@@ -302,6 +314,18 @@ internal static class BulkInsert
             return converter is null || value.Type.IsValueType
                 ? bind
                 : Expression.IfThenElse(Expression.Equal(value, Expression.Constant(null, value.Type)), bindNull, bind);
+        }
+
+        /// <summary>The typed binder's call for a value of the stored type; an unknown type goes to <see cref="BindBoxed"/>, which names it.</summary>
+        private static MethodCallExpression BindStored(ParameterExpression statement, ConstantExpression index, Expression stored)
+        {
+            if (SqliteBind.For(stored.Type) is not { } method)
+            {
+                return Expression.Call(typeof(BulkInsert).GetMethod(nameof(BindBoxed), BindingFlags.NonPublic | BindingFlags.Static)!, statement, index, Expression.Convert(stored, typeof(object)));
+            }
+
+            var parameter = method.GetParameters()[2].ParameterType;
+            return Expression.Call(method, statement, index, stored.Type == parameter ? stored : Expression.Convert(stored, parameter));
         }
 
         private sealed class Substitute(ParameterExpression parameter, Expression with) : ExpressionVisitor

@@ -56,9 +56,12 @@ public abstract class BulkInsertTests(TestApp app)
         });
     }
 
-    [Fact]
-    public async Task ABulkInsertedLead_IsStoredColumnForColumn_AsEfStoresTheSameLead()
+    [Theory]
+    [InlineData(63.5)]
+    [InlineData(null)]
+    public async Task ABulkInsertedLead_IsStoredColumnForColumn_AsEfStoresTheSameLead(double? fitScore)
     {
+        var fit = (decimal?)fitScore;
         var tenant = await app.NewTenantAsync();
         var at = new DateTimeOffset(2026, 11, 23, 8, 30, 15, 123, TimeSpan.Zero);
         var company = Company.Create(tenant.OrganisationId, "Acme Bulk B.V.", null, at);
@@ -78,7 +81,7 @@ public abstract class BulkInsertTests(TestApp app)
                     new TimelineAssessment(BantStatus.Confirmed, "", new DateOnly(2027, 3, 31))),
                 sales,
                 at.AddMinutes(5)).IsSuccess);
-            lead.RecordScores(63.5m, 17.25m, at.AddMinutes(6));
+            lead.RecordScores(fit, 17.25m, at.AddMinutes(6));
             return lead;
         }
 
@@ -103,6 +106,7 @@ public abstract class BulkInsertTests(TestApp app)
         Assert.Equal(efRow.Count, bulkRow.Count);
         Assert.All(efRow.Keys.Except(differ), column => Assert.True(Equals(efRow[column], bulkRow[column]), $"{column}: EF stored {efRow[column]}, the bulk insert {bulkRow[column]}"));
         Assert.Equal("Approved for Q1", efRow["Bant_Budget_Note"]);
+        Assert.Equal(fit is null, efRow["FitScore"] is null);
 
         var found = await read.Leads.AsNoTracking().Include(l => l.Contact).SingleAsync(l => l.Id == bulk.Id, Cancel);
         Assert.Equal((saved.Bant, saved.FitScore, saved.EngagementScore, saved.SourceStage, saved.SourceCreatedAt, saved.BantAssessedAt), (found.Bant, found.FitScore, found.EngagementScore, found.SourceStage, found.SourceCreatedAt, found.BantAssessedAt));
