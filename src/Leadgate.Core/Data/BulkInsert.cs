@@ -6,7 +6,9 @@ using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Query;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SQLitePCL;
 
 namespace Leadgate.Data;
@@ -225,17 +227,17 @@ internal static class BulkInsert
             var body = new List<Expression> { Expression.Assign(typed, Expression.Convert(entity, type.ClrType)) };
             for (var i = 0; i < columns.Count; i++)
             {
-                body.Add(BindColumn(statement, Expression.Constant(i + 1), typed, columns[i].Property));
+                body.Add(BindColumn(statement, Expression.Constant(i + 1), typed, columns[i]));
             }
 
             return Expression.Lambda<Action<sqlite3_stmt, object>>(Expression.Block([typed], body), statement, entity).Compile();
         }
 
         /// <summary>Reads, converts and binds one column; a null anywhere on the way (a null complex value) binds NULL.</summary>
-        private static BlockExpression BindColumn(ParameterExpression statement, ConstantExpression index, ParameterExpression row, IProperty property)
+        private static BlockExpression BindColumn(ParameterExpression statement, ConstantExpression index, ParameterExpression row, Column column)
         {
             var chain = new Stack<IPropertyBase>();
-            for (IPropertyBase member = property; ; member = ((IComplexType)member.DeclaringType).ComplexProperty)
+            for (IPropertyBase member = column.Property; ; member = ((IComplexType)member.DeclaringType).ComplexProperty)
             {
                 chain.Push(member);
                 if (member.DeclaringType is not IComplexType)
@@ -265,7 +267,7 @@ internal static class BulkInsert
                 current = read;
             }
 
-            var bind = BindValue(statement, index, current, property);
+            var bind = BindValue(statement, index, current, column.Mapping.Converter, bindNull);
             for (var i = locals.Count - 1; i >= 0; i--)
             {
                 bind = Expression.IfThenElse(Expression.Equal(locals[i], Expression.Constant(null, locals[i].Type)), bindNull, bind);
@@ -275,19 +277,17 @@ internal static class BulkInsert
             return Expression.Block(locals, steps);
         }
 
-        private static Expression BindValue(ParameterExpression statement, ConstantExpression index, Expression value, IProperty property)
+        private static Expression BindValue(ParameterExpression statement, ConstantExpression index, Expression value, ValueConverter? converter, Expression bindNull)
         {
-            var bindNull = Expression.Call(SqliteBind.Method(nameof(SqliteBind.Null)), statement, index);
             var underlying = Nullable.GetUnderlyingType(value.Type);
             var present = underlying is null ? value : Expression.Property(value, "Value");
-            var converter = property.GetRelationalTypeMapping().Converter;
             Expression stored = present;
             if (converter is not null && present.Type != typeof(Guid))
             {
                 // The converter's own expression, inlined; a GUID keeps its value and is written as bytes by SqliteBind.Key.
                 var convert = converter.ConvertToProviderExpression;
                 var argument = convert.Parameters[0];
-                stored = new Substitute(argument, present.Type == argument.Type ? present : Expression.Convert(present, argument.Type)).Visit(convert.Body);
+                stored = ReplacingExpressionVisitor.Replace(argument, present.Type == argument.Type ? present : Expression.Convert(present, argument.Type), convert.Body);
             }
 
             Expression bind;
@@ -326,11 +326,6 @@ internal static class BulkInsert
 
             var parameter = method.GetParameters()[2].ParameterType;
             return Expression.Call(method, statement, index, stored.Type == parameter ? stored : Expression.Convert(stored, parameter));
-        }
-
-        private sealed class Substitute(ParameterExpression parameter, Expression with) : ExpressionVisitor
-        {
-            protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? with : base.VisitParameter(node);
         }
     }
 
