@@ -303,23 +303,38 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
 
         var emails = rows.Select(r => r.Email.Value).Distinct().ToList();
         // Contacts first: their (organisation, e-mail) index finds them; a join from leads would scan the organisation's leads.
-        var contactIds = await db.Contacts
+        // Read whole and tracked: finding a contact's key reads its row anyway, and its lead then needs no join back to it.
+        var contacts = await db.Contacts
             .Where(c => c.OrganisationId == organisationId && EF.Parameter(emails).Contains(c.Email))
-            .Select(c => c.Id)
             .ToListAsync(cancellationToken);
-        var leads = contactIds.Count == 0 ? new Dictionary<string, Lead>(StringComparer.Ordinal) : await db.Leads
-            .Include(l => l.Contact)
-            .Include(l => l.Company)
-            // By contact id alone (unique, and these contacts are the organisation's): with the organisation in the
-            // filter too, SQLite walked the organisation's leads by (OrganisationId, Id), a read that grew with every batch.
-            .Where(l => EF.Parameter(contactIds).Contains(l.ContactId))
-            .ToDictionaryAsync(l => l.Contact.Email, StringComparer.Ordinal, cancellationToken);
+        var leads = new Dictionary<string, Lead>(StringComparer.Ordinal);
+        if (contacts.Count > 0)
+        {
+            var contactIds = contacts.ConvertAll(c => c.Id);
+            // By contact id alone (unique, and these contacts are the organisation's): with the organisation in the filter
+            // too, SQLite walked the organisation's leads by (OrganisationId, Id), a read that grew with every batch. EF
+            // sets each lead's contact from the ones tracked above; joining the contacts and companies in this query read
+            // three times the pages for the same leads (docs/performance.md, P5).
+            foreach (var lead in await db.Leads.Where(l => EF.Parameter(contactIds).Contains(l.ContactId)).ToListAsync(cancellationToken))
+            {
+                leads[lead.Contact.Email] = lead;
+            }
+        }
+
         var known = new HashSet<string>(leads.Keys, StringComparer.Ordinal);
 
         var domains = rows.Select(r => r.Company?.Domain ?? LeadFields.CompanyDomainOf(r.Email)).OfType<string>().Distinct().ToList();
         var companies = await db.Companies
             .Where(c => c.OrganisationId == organisationId && EF.Parameter(domains).Contains(c.Domain!))
             .ToDictionaryAsync(c => c.Domain!, StringComparer.Ordinal, cancellationToken);
+        // A known lead's company is usually among those (its people share its domain); the others are read by key, and EF
+        // sets them on their leads.
+        var elsewhere = leads.Values.Where(l => l is { CompanyId: not null, Company: null }).Select(l => l.CompanyId!.Value).Distinct().ToList();
+        if (elsewhere.Count > 0)
+        {
+            await db.Companies.Where(c => EF.Parameter(elsewhere).Contains(c.Id)).LoadAsync(cancellationToken);
+        }
+
         foreach (var company in leads.Values.Select(l => l.Company).OfType<Company>().Where(c => c.Domain is not null))
         {
             companies.TryAdd(company.Domain!, company);

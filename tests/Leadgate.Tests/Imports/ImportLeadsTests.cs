@@ -222,6 +222,27 @@ public abstract class ImportLeadsTests(TestApp app)
     }
 
     [Fact]
+    public async Task AKnownLead_WhoseCompanyIsNotItsAddressesDomain_KeepsThatCompany_WhenARowWithoutCompanyColumnsUpdatesIt()
+    {
+        var tenant = await app.NewTenantAsync();
+        // A free-mail address: the batch's companies are found by the rows' domains, and this lead's is not among them.
+        var leadId = (await tenant.Marketing.CreateLeadAsync(new { email = "pieter.bakker@gmail.com", company = new { name = "Bakker Logistiek", domain = "bakker-logistiek.nl" } })).Id;
+        var csv = """
+            Email;First Name;Title;Lead Source
+            pieter.bakker@gmail.com;Pieter;Planner;Trade fair
+            """;
+
+        var outcome = await ImportAsync(tenant, "no-company.csv", Stream(csv));
+
+        Assert.Equal((0L, 1L, 0L), (outcome.Job.Imported, outcome.Job.Updated, outcome.Job.Bad));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var lead = await db.Leads.Include(l => l.Contact).Include(l => l.Company).SingleAsync(l => l.Id == leadId, Cancel);
+        Assert.Equal(("Trade fair", "Planner", "bakker-logistiek.nl"), (lead.Source, lead.Contact.JobTitle, lead.Company?.Domain));
+        Assert.Equal(1, await db.Companies.CountAsync(c => c.OrganisationId == tenant.OrganisationId, Cancel));
+    }
+
+    [Fact]
     public async Task AKnownLead_MovesToACompanyTheSameBatchCreates_WhichIsStoredOnce_AndShared()
     {
         var tenant = await app.NewTenantAsync();
