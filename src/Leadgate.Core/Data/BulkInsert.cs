@@ -37,7 +37,24 @@ internal static class BulkInsert
         }
 
         var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        await InsertAsync(db, type, entities, cancellationToken);
+        await InsertAsync(db, type, entities, skipConflicts: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="InsertAsync{T}(LeadgateDbContext, IReadOnlyCollection{T}, CancellationToken)"/>, but a row that would
+    /// break a unique key (one another writer stored a moment ago) is left out instead of failing the statement; answers
+    /// how many rows were written.
+    /// </summary>
+    public static async Task<int> InsertNewAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (entities.Count == 0)
+        {
+            return 0;
+        }
+
+        var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        return await InsertAsync(db, type, entities, skipConflicts: true, cancellationToken);
     }
 
     /// <summary>
@@ -68,7 +85,7 @@ internal static class BulkInsert
                 continue; // rows pointing at rows of their own type: left to EF, which orders them
             }
 
-            await InsertAsync(db, type, entries.ConvertAll(e => e.Entity), cancellationToken);
+            await InsertAsync(db, type, entries.ConvertAll(e => e.Entity), skipConflicts: false, cancellationToken);
             foreach (var entry in entries)
             {
                 entry.State = EntityState.Unchanged;
@@ -76,7 +93,7 @@ internal static class BulkInsert
         }
     }
 
-    private static async Task InsertAsync<T>(LeadgateDbContext db, IEntityType type, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+    private static async Task<int> InsertAsync<T>(LeadgateDbContext db, IEntityType type, IReadOnlyCollection<T> entities, bool skipConflicts, CancellationToken cancellationToken)
         where T : class
     {
         var table = Tables.GetOrAdd(type, Table.Of);
@@ -88,12 +105,10 @@ internal static class BulkInsert
             if (connection is SqliteConnection sqlite)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                InsertWithSqlite(sqlite, table, entities);
+                return InsertWithSqlite(sqlite, table, entities, skipConflicts);
             }
-            else
-            {
-                await InsertManyRowsAsync(connection, transaction, table, entities, cancellationToken);
-            }
+
+            return await InsertManyRowsAsync(connection, transaction, table, entities, skipConflicts, cancellationToken);
         }
         finally
         {
@@ -110,15 +125,32 @@ internal static class BulkInsert
     /// rows a statement that was 3.9 GB of writes for a 300,000-row import that wrote 1.3 GB otherwise, and 13% of its
     /// time (docs/performance.md, P5).
     /// </summary>
-    private static void InsertWithSqlite<T>(SqliteConnection connection, Table table, IReadOnlyCollection<T> entities)
+    private static int InsertWithSqlite<T>(SqliteConnection connection, Table table, IReadOnlyCollection<T> entities, bool skipConflicts)
         where T : class
     {
         var handle = connection.Handle!;
         var bind = table.SqliteBinder;
-        using var statement = Prepare(handle, table.Insert(1));
-        foreach (var entity in entities)
+        using var statement = Prepare(handle, table.Insert(1, skipConflicts));
+        var held = false;
+        statement.DangerousAddRef(ref held);
+        try
         {
-            Step(statement, handle, bind, entity);
+            var pointer = statement.DangerousGetHandle();
+            var written = 0;
+            foreach (var entity in entities)
+            {
+                Step(pointer, handle, bind, entity);
+                written += skipConflicts ? raw.sqlite3_changes(handle) : 1;
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (held)
+            {
+                statement.DangerousRelease();
+            }
         }
     }
 
@@ -129,13 +161,13 @@ internal static class BulkInsert
     }
 
     /// <summary>Binds the row's values by position, runs the statement once and resets it for the next row.</summary>
-    private static void Step<T>(sqlite3_stmt statement, sqlite3 handle, Action<sqlite3_stmt, object> bind, T entity)
+    private static void Step<T>(nint statement, sqlite3 handle, Action<nint, object> bind, T entity)
         where T : class
     {
         try
         {
             bind(statement, entity);
-            var done = raw.sqlite3_step(statement);
+            var done = SqliteNative.Step(statement);
             if (done != raw.SQLITE_DONE)
             {
                 Check(done, handle);
@@ -143,7 +175,7 @@ internal static class BulkInsert
         }
         finally
         {
-            raw.sqlite3_reset(statement);
+            SqliteNative.Reset(statement);
         }
     }
 
@@ -151,39 +183,40 @@ internal static class BulkInsert
     /// The typed binders a table's compiled binder calls (<see cref="SqliteBinders"/>): each binds a value as EF's SQLite
     /// mapping stores it (GUIDs as 16 bytes, <see cref="SqliteGuids"/>) without allocating. A GUID's bytes are written on the
     /// stack, and text is handed over as UTF-16 for SQLite to convert (SQLitePCL's string overload copies every value to a
-    /// new UTF-8 array first, which made the collector work for each bound value).
+    /// new UTF-8 array first, which made the collector work for each bound value). The statement is a plain pointer, held
+    /// alive by <see cref="InsertWithSqlite"/> (<see cref="SqliteNative"/>).
     /// </summary>
     private static class SqliteBind
     {
-        public static void Null(sqlite3_stmt statement, int index) => Checked(raw.sqlite3_bind_null(statement, index), index);
+        public static void Null(nint statement, int index) => Checked(SqliteNative.BindNull(statement, index), index);
 
-        public static void Text(sqlite3_stmt statement, int index, string? text) =>
-            Checked(text is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, text.AsSpan()), index);
+        public static void Text(nint statement, int index, string? text) =>
+            Checked(text is null ? SqliteNative.BindNull(statement, index) : SqliteNative.BindText(statement, index, text), index);
 
-        public static void Key(sqlite3_stmt statement, int index, Guid guid)
+        public static void Key(nint statement, int index, Guid guid)
         {
             Span<byte> key = stackalloc byte[SqliteGuids.Size];
             SqliteGuids.Write(guid, key);
-            Checked(raw.sqlite3_bind_blob(statement, index, key), index);
+            Checked(SqliteNative.BindBlob(statement, index, key), index);
         }
 
-        public static void Integer(sqlite3_stmt statement, int index, long number) => Checked(raw.sqlite3_bind_int64(statement, index, number), index);
+        public static void Integer(nint statement, int index, long number) => Checked(SqliteNative.BindInt64(statement, index, number), index);
 
-        public static void Flag(sqlite3_stmt statement, int index, bool flag) => Integer(statement, index, flag ? 1 : 0);
+        public static void Flag(nint statement, int index, bool flag) => Integer(statement, index, flag ? 1 : 0);
 
-        public static void Real(sqlite3_stmt statement, int index, double real) => Checked(raw.sqlite3_bind_double(statement, index, real), index);
+        public static void Real(nint statement, int index, double real) => Checked(SqliteNative.BindDouble(statement, index, real), index);
 
-        public static void Amount(sqlite3_stmt statement, int index, decimal amount) =>
-            Checked(raw.sqlite3_bind_text(statement, index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture)), index);
+        public static void Amount(nint statement, int index, decimal amount) =>
+            Text(statement, index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture));
 
-        public static void Date(sqlite3_stmt statement, int index, DateOnly date) =>
-            Checked(raw.sqlite3_bind_text(statement, index, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), index);
+        public static void Date(nint statement, int index, DateOnly date) =>
+            Text(statement, index, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
-        public static void Time(sqlite3_stmt statement, int index, DateTime time) =>
-            Checked(raw.sqlite3_bind_text(statement, index, time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture)), index);
+        public static void Time(nint statement, int index, DateTime time) =>
+            Text(statement, index, time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
 
-        public static void Bytes(sqlite3_stmt statement, int index, byte[]? bytes) =>
-            Checked(bytes is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_blob(statement, index, bytes), index);
+        public static void Bytes(nint statement, int index, byte[]? bytes) =>
+            Checked(bytes is null ? SqliteNative.BindNull(statement, index) : SqliteNative.BindBlob(statement, index, bytes), index);
 
         private static void Checked(int rc, int index)
         {
@@ -219,9 +252,9 @@ internal static class BulkInsert
     /// </summary>
     private static class SqliteBinders
     {
-        public static Action<sqlite3_stmt, object> Compile(IEntityType type, IReadOnlyList<Column> columns)
+        public static Action<nint, object> Compile(IEntityType type, IReadOnlyList<Column> columns)
         {
-            var statement = Expression.Parameter(typeof(sqlite3_stmt), "statement");
+            var statement = Expression.Parameter(typeof(nint), "statement");
             var entity = Expression.Parameter(typeof(object), "entity");
             var typed = Expression.Variable(type.ClrType, "row");
             var body = new List<Expression> { Expression.Assign(typed, Expression.Convert(entity, type.ClrType)) };
@@ -230,7 +263,7 @@ internal static class BulkInsert
                 body.Add(BindColumn(statement, Expression.Constant(i + 1), typed, columns[i]));
             }
 
-            return Expression.Lambda<Action<sqlite3_stmt, object>>(Expression.Block([typed], body), statement, entity).Compile();
+            return Expression.Lambda<Action<nint, object>>(Expression.Block([typed], body), statement, entity).Compile();
         }
 
         /// <summary>Reads, converts and binds one column; a null anywhere on the way (a null complex value) binds NULL.</summary>
@@ -330,7 +363,7 @@ internal static class BulkInsert
     }
 
     /// <summary>A value of a type the typed binders do not know: thrown on, naming the type.</summary>
-    private static void BindBoxed(sqlite3_stmt statement, int index, object? value)
+    private static void BindBoxed(nint statement, int index, object? value)
     {
         if (value is not null)
         {
@@ -343,15 +376,16 @@ internal static class BulkInsert
     private static void Check(int rc, sqlite3 handle) => SqliteException.ThrowExceptionForRC(rc, handle);
 
     /// <summary>PostgreSQL: as many rows per statement as the parameter limit allows, so a batch is a few round trips.</summary>
-    private static async Task InsertManyRowsAsync<T>(DbConnection connection, DbTransaction? transaction, Table table, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+    private static async Task<int> InsertManyRowsAsync<T>(DbConnection connection, DbTransaction? transaction, Table table, IReadOnlyCollection<T> entities, bool skipConflicts, CancellationToken cancellationToken)
         where T : class
     {
         var rowsPerStatement = Math.Max(1, MaxParametersPerStatement / table.Columns.Count);
+        var written = 0;
         foreach (var chunk in entities.Chunk(rowsPerStatement))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = table.Insert(chunk.Length);
+            command.CommandText = table.Insert(chunk.Length, skipConflicts);
             var n = 0;
             foreach (var entity in chunk)
             {
@@ -361,8 +395,10 @@ internal static class BulkInsert
                 }
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            written += await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        return written;
     }
 
     private sealed record Column(IProperty Property, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, string Name);
@@ -382,21 +418,21 @@ internal static class BulkInsert
             return new Table(type, table.Name, [.. properties.Select(p => new Column(p, p.GetRelationalTypeMapping(), p.GetGetter(), p.GetColumnName(table)!))]);
         }
 
-        private readonly ConcurrentDictionary<int, string> _inserts = new();
+        private readonly ConcurrentDictionary<(int Rows, bool SkipConflicts), string> _inserts = new();
 
-        private Action<sqlite3_stmt, object>? _sqliteBinder;
+        private Action<nint, object>? _sqliteBinder;
 
         /// <summary>Binds a row's values to the single-row INSERT by position, on SQLite; compiled on first use.</summary>
-        public Action<sqlite3_stmt, object> SqliteBinder => _sqliteBinder ??= SqliteBinders.Compile(Type, Columns);
+        public Action<nint, object> SqliteBinder => _sqliteBinder ??= SqliteBinders.Compile(Type, Columns);
 
-        /// <summary>The INSERT of so many rows; made once per size.</summary>
-        public string Insert(int rows) => _inserts.GetOrAdd(rows, MakeInsert);
+        /// <summary>The INSERT of so many rows, skipping those that break a unique key or not; made once per size.</summary>
+        public string Insert(int rows, bool skipConflicts = false) => _inserts.GetOrAdd((rows, skipConflicts), MakeInsert);
 
-        private string MakeInsert(int rows)
+        private string MakeInsert((int Rows, bool SkipConflicts) shape)
         {
             var columns = string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
-            var values = Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Columns.Select((_, i) => "@p" + (r * Columns.Count + i))) + ")");
-            return $"INSERT INTO \"{Name}\" ({columns}) VALUES {string.Join(", ", values)}";
+            var values = Enumerable.Range(0, shape.Rows).Select(r => "(" + string.Join(", ", Columns.Select((_, i) => "@p" + (r * Columns.Count + i))) + ")");
+            return $"INSERT INTO \"{Name}\" ({columns}) VALUES {string.Join(", ", values)}{(shape.SkipConflicts ? " ON CONFLICT DO NOTHING" : "")}";
         }
 
         private static void Collect(IEnumerable<IProperty> properties, IEnumerable<IComplexProperty> complex, List<IProperty> into)

@@ -17,37 +17,26 @@ namespace Leadgate.Scoring;
 internal sealed record ScoreUpdate(Guid LeadId, long Version, decimal? Fit, decimal Engagement, DateTimeOffset At);
 
 /// <summary>
-/// The two writes of event ingestion that happen for every event, in hand-written SQL through the context's own connection
-/// and transaction: EF would send each row as a freshly prepared statement with change tracking around it
-/// (docs/performance.md, P1). Parameters are made by the EF model's own type mappings, so the stored values are exactly
-/// those EF would write. The same SQL runs on both providers: on SQLite (in-process) one prepared statement is re-bound
-/// row after row; on PostgreSQL, where every statement is a round trip, up to 1,000 rows go in one command.
+/// The two writes of event ingestion that happen for every event, through the context's own connection and transaction:
+/// EF would send each row as a freshly prepared statement with change tracking around it (docs/performance.md, P1). The
+/// events go in as the importer's rows do (<see cref="BulkInsert"/>); the score updates are hand-written SQL whose
+/// parameters are made by the EF model's own type mappings, so the stored values are exactly those EF would write. The
+/// same SQL runs on both providers: on SQLite (in-process) one prepared statement is re-bound row after row; on
+/// PostgreSQL, where every statement is a round trip, up to 1,000 rows go in one command.
 /// </summary>
 internal sealed partial class EventWrites : IAsyncDisposable
 {
     private const int RowsPerCommand = 1_000;
 
-    private readonly Statement _insert;
+    private readonly LeadgateDbContext _db;
     private readonly Statement _update;
 
     private EventWrites(LeadgateDbContext db, DbTransaction transaction)
     {
+        _db = db;
         var connection = db.Database.GetDbConnection();
         var oneRowAtATime = db.Provider == DatabaseProvider.Sqlite;
-        var events = db.Model.FindEntityType(typeof(BehaviourEvent))!;
         var leads = db.Model.FindEntityType(typeof(Lead))!;
-        _insert = new Statement(connection, transaction, oneRowAtATime,
-            """INSERT INTO "BehaviourEvents" ("Id", "OrganisationId", "LeadId", "ExternalId", "Type", "OccurredAt", "Properties", "ReceivedAt", "BodyHash") VALUES """,
-            "(@id, @organisation, @lead, @externalId, @type, @occurredAt, @properties, @receivedAt, @bodyHash)",
-            ", ",
-            """ ON CONFLICT ("OrganisationId", "ExternalId") DO NOTHING""",
-            [
-                ("@id", events, nameof(BehaviourEvent.Id)), ("@organisation", events, nameof(BehaviourEvent.OrganisationId)),
-                ("@lead", events, nameof(BehaviourEvent.LeadId)), ("@externalId", events, nameof(BehaviourEvent.ExternalId)),
-                ("@type", events, nameof(BehaviourEvent.Type)), ("@occurredAt", events, nameof(BehaviourEvent.OccurredAt)),
-                ("@properties", events, nameof(BehaviourEvent.Properties)), ("@receivedAt", events, nameof(BehaviourEvent.ReceivedAt)),
-                ("@bodyHash", events, nameof(BehaviourEvent.BodyHash)),
-            ]);
         _update = new Statement(connection, transaction, oneRowAtATime,
             "",
             """UPDATE "Leads" SET "FitScore" = @fit, "EngagementScore" = @engagement, "ScoredAt" = @at, "Version" = "Version" + 1 WHERE "Id" = @id AND "Version" = @version""",
@@ -65,10 +54,11 @@ internal sealed partial class EventWrites : IAsyncDisposable
 
     /// <summary>
     /// Stores the events, each unless its external id is already stored. False when any was (another writer came first):
-    /// the caller undoes the transaction and tries again.
+    /// the caller undoes the transaction and tries again. Written as the importer writes rows (<see cref="BulkInsert"/>):
+    /// on SQLite bound by position, where ADO.NET looked up every parameter by its name, row after row.
     /// </summary>
     public async Task<bool> InsertAllAsync(IReadOnlyList<BehaviourEvent> events, CancellationToken cancellationToken) =>
-        await _insert.ExecuteAllAsync([.. events.Select(e => new object?[] { e.Id, e.OrganisationId, e.LeadId, e.ExternalId, e.Type, e.OccurredAt, e.Properties, e.ReceivedAt, e.BodyHash })], cancellationToken) == events.Count;
+        await BulkInsert.InsertNewAsync(_db, events, cancellationToken) == events.Count;
 
     /// <summary>Keeps the leads' new scores and raises their versions. False when any lead is no longer at the version read.</summary>
     public async Task<bool> UpdateAllAsync(IReadOnlyList<ScoreUpdate> updates, CancellationToken cancellationToken) =>
@@ -84,11 +74,7 @@ internal sealed partial class EventWrites : IAsyncDisposable
         _ => false,
     };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _insert.DisposeAsync();
-        await _update.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _update.DisposeAsync();
 
     [GeneratedRegex(@"@(\w+)")]
     private static partial Regex Placeholder();
