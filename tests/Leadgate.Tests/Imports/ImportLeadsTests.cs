@@ -243,6 +243,29 @@ public abstract class ImportLeadsTests(TestApp app)
     }
 
     [Fact]
+    public async Task ANewPersonsRow_UpdatesTheFactsOfAStoredCompany_ThatNoKnownLeadOfTheBatchBelongsTo()
+    {
+        var tenant = await app.NewTenantAsync();
+        var colleague = (await tenant.Marketing.CreateLeadAsync(new { email = "pieter@bakker-logistiek.nl", company = new { name = "Bakker Logistiek", domain = "bakker-logistiek.nl" } })).Id;
+        var csv = """
+            Email,First Name,Company Name,Company Domain Name,Number of Employees,Country/Region
+            sanne@bakker-logistiek.nl,Sanne,Bakker Logistiek BV,bakker-logistiek.nl,250,Netherlands
+            """;
+
+        var outcome = await ImportAsync(tenant, "company-facts.csv", Stream(csv));
+
+        Assert.Equal((1L, 0L, 0L), (outcome.Job.Imported, outcome.Job.Updated, outcome.Job.Bad));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var company = await db.Companies.SingleAsync(c => c.OrganisationId == tenant.OrganisationId, Cancel);
+        Assert.Equal(("Bakker Logistiek BV", 250, "NL"), (company.Name, company.Employees, company.Country));
+        var leads = await db.Leads.Where(l => l.OrganisationId == tenant.OrganisationId).ToListAsync(Cancel);
+        Assert.Equal(2, leads.Count);
+        Assert.All(leads, l => Assert.Equal(company.Id, l.CompanyId));
+        Assert.Contains(leads, l => l.Id == colleague);
+    }
+
+    [Fact]
     public async Task AKnownLead_MovesToACompanyTheSameBatchCreates_WhichIsStoredOnce_AndShared()
     {
         var tenant = await app.NewTenantAsync();
