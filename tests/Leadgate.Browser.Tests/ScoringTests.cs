@@ -7,10 +7,10 @@ namespace Leadgate.Browser.Tests;
 public sealed class ScoringTests(LeadgateServer server, BrowserFixture browser)
 {
     [Fact]
-    public async Task AMarketerLowersAThreshold_SeesThePreviewCountChange_Saves_WatchesTheRescoreFinish_AndALeadExplainsItsScores()
+    public async Task AMarketerAddsAnIcpCriterion_ChangesAnEventsPoints_LowersAThreshold_SeesThePreviewCountChange_Saves_WatchesTheRescoreFinish_AndALeadExplainsItsScores()
     {
         // Fit 100 (a director at a 250-person company), engagement 20 from two downloads: below the default threshold of 40.
-        var id = await server.CreateEngagedLeadAsync("Grace", "Hopper", "Director of Engineering", "Compilers Inc", 250, downloads: 2);
+        var id = await server.CreateEngagedLeadAsync("Grace", "Hopper", "Director of Engineering", "Compilers Inc", 250, downloads: 2, industry: "Computer Software");
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Marketing).Email);
 
         await page.GotoAsync("/settings/scoring");
@@ -18,6 +18,20 @@ public sealed class ScoringTests(LeadgateServer server, BrowserFixture browser)
         var count = page.GetByTestId("preview-would-become");
         await Expect(count).ToBeVisibleAsync();
         var before = int.Parse((await count.GetAttributeAsync("data-count"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The ideal customer profile gains a criterion: the industry in a list (leads with no industry are left out of it).
+        var criteria = page.GetByTestId("criterion");
+        var criteriaBefore = await criteria.CountAsync();
+        await page.GetByTestId("add-criterion").ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Industry in a list" }).ClickAsync();
+        await Expect(criteria).ToHaveCountAsync(criteriaBefore + 1);
+        var industry = criteria.Nth(criteriaBefore);
+        await Expect(industry).ToContainTextAsync("Industry in a list");
+        await industry.Locator("[data-testid=criterion-name] input, input[data-testid=criterion-name]").FillAsync("Target industry");
+        await industry.Locator("[data-testid=criterion-weight] input, input[data-testid=criterion-weight]").FillAsync("25");
+        await industry.Locator("[data-testid=criterion-values] input, input[data-testid=criterion-values]").FillAsync("Computer Software, Aerospace");
+        // A content download is worth 12 points instead of 10.
+        await page.Locator("[data-testid=event-rule][data-type=ContentDownload]").Locator("[data-testid=event-points] input, input[data-testid=event-points]").FillAsync("12");
 
         var fitThreshold = page.Locator("[data-testid=fit-threshold] input, input[data-testid=fit-threshold]");
         await fitThreshold.FillAsync("150");
@@ -46,13 +60,17 @@ public sealed class ScoringTests(LeadgateServer server, BrowserFixture browser)
         await Expect(page.GetByTestId("lead-stage")).ToHaveAttributeAsync("data-stage", "Mql");
         var scores = page.GetByTestId("lead-scores");
         await Expect(scores.GetByTestId("fit-value")).ToHaveTextAsync("100");
-        await Expect(scores.GetByTestId("engagement-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(19|20)(\.\d+)?$"));
-        await Expect(scores.GetByTestId("fit-line")).ToHaveCountAsync(2);
+        await Expect(scores.GetByTestId("engagement-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^(23|24)(\.\d+)?$"));
+        await Expect(scores.GetByTestId("fit-line")).ToHaveCountAsync(3);
+        var industryLine = scores.GetByTestId("fit-line").Filter(new() { HasText = "Target industry" });
+        await Expect(industryLine).ToHaveAttributeAsync("data-outcome", "Match");
+        await Expect(industryLine).ToContainTextAsync("Computer Software");
         await Expect(scores.GetByTestId("fit-line").Filter(new() { HasText = "Company size" })).ToContainTextAsync("in range 50–5000");
         await Expect(scores.GetByTestId("fit-line").Filter(new() { HasText = "Seniority" })).ToContainTextAsync("Senior (\"director\")");
         var downloads = scores.Locator("[data-testid=engagement-line][data-type=ContentDownload]");
         await Expect(downloads).ToContainTextAsync("Content download");
         await Expect(downloads.Locator("td").Nth(1)).ToHaveTextAsync("2");
+        await Expect(downloads.Locator("td").Nth(2)).ToHaveTextAsync("24"); // two downloads at the new 12 points, before decay
         await Expect(scores.GetByTestId("score-verdict")).ToContainTextAsync("Meets the MQL rule");
         await page.ScreenshotAsync("lead-scores");
     }

@@ -100,7 +100,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     /// <summary>A new Iql lead with company facts and a few content downloads, scored as they arrive.</summary>
-    public async Task<Guid> CreateEngagedLeadAsync(string firstName, string lastName, string jobTitle, string company, int employees, int downloads)
+    public async Task<Guid> CreateEngagedLeadAsync(string firstName, string lastName, string jobTitle, string company, int employees, int downloads, string? industry = null)
     {
         var number = Interlocked.Increment(ref _leads);
         var request = new CreateLeadRequest
@@ -110,7 +110,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
             LastName = lastName,
             JobTitle = jobTitle,
             Source = "Website",
-            Company = new CompanyInput { Name = company, Employees = employees },
+            Company = new CompanyInput { Name = company, Employees = employees, Industry = industry },
         };
         var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, Marketing, default));
         var id = created.Value.Lead.Id;
