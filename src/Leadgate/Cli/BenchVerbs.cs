@@ -10,10 +10,10 @@ namespace Leadgate.Web.Cli;
 internal static class BenchVerbs
 {
     public static Command Create(CliContext cli) =>
-        new("bench", "Benchmarks for the performance bars P1–P5; each prints one line of JSON")
+        new("bench", "Benchmarks for the bars P1–P5 and S1; each prints one line of JSON")
         {
             Ingest(cli), Http(cli), Freshness(cli), Rescore(cli),
-            Import(cli),
+            Import(cli), Predict(cli),
         };
 
     private static Command Ingest(CliContext cli)
@@ -68,6 +68,19 @@ internal static class BenchVerbs
         var import = new Command("import", "P5: CSV import with de-duplication, rows per second and peak memory") { rows };
         import.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchImport.RunAsync(cli, parse.GetValue(rows), cancellationToken), cancellationToken));
         return import;
+    }
+
+    private static Command Predict(CliContext cli)
+    {
+        var data = new Option<string>("--data") { Description = "The data set's CSV file (../shared/data/x-education-leads.csv or bank-marketing.csv)", Required = true };
+        var format = new Option<string>("--format") { Description = "xeducation or bank", Required = true };
+        format.AcceptOnlyFromAmong("xeducation", "bank");
+        var folds = new Option<int>("--folds") { Description = "Folds of the stratified cross-validation", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the folds and the trainers", DefaultValueFactory = _ => 42 };
+        var predict = new Command("predict", "S1: cross-validated AUC, Brier and log loss of predictive scoring on a public lead data set, beside a plain logistic regression") { data, format, folds, seed };
+        predict.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchPredict.RunAsync(
+            cli, new BenchPredict.Options(parse.GetValue(data)!, parse.GetValue(format)!, parse.GetValue(folds), parse.GetValue(seed)), cancellationToken), cancellationToken));
+        return predict;
     }
 
     /// <summary>A benchmark composes its own services on its own databases; an unexpected failure is exit code 1 with a message.</summary>
