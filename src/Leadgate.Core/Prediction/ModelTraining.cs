@@ -206,14 +206,14 @@ public static class ModelTraining
         return (a, b);
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public float[] Features { get; set; } = [];
 
         public bool Label { get; set; }
     }
 
-    private static IDataView Load(MLContext ml, FeatureEncoder encoder, IReadOnlyList<float[]> slots, IReadOnlyList<Example> examples)
+    internal static IDataView Load(MLContext ml, FeatureEncoder encoder, IReadOnlyList<float[]> slots, IReadOnlyList<Example> examples)
     {
         var definition = SchemaDefinition.Create(typeof(Row));
         definition[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, encoder.SlotCount);
@@ -261,7 +261,12 @@ public static class ModelTraining
             Seed = seed,
             NumberOfThreads = 1,
         });
-        var ensemble = trainer.Fit(Load(ml, encoder, slots, examples)).Model.SubModel.TrainedTreeEnsemble;
+        return FromEnsemble(encoder, trainer.Fit(Load(ml, encoder, slots, examples)).Model.SubModel.TrainedTreeEnsemble, slots);
+    }
+
+    /// <summary>An ML.NET tree ensemble as a model that scores on its own; the slots are the rows it was trained on.</summary>
+    internal static LikelihoodModel FromEnsemble(FeatureEncoder encoder, RegressionTreeEnsemble ensemble, IReadOnlyList<float[]> slots)
+    {
         var trees = ensemble.Trees.Select((tree, t) => Convert(tree, ensemble.TreeWeights[t], slots)).ToArray();
         return new LikelihoodModel { Kind = ModelKind.GradientBoostedTrees, Encoder = encoder, Bias = ensemble.Bias, Trees = trees };
     }

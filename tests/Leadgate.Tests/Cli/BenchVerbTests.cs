@@ -187,6 +187,45 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         Assert.Equal(100, histogram.MaxMilliseconds);
     }
 
+    [Fact]
+    public async Task BenchPredict_CrossValidatesTheProductsTraining_BesideTheBaseline_AndLeavesTheLeakyColumnOut()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bank-{Guid.NewGuid():N}.csv");
+        var random = new Random(4);
+        var lines = new List<string> { "age;job;duration;campaign;y" };
+        for (var i = 0; i < 600; i++)
+        {
+            var job = new[] { "admin.", "student", "retired", "unknown" }[random.Next(4)];
+            var chance = job is "student" or "retired" ? 0.5 : 0.1;
+            var y = random.NextDouble() < chance ? 1 : 0;
+            // duration gives the answer away, as the real one does: the benchmark must not read it.
+            lines.Add($"{random.Next(18, 80)};{job};{(y == 1 ? 900 : 100)};{random.Next(1, 5)};{y}");
+        }
+
+        await File.WriteAllLinesAsync(file, lines, TestContext.Current.CancellationToken);
+        try
+        {
+            var run = (await database.RunAsync("bench", "predict", "--data", file, "--format", "bank", "--folds", "3", "--seed", "7")).Succeeded();
+
+            var json = LastLineAsJson(run);
+            Assert.Equal("predict", json.GetProperty("bench").GetString());
+            Assert.Equal(600, json.GetProperty("rows").GetInt32());
+            Assert.Equal(3, json.GetProperty("columns").GetInt32()); // age, job, campaign: not duration, not y
+            Assert.InRange(json.GetProperty("auc").GetDouble(), 0.6, 0.95); // perfect only if duration had leaked
+            foreach (var key in new[] { "brier", "logLoss", "baselineAuc", "baselineBrier" })
+            {
+                Assert.True(json.GetProperty(key).GetDouble() > 0, key);
+            }
+
+            Assert.Equal(3, json.GetProperty("chosen").GetArrayLength());
+            Assert.Equal(0.78, json.GetProperty("target").GetProperty("auc").GetDouble());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static JsonElement LastLineAsJson(CliRun run)
     {
         Assert.Single(run.OutputLines);
