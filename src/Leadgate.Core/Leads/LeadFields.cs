@@ -156,6 +156,9 @@ internal sealed class LeadFields
         return value;
     }
 
+    /// <summary>Whether an address is at a free-mail provider (the person gave no business address).</summary>
+    public static bool IsFreeMail(string domain) => FreeMailDomains.Contains(domain);
+
     public static string? CompanyDomainOf(EmailAddress email) =>
         FreeMailDomains.Contains(email.Domain) ? null : email.Domain;
 
