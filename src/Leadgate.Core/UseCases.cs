@@ -95,6 +95,10 @@ public static class UseCases
             Timeout = System.Threading.Timeout.InfiniteTimeSpan,
         }));
 
+        services.AddTransient<Prediction.TrainModel>();
+        services.AddTransient<Prediction.ActivateModel>();
+        services.AddTransient<Prediction.ListModels>();
+
         services.AddTransient<GetDeal>();
         services.AddTransient<ReviseDeal>();
         services.AddTransient<RecordProposal>();

@@ -75,6 +75,12 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<DecaySweep> DecaySweeps => Set<DecaySweep>();
 
+    public DbSet<Prediction.PredictionModel> PredictionModels => Set<Prediction.PredictionModel>();
+
+    public DbSet<Prediction.LeadLikelihood> LeadLikelihoods => Set<Prediction.LeadLikelihood>();
+
+    public DbSet<Prediction.PredictionSchedule> PredictionSchedules => Set<Prediction.PredictionSchedule>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -309,6 +315,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
         ImportJob.Configure(builder);
         Handover.HandoverSettings.Configure(builder);
+        Prediction.PredictionModel.Configure(builder);
 
         builder.Entity<WebhookSource>(source =>
         {

@@ -94,6 +94,7 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             Assignments = assignments,
             SourceStage = lead.SourceStage,
             SourceCreatedAt = lead.SourceCreatedAt,
+            Likelihood = await Prediction.LeadLikelihoods.OfLeadAsync(db, actor.OrganisationId, leadId, clock.GetUtcNow(), cancellationToken),
         };
     }
 }

@@ -70,6 +70,9 @@ public sealed record LeadDetails(
 
     /// <summary>When the import's source system created the lead (UTC); <see cref="CreatedAt"/> is when it came into Leadgate.</summary>
     public DateTimeOffset? SourceCreatedAt { get; init; }
+
+    /// <summary>How likely the lead is to convert by the organisation's active model, with its reasons; null when no model is active.</summary>
+    public Prediction.LeadLikelihoodView? Likelihood { get; init; }
 }
 
 /// <summary>The response clock of a handover. <c>TimeToFirstTouch</c> is wall time from handover to the first outbound touch.</summary>
@@ -120,4 +123,11 @@ public sealed record LeadSummary(
 
     /// <inheritdoc cref="LeadDetails.SourceCreatedAt"/>
     public DateTimeOffset? SourceCreatedAt { get; init; }
+
+    /// <summary>The likelihood stored for the list by the active model; null when there is none (the page's <c>likelihoodStatus</c> says why).</summary>
+    public Prediction.LikelihoodSummary? Likelihood { get; init; }
+
+    /// <summary>The stored probability the query reads; shown as <see cref="Likelihood"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal double? Probability { get; init; }
 }

@@ -9,12 +9,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Leads;
 
-/// <summary>The list's order: newest first (the default), or highest fit or engagement first (unscored fit last).</summary>
+/// <summary>The list's order: newest first (the default), or highest fit, engagement or likelihood first (unscored last).</summary>
 public enum LeadSort
 {
     CreatedAt,
     Fit,
     Engagement,
+    Likelihood,
 }
 
 public sealed record ListLeadsRequest
@@ -45,19 +46,26 @@ public sealed record ListLeadsRequest
     /// <summary>Only leads whose stored engagement is at least this.</summary>
     public decimal? MinEngagement { get; init; }
 
+    /// <summary>Only leads whose stored likelihood (by the active model) is at least this, 0–1; a lead without one is left out.</summary>
+    public double? MinLikelihood { get; init; }
+
     /// <summary>Only leads with this source stage (decision 0007): the whole value, without regard to case.</summary>
     public string? SourceStage { get; init; }
 
     public bool IncludeTotal { get; init; }
 }
 
-public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, string? NextCursor, int? Total);
+public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, string? NextCursor, int? Total)
+{
+    /// <summary>Whether the leads' likelihoods come from an active model, and if not, why not.</summary>
+    public Prediction.LikelihoodStatus? LikelihoodStatus { get; init; }
+}
 
 /// <summary>
 /// The leads of the caller's organisation, newest first (or by fit or engagement, highest first), filtered, one page at a
 /// time. Every order ends with the id, so the keyset cursor is exact for each of them.
 /// </summary>
-public sealed class ListLeads(LeadgateDbContext db)
+public sealed class ListLeads(LeadgateDbContext db, TimeProvider clock)
 {
     public const int MaxLimit = 200;
 
@@ -75,7 +83,12 @@ public sealed class ListLeads(LeadgateDbContext db)
 
         if (!Enum.IsDefined(request.Sort))
         {
-            return Invalid.Field("sort", "createdAt, fit or engagement.");
+            return Invalid.Field("sort", "createdAt, fit, engagement or likelihood.");
+        }
+
+        if (request.MinLikelihood is { } bad && (bad is < 0 or > 1 || double.IsNaN(bad)))
+        {
+            return Invalid.Field("minLikelihood", "A probability between 0 and 1, such as 0.5.");
         }
 
         if (request.MinFit is < 0 or > 100)
@@ -117,6 +130,11 @@ public sealed class ListLeads(LeadgateDbContext db)
             query = query.Where(l => l.EngagementScore >= minEngagement);
         }
 
+        if (request.MinLikelihood is { } minLikelihood)
+        {
+            query = query.Where(l => db.LeadLikelihoods.Any(x => x.LeadId == l.Id && x.Probability >= minLikelihood));
+        }
+
         if (request.Stages is { Count: > 0 } stages)
         {
             query = query.Where(l => stages.Contains(l.Stage));
@@ -147,10 +165,10 @@ public sealed class ListLeads(LeadgateDbContext db)
                 return Invalid.Field("cursor", "This cursor was not issued by this list (in this order).");
             }
 
-            query = After(query, request.Sort, after);
+            query = After(db, query, request.Sort, after);
         }
 
-        var ordered = Order(query, request.Sort);
+        var ordered = Order(db, query, request.Sort);
         if (request.Cursor is null && request.Page is { } page)
         {
             ordered = ordered.Skip(page * request.Limit);
@@ -168,28 +186,42 @@ public sealed class ListLeads(LeadgateDbContext db)
                 EngagementScore = l.EngagementScore,
                 SourceStage = l.SourceStage,
                 SourceCreatedAt = l.SourceCreatedAt,
+                Probability = db.LeadLikelihoods.Where(x => x.LeadId == l.Id).Select(x => (double?)x.Probability).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
 
         var hasMore = rows.Count > request.Limit;
-        var items = hasMore ? rows[..request.Limit] : rows;
+        var items = (hasMore ? rows[..request.Limit] : rows)
+            .ConvertAll(r => r.Probability is { } p ? r with { Likelihood = new Prediction.LikelihoodSummary(p, Prediction.LeadLikelihoods.BandOf(p)) } : r);
         var next = hasMore ? Cursor.Write(request.Sort, items[^1]) : null;
-        return new LeadPage(items, next, total);
+        return new LeadPage(items, next, total)
+        {
+            LikelihoodStatus = await Prediction.LeadLikelihoods.StatusAsync(db, actor.OrganisationId, clock.GetUtcNow(), cancellationToken),
+        };
     }
 
     // Unscored fit (null) sorts last on both providers: SQLite and PostgreSQL disagree on where NULLs go by default.
-    private static IQueryable<Lead> Order(IQueryable<Lead> query, LeadSort sort) => sort switch
+    private static IQueryable<Lead> Order(LeadgateDbContext db, IQueryable<Lead> query, LeadSort sort) => sort switch
     {
+        LeadSort.Likelihood => query
+            .OrderBy(l => !db.LeadLikelihoods.Any(x => x.LeadId == l.Id))
+            .ThenByDescending(l => db.LeadLikelihoods.Where(x => x.LeadId == l.Id).Select(x => (double?)x.Probability).FirstOrDefault())
+            .ThenByDescending(l => l.Id),
         LeadSort.CreatedAt => query.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id),
         LeadSort.Fit => query.OrderBy(l => l.FitScore == null).ThenByDescending(l => l.FitScore).ThenByDescending(l => l.Id),
         LeadSort.Engagement => query.OrderByDescending(l => l.EngagementScore).ThenByDescending(l => l.Id),
     };
 
-    private static IQueryable<Lead> After(IQueryable<Lead> query, LeadSort sort, Position after)
+    private static IQueryable<Lead> After(LeadgateDbContext db, IQueryable<Lead> query, LeadSort sort, Position after)
     {
         var id = after.Id;
         switch (sort)
         {
+            case LeadSort.Likelihood when after.Probability is { } probability:
+                return query.Where(l => !db.LeadLikelihoods.Any(x => x.LeadId == l.Id)
+                    || db.LeadLikelihoods.Any(x => x.LeadId == l.Id && (x.Probability < probability || (x.Probability == probability && l.Id.CompareTo(id) < 0))));
+            case LeadSort.Likelihood:
+                return query.Where(l => !db.LeadLikelihoods.Any(x => x.LeadId == l.Id) && l.Id.CompareTo(id) < 0);
             case LeadSort.CreatedAt:
                 var createdAt = after.CreatedAt;
                 return query.Where(l => l.CreatedAt < createdAt || (l.CreatedAt == createdAt && l.Id.CompareTo(id) < 0));
@@ -205,7 +237,10 @@ public sealed class ListLeads(LeadgateDbContext db)
         throw new InvalidOperationException($"No keyset for {sort}.");
     }
 
-    private sealed record Position(LeadSort Sort, DateTimeOffset CreatedAt, decimal? Score, Guid Id);
+    private sealed record Position(LeadSort Sort, DateTimeOffset CreatedAt, decimal? Score, Guid Id)
+    {
+        public double? Probability { get; init; }
+    }
 
     /// <summary>
     /// An opaque keyset position: the last row's sort key and id. "ticks:id" newest first (the format of before sorting
@@ -220,6 +255,7 @@ public sealed class ListLeads(LeadgateDbContext db)
                 LeadSort.CreatedAt => $"{last.CreatedAt.UtcTicks}:{last.Id:N}",
                 LeadSort.Fit => $"fit:{last.FitScore?.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}",
                 LeadSort.Engagement => $"engagement:{last.EngagementScore.ToString(CultureInfo.InvariantCulture)}:{last.Id:N}",
+                LeadSort.Likelihood => $"likelihood:{last.Likelihood?.Probability.ToString("R", CultureInfo.InvariantCulture)}:{last.Id:N}",
             };
             return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
         }
@@ -254,6 +290,20 @@ public sealed class ListLeads(LeadgateDbContext db)
                         && decimal.TryParse(e, NumberStyles.Number, CultureInfo.InvariantCulture, out var engagement):
                         position = new Position(sort, default, engagement, id);
                         return true;
+                    case (LeadSort.Likelihood, ["likelihood", var p, var i]) when Guid.TryParseExact(i, "N", out var id):
+                        if (p.Length == 0)
+                        {
+                            position = new Position(sort, default, null, id);
+                            return true;
+                        }
+
+                        if (double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var probability))
+                        {
+                            position = new Position(sort, default, null, id) { Probability = probability };
+                            return true;
+                        }
+
+                        return false;
                 }
             }
             catch (FormatException)
