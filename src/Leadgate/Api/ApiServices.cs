@@ -51,6 +51,7 @@ public static class ApiServices
         api.MapIntakeSettings();
         api.MapNotifications();
         api.MapQualification();
+        api.MapModels();
         app.MapPublicIntake();
         return app;
     }

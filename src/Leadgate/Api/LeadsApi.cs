@@ -15,8 +15,8 @@ public static class LeadsApi
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
         leads.MapPost("/", Create).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
-        leads.MapGet("/", List).WithSummary("List leads, newest first or by fit or engagement (sort=fit|engagement), with filters (stage, ownerId, q, minFit, minEngagement, sourceStage) and a cursor");
-        leads.MapGet("/{id:guid}", Get).WithSummary("A lead with its stage history, activities and BANT");
+        leads.MapGet("/", List).WithSummary("List leads, newest first or by fit, engagement or likelihood (sort=fit|engagement|likelihood), with filters (stage, ownerId, q, minFit, minEngagement, minLikelihood, sourceStage) and a cursor");
+        leads.MapGet("/{id:guid}", Get).WithSummary("A lead with its stage history, activities, BANT, scores and likelihood with its reasons");
         leads.MapPatch("/{id:guid}", Update).WithSummary("Change contact, company or attribution fields (JSON merge patch)")
             .Accepts<UpdateLeadRequest>("application/merge-patch+json", "application/json");
         leads.MapPost("/{id:guid}/mark-mql", MarkMql).WithIdempotency().WithSummary("Marketing hands the lead to sales");
@@ -47,17 +47,17 @@ public static class LeadsApi
     private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
         ListLeads handler, HttpContext http, CancellationToken cancellationToken,
         Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, int limit = 50,
-        string? sort = null, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null)
+        string? sort = null, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, double? minLikelihood = null)
     {
         if (!Enum.TryParse<LeadSort>(sort ?? nameof(LeadSort.CreatedAt), ignoreCase: true, out var order) || int.TryParse(sort, out _))
         {
-            return Problems.ToResult(Invalid.Field("sort", "createdAt, fit or engagement."));
+            return Problems.ToResult(Invalid.Field("sort", "createdAt, fit, engagement or likelihood."));
         }
 
         var request = new ListLeadsRequest
         {
             Stages = stage, OwnerId = ownerId, Unassigned = unassigned, Text = q, Cursor = cursor, Limit = limit,
-            Sort = order, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage,
+            Sort = order, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage, MinLikelihood = minLikelihood,
         };
         var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);

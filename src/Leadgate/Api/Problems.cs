@@ -43,6 +43,16 @@ public static class Problems
                 ["to"] = missing.To.ToString(),
                 ["missing"] = missing.Missing.Select(m => new { code = m.Code, message = m.Message }).ToList(),
             }),
+        Prediction.NotEnoughHistory history => Problem(
+            StatusCodes.Status409Conflict, "not-enough-history", "Not enough closed leads to train a model", error.Message,
+            new()
+            {
+                ["closedLeads"] = history.Counts.Closed,
+                ["convertedLeads"] = history.Counts.Converted,
+                ["notConvertedLeads"] = history.Counts.NotConverted,
+                ["minimumClosedLeads"] = Prediction.ClosedLeadCounts.MinimumClosed,
+                ["minimumEachOutcome"] = Prediction.ClosedLeadCounts.MinimumEachOutcome,
+            }),
         Common.Conflict conflict => Problem(StatusCodes.Status409Conflict, "conflict", "Conflict", error.Message, new() { ["code"] = conflict.Code }),
         PreconditionFailed stale => Problem(
             StatusCodes.Status412PreconditionFailed, "precondition-failed", "The resource has changed", error.Message,

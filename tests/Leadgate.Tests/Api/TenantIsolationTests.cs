@@ -30,8 +30,9 @@ public abstract partial class TenantIsolationTests(TestApp app)
             .Expect(HttpStatusCode.Created).Body!["subscription"]!["id"]!;
         (await owner.Manager.AssignAsync(leadId, owner.Members["sales2"].Id)).Expect(HttpStatusCode.OK);
         var notificationId = (string)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["items"]![0]!["id"]!;
+        var modelId = (await Prediction.StoredModels.AddAsync(app, owner.OrganisationId)).ToString();
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), formId.ToString(), hookId, notificationId };
+        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), formId.ToString(), hookId, notificationId, modelId };
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -71,6 +72,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/settings/forms", StringComparison.Ordinal) => formId.ToString(),
                 "id" when pattern.StartsWith("/api/v1/settings/webhooks", StringComparison.Ordinal) => hookId,
                 "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
+                "id" when pattern.StartsWith("/api/v1/models", StringComparison.Ordinal) => modelId,
                 "activityId" => activityId.ToString(),
                 "userId" => owner.Members["sales"].Id.ToString(),
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
