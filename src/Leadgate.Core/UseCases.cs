@@ -98,6 +98,7 @@ public static class UseCases
         services.AddTransient<Prediction.TrainModel>();
         services.AddTransient<Prediction.ActivateModel>();
         services.AddTransient<Prediction.ListModels>();
+        services.TryAddSingleton<Prediction.RunPredictionSchedule>();
 
         services.AddTransient<GetDeal>();
         services.AddTransient<ReviseDeal>();

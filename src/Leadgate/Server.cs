@@ -72,6 +72,12 @@ public static class Server
             services.AddHostedService<HandoverClockService>();
         }
 
+        services.AddOptions<PredictionOptions>().Bind(configuration.GetSection(PredictionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        if (configuration.GetValue("Prediction:Background", true))
+        {
+            services.AddHostedService<PredictionService>();
+        }
+
         if (configuration.GetValue("Database:BackgroundCheckpoint", true))
         {
             services.AddHostedService<SqliteCheckpointer>();

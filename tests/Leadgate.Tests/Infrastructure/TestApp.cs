@@ -62,6 +62,8 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Webhooks:Background", WebhooksInBackground ? "true" : "false");
         builder.UseSetting("Webhooks:PollMilliseconds", "50");
         builder.UseSetting("Webhooks:AllowPrivateNetworks", AllowPrivateNetworks ? "true" : "false");
+        // Tests run the prediction rounds themselves (RunPredictionSchedule.RunDueAsync), on the controlled clock.
+        builder.UseSetting("Prediction:Background", "false");
         builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "leadgate-test-imports"));
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         builder.ConfigureServices(services =>
