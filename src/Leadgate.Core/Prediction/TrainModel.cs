@@ -12,8 +12,18 @@ public sealed record TrainModelRequest
     public TargetStage Target { get; init; } = TargetStage.Sql;
 }
 
-/// <summary>How far training is, for a progress indicator: a step's name and the share of the work done (0–1).</summary>
-public readonly record struct TrainingProgress(string Step, double Done);
+/// <summary>The steps of training, in order.</summary>
+public enum TrainingStep
+{
+    Reading,
+    CrossValidating,
+    Training,
+    Scoring,
+    Done,
+}
+
+/// <summary>How far training is, for a progress indicator: the step (with the fold during cross-validation) and the share of the work done (0–1).</summary>
+public readonly record struct TrainingProgress(TrainingStep Step, int Fold, double Done);
 
 /// <summary>Training was refused: the organisation's history is too short; nothing was written.</summary>
 public sealed record NotEnoughHistory(ClosedLeadCounts Counts) : Error(Counts.Missing() ?? "Not enough history.");
@@ -43,7 +53,7 @@ public sealed partial class TrainModel(LeadgateDbContext db, TimeProvider clock,
 
         var organisationId = actor.OrganisationId;
         var now = clock.GetUtcNow();
-        progress?.Report(new TrainingProgress("Reading the closed leads", 0));
+        progress?.Report(new TrainingProgress(TrainingStep.Reading, 0, 0));
         var history = await LeadHistory.ReadAsync(db, organisationId, null, request.Target, now, cancellationToken);
         var closed = history.Where(r => r.Outcome is not null).ToList();
         var counts = new ClosedLeadCounts(closed.Count(r => r.Outcome == true), closed.Count(r => r.Outcome == false));
@@ -56,9 +66,9 @@ public sealed partial class TrainModel(LeadgateDbContext db, TimeProvider clock,
         var (quality, fitted) = await Task.Run(
             () =>
             {
-                var folds = new SynchronousProgress<int>(fold => progress?.Report(new TrainingProgress($"Cross-validation: fold {fold} of {Folds}", 0.05 + 0.75 * fold / Folds)));
+                var folds = new SynchronousProgress<int>(fold => progress?.Report(new TrainingProgress(TrainingStep.CrossValidating, fold, 0.05 + 0.75 * fold / Folds)));
                 var measured = ModelTraining.CrossValidate(LeadFeatures.Schema, examples, Folds, Seed, folds);
-                progress?.Report(new TrainingProgress("Training on every closed lead", 0.8));
+                progress?.Report(new TrainingProgress(TrainingStep.Training, 0, 0.8));
                 return (measured.Quality, ModelTraining.Fit(LeadFeatures.Schema, examples, Seed));
             },
             cancellationToken);
@@ -89,7 +99,7 @@ public sealed partial class TrainModel(LeadgateDbContext db, TimeProvider clock,
         LogTrained(logger, organisationId, saved.Version, saved.Kind, saved.Auc, saved.ClosedLeads);
         if (!await db.PredictionModels.AnyAsync(m => m.OrganisationId == organisationId && m.Active, cancellationToken))
         {
-            progress?.Report(new TrainingProgress("Scoring every lead", 0.9));
+            progress?.Report(new TrainingProgress(TrainingStep.Scoring, 0, 0.9));
             var activated = await ActivateModel.ActivateAsync(db, organisationId, saved.Id, clock.GetUtcNow(), cancellationToken);
             if (activated.Error is { } error)
             {
@@ -97,7 +107,7 @@ public sealed partial class TrainModel(LeadgateDbContext db, TimeProvider clock,
             }
         }
 
-        progress?.Report(new TrainingProgress("Done", 1));
+        progress?.Report(new TrainingProgress(TrainingStep.Done, 0, 1));
         return await ListModels.ViewAsync(db, organisationId, saved.Id, cancellationToken) is { } view ? view : new NotFound("Model", saved.Id);
     }
 

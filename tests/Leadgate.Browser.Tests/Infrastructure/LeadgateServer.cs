@@ -179,6 +179,47 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         return lead.Value;
     }
 
+    /// <summary>
+    /// A lead for the likelihood model's history: converted (accepted as SQL), disqualified, or left open (null). The
+    /// story: partner referrals reaching a director mostly convert, cold-list students mostly do not.
+    /// </summary>
+    public async Task<Guid> CreateHistoryLeadAsync(string source, string jobTitle, bool? converted)
+    {
+        var number = Interlocked.Increment(ref _leads);
+        var request = new CreateLeadRequest
+        {
+            Email = $"history.{number}@history{number}.example.com",
+            FirstName = "History",
+            LastName = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            JobTitle = jobTitle,
+            Source = source,
+            Company = new CompanyInput { Name = $"History {number}" },
+        };
+        var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, Marketing, default));
+        var id = created.Value.Lead.Id;
+        if (converted is null)
+        {
+            return id;
+        }
+
+        if (converted == false)
+        {
+            var refused = await RunAsync<DisqualifyLead, Result<LeadDetails>>(h => h.HandleAsync(id, new DisqualifyLeadRequest { Reason = "NotRelevant" }, null, Marketing, default));
+            Assert.True(refused.IsSuccess, refused.Error?.Message);
+            return id;
+        }
+
+        await RunAsync<MarkMql, Result<LeadDetails>>(h => h.HandleAsync(id, new MarkMqlRequest { Reason = "Requested a demo" }, null, Marketing, default));
+        var call = new LogActivityRequest { Type = ActivityType.Call, Direction = Direction.Outbound, Outcome = ActivityOutcome.Connected, Notes = "Discovery call" };
+        await RunAsync<LogActivity, Result<LoggedActivity>>(h => h.HandleAsync(id, call, null, Sales, default));
+        var bant = new RecordBantRequest { Need = new BantDimensionInput { Status = BantStatus.Confirmed, Note = "A real need" } };
+        await RunAsync<RecordBant, Result<LeadDetails>>(h => h.HandleAsync(id, bant, null, Sales, default));
+        var accept = new AcceptLeadRequest { DealValue = 10_000m, Currency = "EUR", ExpectedCloseDate = DateOnly.FromDateTime(DateTime.Today.AddDays(60)) };
+        var accepted = await RunAsync<AcceptLead, Result<LeadDetails>>(h => h.HandleAsync(id, accept, null, Sales, default));
+        Assert.True(accepted.IsSuccess, accepted.Error?.Message);
+        return id;
+    }
+
     private async Task<TResult> RunAsync<THandler, TResult>(Func<THandler, Task<TResult>> operation)
         where THandler : notnull
     {
