@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
@@ -22,7 +23,13 @@ public sealed record DemoSummary(
     int Companies,
     int Activities,
     int StageEvents,
-    int Deals);
+    int Deals)
+{
+    /// <summary>The likelihood model trained on the demo's closed leads, active; null when training was refused (the reason is in <see cref="ModelRefused"/>).</summary>
+    public Prediction.ModelVersionView? Model { get; init; }
+
+    public string? ModelRefused { get; init; }
+}
 
 /// <summary>The demo organisation: a user per role and about 500 leads with six months of history.</summary>
 public static class DemoData
@@ -145,6 +152,11 @@ public static class DemoData
 
         await RouteFromNowOnAsync(db, organisation, actors, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        progress?.Report(99);
+
+        // The likelihood model learns from the demo's own closed leads, as a real organisation's would: trained, not written.
+        var trained = await new Prediction.TrainModel(db, services.GetRequiredService<TimeProvider>(), NullLogger<Prediction.TrainModel>.Instance)
+            .HandleAsync(new Prediction.TrainModelRequest(), Actor.ForSystem(organisation.Id), null, cancellationToken);
         progress?.Report(100);
         return new DemoSummary(
             organisation.Slug,
@@ -155,7 +167,11 @@ public static class DemoData
             cast.Companies.Count,
             leads.Sum(l => l.Activities.Count),
             leads.Sum(l => l.History.Count),
-            deals.Count);
+            deals.Count)
+        {
+            Model = trained.IsSuccess ? trained.Value : null,
+            ModelRefused = trained.Error?.Message,
+        };
     }
 
     /// <summary>

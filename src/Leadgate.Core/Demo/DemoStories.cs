@@ -183,7 +183,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         {
             case "no response":
             {
-                var (journey, handRaise) = Begin(person, [("Website", 30), ("LinkedIn", 25), ("Webinar", 20), ("Outreach", 20), ("Referral", 5)], handRaise: 0.3);
+                var (journey, handRaise) = Begin(person, [("Website", 25), ("LinkedIn", 35), ("Webinar", 15), ("Outreach", 25)], handRaise: 0.2);
                 HandToSales(journey, handRaise);
                 Attempts(journey, dice.Between(3, 5));
                 journey.Reject(Gap.WorkingDays(dice.Between(2, 5), dice.OfficeHour()), "NoResponse", null, null);
@@ -192,7 +192,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
 
             case "rejected":
             {
-                var (journey, handRaise) = Begin(person, [("Website", 30), ("LinkedIn", 25), ("Webinar", 20), ("Outreach", 20), ("Referral", 5)], handRaise: 0.3);
+                var (journey, handRaise) = Begin(person, [("Website", 25), ("LinkedIn", 35), ("Webinar", 15), ("Outreach", 25)], handRaise: 0.2);
                 HandToSales(journey, handRaise);
                 Attempts(journey, dice.Between(0, 2));
                 Connect(journey);
@@ -228,7 +228,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         {
             case "at intake":
             {
-                var (journey, _) = Begin(person, [("Website", 45), ("Webinar", 20), ("LinkedIn", 25), ("Outreach", 10)], handRaise: 0.3);
+                var (journey, _) = Begin(person, [("Website", 40), ("Webinar", 15), ("LinkedIn", 30), ("Outreach", 15)], handRaise: 0.1);
                 var (code, note) = dice.Pick<(string, string?)>(
                 [
                     (("Spam", "Form filled with nonsense."), 30),
@@ -243,7 +243,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
 
             case "after talking":
             {
-                var (journey, handRaise) = Begin(person, [("Website", 35), ("LinkedIn", 25), ("Outreach", 25), ("Webinar", 15)], handRaise: 0.8);
+                var (journey, handRaise) = Begin(person, [("Website", 30), ("LinkedIn", 30), ("Outreach", 30), ("Webinar", 10)], handRaise: 0.4);
                 HandToSales(journey, handRaise);
                 Attempts(journey, dice.Between(0, 1));
                 Connect(journey);
@@ -260,7 +260,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
 
             case "from nurture":
             {
-                var (journey, handRaise) = Begin(person, [("Website", 30), ("LinkedIn", 30), ("Webinar", 20), ("Outreach", 20)], handRaise: 0.3);
+                var (journey, handRaise) = Begin(person, [("Website", 25), ("LinkedIn", 35), ("Webinar", 15), ("Outreach", 25)], handRaise: 0.2);
                 HandToSales(journey, handRaise);
                 Attempts(journey, dice.Between(3, 4));
                 journey.Reject(Gap.WorkingDays(dice.Between(2, 5), dice.OfficeHour()), "NoResponse", null, null);
@@ -394,7 +394,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
     /// <summary>A lead walked from intake to an accepted SQL with an open deal; sometimes it was sent back once before.</summary>
     private DemoJourney Qualified(DemoPerson person, double requalifiedChance, out decimal value)
     {
-        var (journey, handRaise) = Begin(person, [("Website", 30), ("Referral", 20), ("Outreach", 20), ("LinkedIn", 15), ("Webinar", 15)], handRaise: 0.8);
+        var (journey, handRaise) = Begin(person, [("Website", 25), ("Referral", 40), ("Outreach", 10), ("LinkedIn", 10), ("Webinar", 15)], handRaise: 1.0);
         HandToSales(journey, handRaise);
         if (dice.Chance(requalifiedChance))
         {

@@ -56,6 +56,33 @@ public abstract class DemoSeedTests(CliDatabase database)
         Assert.Equal(before, (await LoadAsync("demo-twice")).Leads.Count);
     }
 
+    [Fact]
+    public async Task Demo_HasATrainedLikelihoodModel_AndItsLeadsShowTheirLikelihoodWithReasons()
+    {
+        var run = (await database.RunAsync("demo", "--org", "demo-model")).Succeeded();
+
+        Assert.Contains("Likelihood model version 1 active", run.Output, StringComparison.Ordinal);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var app = await database.ServicesAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-model", cancellationToken);
+        var model = await db.PredictionModels.SingleAsync(m => m.OrganisationId == organisation.Id, cancellationToken);
+        Assert.True(model.Active);
+        Assert.True(model.Auc > 0.6, $"AUC {model.Auc}");
+        Assert.True(model.ClosedLeads >= Leadgate.Prediction.ClosedLeadCounts.MinimumClosed);
+        var leads = await db.Leads.CountAsync(l => l.OrganisationId == organisation.Id, cancellationToken);
+        Assert.Equal(leads, await db.LeadLikelihoods.CountAsync(l => l.OrganisationId == organisation.Id, cancellationToken));
+
+        var mql = await db.Leads.Where(l => l.OrganisationId == organisation.Id && l.Stage == Stage.Mql).Select(l => l.Id).FirstAsync(cancellationToken);
+        var actor = Actor.ForSystem(organisation.Id);
+        var lead = (await scope.ServiceProvider.GetRequiredService<GetLead>().HandleAsync(mql, actor, cancellationToken)).Value;
+        Assert.NotNull(lead.Likelihood);
+        Assert.NotEmpty(lead.Likelihood.Reasons);
+        var p = lead.Likelihood.Probability;
+        Assert.Equal(Math.Log(p / (1 - p)), lead.Likelihood.Baseline + lead.Likelihood.Reasons.Sum(r => r.Contribution), 6);
+    }
+
     /// <summary>The rules a seeded lead's history must follow, read from the database.</summary>
     private static void AssertHistoryIsAllowed(Lead lead, Seeded demo)
     {
