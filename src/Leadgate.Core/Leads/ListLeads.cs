@@ -65,7 +65,7 @@ public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, string? NextCurs
 /// The leads of the caller's organisation, newest first (or by fit or engagement, highest first), filtered, one page at a
 /// time. Every order ends with the id, so the keyset cursor is exact for each of them.
 /// </summary>
-public sealed class ListLeads(LeadgateDbContext db, TimeProvider clock)
+public sealed class ListLeads(LeadgateDbContext db)
 {
     public const int MaxLimit = 200;
 
@@ -196,7 +196,7 @@ public sealed class ListLeads(LeadgateDbContext db, TimeProvider clock)
         var next = hasMore ? Cursor.Write(request.Sort, items[^1]) : null;
         return new LeadPage(items, next, total)
         {
-            LikelihoodStatus = await Prediction.LeadLikelihoods.StatusAsync(db, actor.OrganisationId, clock.GetUtcNow(), cancellationToken),
+            LikelihoodStatus = await Prediction.LeadLikelihoods.StatusAsync(db, actor.OrganisationId, cancellationToken),
         };
     }
 

@@ -102,7 +102,7 @@ public static class LeadLikelihoods
     }
 
     /// <summary>What the list says about likelihoods: a model is active (its version), or why there is none.</summary>
-    public static async Task<LikelihoodStatus> StatusAsync(LeadgateDbContext db, Guid organisationId, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<LikelihoodStatus> StatusAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken)
     {
         if (await ActiveAsync(db, organisationId, cancellationToken) is { } active)
         {
@@ -114,10 +114,11 @@ public static class LeadLikelihoods
             return new LikelihoodStatus(LikelihoodState.NoModel, "No model is active: an admin activates one on the model page.", null);
         }
 
-        var counts = await LeadHistory.CountAsync(db, organisationId, TargetStage.Sql, now, cancellationToken);
+        // Not counted here: every list read would count the organisation's closed leads. Training's refusal and the model
+        // page say exactly how many are missing.
         return new LikelihoodStatus(
             LikelihoodState.NoModel,
-            counts.Missing() is { } missing ? "No model has been trained yet. " + missing : "No model has been trained yet; there is enough history: an admin trains one on the model page.",
+            $"No model has been trained yet: an admin trains one on the model page once there are at least {ClosedLeadCounts.MinimumClosed} closed leads, {ClosedLeadCounts.MinimumEachOutcome} of each outcome.",
             null);
     }
 }
