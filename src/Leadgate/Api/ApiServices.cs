@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Leadgate.Web.Auth;
+using Leadgate.Common;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 
 namespace Leadgate.Web.Api;
@@ -25,11 +27,7 @@ public static class ApiServices
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
             return Task.CompletedTask;
         }));
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-        });
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.HttpContext, context.ProblemDetails));
         services.AddExceptionHandler<BadRequestHandler>();
 
         // A body that cannot be bound throws, so BadRequestHandler can name the field instead of an empty 400.
@@ -56,10 +54,11 @@ public static class ApiServices
     }
 
     /// <summary>
-    /// A body that cannot be read (bad JSON, a wrong type, a value out of range) becomes a 400 problem naming the field;
-    /// every other exception is a bug, answered as a bare 500 by the default handler without a stack trace.
+    /// A request the framework could not bind (bad JSON, a wrong type, a missing body, a query value that is not a number,
+    /// a body too large) becomes a problem naming the field or parameter as the client wrote it, never a C# type; every
+    /// other exception is a bug, answered as a 500 problem with a trace id and without a stack trace.
     /// </summary>
-    private sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
+    private sealed partial class BadRequestHandler : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
@@ -68,23 +67,52 @@ public static class ApiServices
                 return false;
             }
 
-            var field = badRequest.InnerException is JsonException json ? JsonErrors.FieldOf(json) : "body";
-            var detail = badRequest.InnerException is JsonException
-                ? $"The field '{field}' has a value of the wrong type or format."
-                : badRequest.Message;
-            httpContext.Response.StatusCode = badRequest.StatusCode;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                ProblemDetails = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
-                {
-                    Status = badRequest.StatusCode,
-                    Type = Problems.TypeBase + "validation",
-                    Title = "The request could not be read",
-                    Detail = detail,
-                },
-                Exception = exception,
-            });
+            var problem = badRequest.StatusCode == StatusCodes.Status400BadRequest
+                ? Problems.ToProblem(Unbound(badRequest))
+                : new ProblemDetails { Status = badRequest.StatusCode };
+            await Problems.WriteAsync(httpContext, problem);
+            return true;
         }
+
+        private static Invalid Unbound(BadHttpRequestException exception)
+        {
+            if (exception.InnerException is JsonException json)
+            {
+                var field = JsonErrors.FieldOf(json);
+                return Invalid.Field(field, JsonErrors.Explain(json));
+            }
+
+            // The framework's messages name the parameter as "Type name"; the client knows it by its name alone.
+            var match = ParameterPattern().Match(exception.Message);
+            if (!match.Success)
+            {
+                return Invalid.Field("body", "The request could not be read.");
+            }
+
+            var (type, name) = (match.Groups["type"].Value, match.Groups["name"].Value);
+            if (exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
+            {
+                return Invalid.Field("body", "Send a JSON object as the request body.");
+            }
+
+            return exception.Message.StartsWith("Required", StringComparison.Ordinal)
+                ? Invalid.Field(name, "This parameter is required.")
+                : Invalid.Field(name, $"This value is not {Expected(type)}.");
+        }
+
+        private static string Expected(string type) => type.TrimEnd('?', ']', '[') switch
+        {
+            "int" or "long" or "short" or "Int32" or "Int64" => "a whole number",
+            "decimal" or "double" or "float" or "Decimal" => "a number",
+            "Guid" => "a UUID",
+            "bool" or "Boolean" => "true or false",
+            "DateOnly" => "a date (YYYY-MM-DD)",
+            "DateTimeOffset" or "DateTime" => "a date and time (ISO 8601)",
+            "TimeOnly" => "a time (HH:mm)",
+            _ => "of the expected form",
+        };
+
+        [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\"")]
+        private static partial System.Text.RegularExpressions.Regex ParameterPattern();
     }
 }
