@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Leadgate.Data;
 using Leadgate.Demo;
 using Leadgate.Notifications;
@@ -46,7 +45,7 @@ public static class Server
         services.AddLeadgateAuth();
         services.AddLeadgateApi();
         services.AddLeadgateIntake();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json => JsonContract.Configure(json.SerializerOptions));
         services.AddLocalization();
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();

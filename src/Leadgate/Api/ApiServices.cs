@@ -7,7 +7,7 @@ using Microsoft.OpenApi;
 
 namespace Leadgate.Web.Api;
 
-public static class ApiServices
+public static partial class ApiServices
 {
     public static IServiceCollection AddLeadgateApi(this IServiceCollection services)
     {
@@ -38,8 +38,11 @@ public static class ApiServices
 
     public static IEndpointRouteBuilder MapLeadgateApi(this WebApplication app)
     {
+        app.UseJsonBodyGuard();
+        app.UseQueryRules();
         app.UseIdempotencyBuffering();
         var api = app.MapGroup("/api/v1").RequireAuthorization(AuthServices.Member);
+        api.AddEndpointFilterFactory(QueryRules.Factory);
         api.MapLeads();
         api.MapDeals();
         api.MapScoring();

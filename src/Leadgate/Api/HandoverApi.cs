@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Leadgate.Common;
 using Leadgate.Handover;
 using Leadgate.Leads;
@@ -24,7 +25,7 @@ public static class HandoverApi
         return api;
     }
 
-    private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(GetInbox handler, HttpContext http, CancellationToken cancellationToken, int limit = 100) =>
+    private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(GetInbox handler, HttpContext http, CancellationToken cancellationToken, [Range(1, GetInbox.MaxLimit)] int limit = 100) =>
         Answer(await handler.HandleAsync(http.Actor(), limit, cancellationToken));
 
     private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Claim(Guid id, ClaimLead handler, HttpContext http, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Leadgate.Common;
 using Leadgate.Leads;
@@ -46,18 +47,13 @@ public static class LeadsApi
 
     private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
         ListLeads handler, HttpContext http, CancellationToken cancellationToken,
-        Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, int limit = 50,
-        string? sort = null, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null)
+        Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, [Range(1, ListLeads.MaxLimit)] int limit = 50,
+        LeadSort sort = LeadSort.CreatedAt, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null)
     {
-        if (!Enum.TryParse<LeadSort>(sort ?? nameof(LeadSort.CreatedAt), ignoreCase: true, out var order) || int.TryParse(sort, out _))
-        {
-            return Problems.ToResult(Invalid.Field("sort", "createdAt, fit or engagement."));
-        }
-
         var request = new ListLeadsRequest
         {
             Stages = stage, OwnerId = ownerId, Unassigned = unassigned, Text = q, Cursor = cursor, Limit = limit,
-            Sort = order, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage,
+            Sort = sort, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage,
         };
         var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
@@ -67,9 +63,17 @@ public static class LeadsApi
         ApiEndpoints.ReadAsync(http, actor => handler.HandleAsync(id, actor, cancellationToken), lead => lead.Version);
 
     private static async Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Update(
-        Guid id, JsonElement body, UpdateLead handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
+        Guid id, UpdateLead handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
     {
-        var request = ReadPatch(body, json.Value.SerializerOptions);
+        if (!http.Request.HasJsonContentType())
+        {
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+                "Send the fields to change as application/merge-patch+json or application/json.");
+        }
+
+        // Read here, not bound: a merge patch must know which fields were sent, and the document describes the body
+        // from the Accepts metadata (UpdateLeadRequest), not as free-form JSON.
+        var request = ReadPatch(await ReadBodyAsync(http.Request, cancellationToken), json.Value.SerializerOptions);
         if (request.Error is { } invalid)
         {
             return Problems.ToResult(invalid);
@@ -136,8 +140,26 @@ public static class LeadsApi
         ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
 
     /// <summary>A merge patch: the request, plus which fields were actually sent (a sent null clears a field).</summary>
-    private static Result<UpdateLeadRequest> ReadPatch(JsonElement body, JsonSerializerOptions options)
+    private static async Task<Result<JsonElement>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            return Invalid.Field(JsonErrors.FieldOf(exception), JsonErrors.Explain(exception));
+        }
+    }
+
+    private static Result<UpdateLeadRequest> ReadPatch(Result<JsonElement> read, JsonSerializerOptions options)
+    {
+        if (read.Error is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        var body = read.Value;
         if (body.ValueKind != JsonValueKind.Object)
         {
             return Invalid.Field("body", "Send a JSON object with the fields to change.");
@@ -163,7 +185,7 @@ public static class LeadsApi
         }
         catch (JsonException exception)
         {
-            return Invalid.Field(JsonErrors.FieldOf(exception), "This value has the wrong type.");
+            return Invalid.Field(JsonErrors.FieldOf(exception), JsonErrors.Explain(exception));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Leadgate.Common;
 using Leadgate.Notifications;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static class NotificationsApi
         return api;
     }
 
-    private static async Task<Ok<NotificationList>> List(ListNotifications handler, HttpContext http, CancellationToken cancellationToken, bool unread = false, int limit = ListNotifications.DefaultLimit) =>
+    private static async Task<Ok<NotificationList>> List(ListNotifications handler, HttpContext http, CancellationToken cancellationToken, bool unread = false, [Range(1, ListNotifications.MaxLimit)] int limit = ListNotifications.DefaultLimit) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), unread, limit, cancellationToken));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, MarkNotificationsRead handler, HttpContext http, CancellationToken cancellationToken) =>
@@ -46,7 +47,7 @@ public static class NotificationsApi
         (await handler.HandleAsync(id, http.Actor(), cancellationToken)).Error is { } error ? Problems.ToResult(error) : TypedResults.NoContent();
 
     private static async Task<Results<Ok<IReadOnlyList<WebhookDeliveryView>>, ProblemHttpResult>> Deliveries(
-        Guid id, ListWebhookDeliveries handler, HttpContext http, CancellationToken cancellationToken, int limit = 50) =>
+        Guid id, ListWebhookDeliveries handler, HttpContext http, CancellationToken cancellationToken, [Range(1, ListWebhookDeliveries.MaxLimit)] int limit = 50) =>
         Answer(await handler.HandleAsync(id, limit, http.Actor(), cancellationToken));
 
     private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Result<T> result) =>

@@ -41,9 +41,9 @@ public static class Problems
 
     public static ProblemDetails ToProblem(Error error) => error switch
     {
-        Common.NotFound notFound => Problem(StatusCodes.Status404NotFound, "not-found", $"{notFound.Entity} not found", error.Message),
-        NotAuthentic => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Not authenticated", error.Message),
-        Forbidden => Problem(StatusCodes.Status403Forbidden, "forbidden", "Forbidden", error.Message),
+        Common.NotFound notFound => ProblemOf(StatusCodes.Status404NotFound, "not-found", $"{notFound.Entity} not found", error.Message),
+        NotAuthentic => ProblemOf(StatusCodes.Status401Unauthorized, "unauthorized", "Not authenticated", error.Message),
+        Forbidden => ProblemOf(StatusCodes.Status403Forbidden, "forbidden", "Forbidden", error.Message),
         Invalid invalid => new HttpValidationProblemDetails(invalid.Errors.ToDictionary(e => JsonContract.Shown(e.Key), e => e.Value))
         {
             Status = StatusCodes.Status400BadRequest,
@@ -51,13 +51,13 @@ public static class Problems
             Title = "The request has invalid fields",
             Detail = error.Message,
         },
-        TransitionNotAllowed refused => Problem(
+        TransitionNotAllowed refused => ProblemOf(
             StatusCodes.Status409Conflict,
             $"transition-not-allowed/{Slug(refused.From)}-to-{(refused.To is { } to ? Slug(to) : "any")}",
             refused.To is { } target ? $"Transition {refused.From} → {target} is not allowed" : $"{refused.Action} is not allowed from {refused.From}",
             error.Message,
             new() { ["action"] = refused.Action.ToString(), ["from"] = refused.From.ToString(), ["to"] = refused.To?.ToString() }),
-        RequirementsMissing missing => Problem(
+        RequirementsMissing missing => ProblemOf(
             StatusCodes.Status409Conflict,
             "transition-requirements-missing",
             $"Transition {missing.From} → {missing.To} needs more",
@@ -68,8 +68,8 @@ public static class Problems
                 ["to"] = missing.To.ToString(),
                 ["missing"] = missing.Missing.Select(m => new { code = m.Code, message = m.Message }).ToList(),
             }),
-        Common.Conflict conflict => Problem(StatusCodes.Status409Conflict, "conflict", "Conflict", error.Message, new() { ["code"] = conflict.Code }),
-        PreconditionFailed stale => Problem(
+        Common.Conflict conflict => ProblemOf(StatusCodes.Status409Conflict, "conflict", "Conflict", error.Message, new() { ["code"] = conflict.Code }),
+        PreconditionFailed stale => ProblemOf(
             StatusCodes.Status412PreconditionFailed, "precondition-failed", "The resource has changed", error.Message,
             new() { ["currentETag"] = Versions.ETagOf(stale.CurrentVersion) }),
         _ => throw new InvalidOperationException($"No problem mapping for {error.GetType().Name}."),
@@ -118,7 +118,7 @@ public static class Problems
         problem.Extensions["traceId"] = http.TraceIdentifier;
     }
 
-    private static ProblemDetails ProblemOf(int status, string type, string title, string detail, Dictionary<string, object?>? extensions) => new()
+    private static ProblemDetails ProblemOf(int status, string type, string title, string detail, Dictionary<string, object?>? extensions = null) => new()
     {
         Status = status,
         Type = TypeBase + type,

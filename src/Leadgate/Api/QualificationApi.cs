@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Leadgate.Qualification;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -29,10 +30,10 @@ public static class QualificationApi
     }
 
     private static async Task<Ok<IReadOnlyList<SqlPriorityItem>>> Priority(
-        ListSqlPriority handler, HttpContext http, CancellationToken cancellationToken, bool mine = false, int limit = 100) =>
+        ListSqlPriority handler, HttpContext http, CancellationToken cancellationToken, bool mine = false, [Range(1, ListSqlPriority.MaxLimit)] int limit = 100) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), mine, limit, cancellationToken));
 
     private static async Task<Ok<Feedback>> Feedback(
-        GetFeedback handler, HttpContext http, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, int limit = GetFeedback.DefaultLimit) =>
+        GetFeedback handler, HttpContext http, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, [Range(1, GetFeedback.MaxLimit)] int limit = GetFeedback.DefaultLimit) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), from, to, limit, cancellationToken));
 }

@@ -81,7 +81,7 @@ public abstract class ImportsApiTests(TestApp app)
             (first.DistinctEmails, second.DistinctEmails, third.DistinctEmails),
             ((int)one.Body!["imported"]!, (int)two.Body!["imported"]!, (int)three.Body!["imported"]!));
         Assert.NotEqual(one.Str("contentHash"), two.Str("contentHash"));
-        var leads = (await tenant.Marketing.ListLeadsAsync("?limit=500")).Expect(HttpStatusCode.OK);
+        var leads = (await tenant.Marketing.ListLeadsAsync("?limit=200")).Expect(HttpStatusCode.OK);
         Assert.Equal(first.DistinctEmails + second.DistinctEmails + third.DistinctEmails, leads.Body!["items"]!.AsArray().Count);
     }
 
