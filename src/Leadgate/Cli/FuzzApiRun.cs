@@ -15,8 +15,8 @@ internal sealed class FuzzApiRun(
     HttpClient client, JsonNode document, IReadOnlyList<ApiOperation> operations, IReadOnlyList<(string Role, string Key)> keys,
     Random random, FuzzApi.Options options, CliContext cli)
 {
-    private const string Surrogate = "\u0001SURROGATE\u0001";
-    private const string Infinity = "\u0001INFINITY\u0001";
+    private const string Surrogate = "__FUZZ_SURROGATE__";
+    private const string Infinity = "__FUZZ_INFINITY__";
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] ProblemMembers = ["type", "title", "detail"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
