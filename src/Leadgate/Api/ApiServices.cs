@@ -85,25 +85,29 @@ public static partial class ApiServices
                 return Invalid.Field(field, JsonErrors.Explain(json));
             }
 
-            // The framework's messages name the parameter as "Type name"; the client knows it by its name alone.
-            var match = ParameterPattern().Match(exception.Message);
+            // The framework's messages (RequestDelegateFactory) name the parameter as "Type name"; the client knows it by
+            // its name alone. A body that is missing or empty is named "body".
+            var message = exception.Message;
+            if (message.Contains("no body was provided", StringComparison.Ordinal) || message.Contains("was not provided from body", StringComparison.Ordinal)
+                || message.Contains("from the request body", StringComparison.Ordinal))
+            {
+                return Invalid.Field("body", "Send a JSON object as the request body.");
+            }
+
+            var match = ParameterPattern().Match(message);
             if (!match.Success)
             {
                 return Invalid.Field("body", "The request could not be read.");
             }
 
             var (type, name) = (match.Groups["type"].Value, match.Groups["name"].Value);
-            if (exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
-            {
-                return Invalid.Field("body", "Send a JSON object as the request body.");
-            }
 
             return exception.Message.StartsWith("Required", StringComparison.Ordinal)
                 ? Invalid.Field(name, "This parameter is required.")
                 : Invalid.Field(name, $"This value is not {Expected(type)}.");
         }
 
-        private static string Expected(string type) => type.TrimEnd('?', ']', '[') switch
+        private static string Expected(string type) => Unwrapped(type) switch
         {
             "int" or "long" or "short" or "Int32" or "Int64" => "a whole number",
             "decimal" or "double" or "float" or "Decimal" => "a number",
@@ -114,6 +118,13 @@ public static partial class ApiServices
             "TimeOnly" => "a time (HH:mm)",
             _ => "of the expected form",
         };
+
+        /// <summary>"Nullable&lt;Guid&gt;", "Guid?", "Int32[]" → "Guid", "Int32".</summary>
+        private static string Unwrapped(string type)
+        {
+            type = type.TrimEnd('?', ']', '[');
+            return type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
+        }
 
         [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\"")]
         private static partial System.Text.RegularExpressions.Regex ParameterPattern();
