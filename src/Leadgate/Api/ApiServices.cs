@@ -11,22 +11,7 @@ public static partial class ApiServices
 {
     public static IServiceCollection AddLeadgateApi(this IServiceCollection services)
     {
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Leadgate API";
-            document.Info.Description = "Leads from MQL to SQL to customer. Authenticate with an API key as 'Authorization: Bearer YOUR_KEY' "
-                + "(create one under API keys in the app, or with `leadgate apikeys create`).";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "A personal Leadgate API key; it acts as its user.",
-            };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(options => ApiDocument.Configure(options));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.HttpContext, context.ProblemDetails));
         services.AddExceptionHandler<BadRequestHandler>();
 

@@ -9,11 +9,11 @@ public static class DealsApi
     public static RouteGroupBuilder MapDeals(this RouteGroupBuilder api)
     {
         var deals = api.MapGroup("/deals").WithTags("Deals");
-        deals.MapGet("/{id:guid}", Get).WithSummary("A deal");
-        deals.MapPatch("/{id:guid}", Revise).WithSummary("Revise an open deal's value, currency or expected close date");
-        deals.MapPost("/{id:guid}/proposal", Proposal).WithIdempotency().WithSummary("Record a proposal: the lead becomes an Opportunity");
-        deals.MapPost("/{id:guid}/won", Won).WithIdempotency().WithSummary("The deal is won: the lead becomes a Customer");
-        deals.MapPost("/{id:guid}/lost", Lost).WithIdempotency().WithSummary("The deal is lost: the lead goes to Nurture or Disqualified");
+        deals.MapGet("/{id:guid}", Get).WithName("GetDeal").Versioned().WithSummary("A deal");
+        deals.MapPatch("/{id:guid}", Revise).WithName("ReviseDeal").Versioned().WithSummary("Revise an open deal's value, currency or expected close date");
+        deals.MapPost("/{id:guid}/proposal", Proposal).WithName("RecordProposal").Versioned().WithIdempotency().WithSummary("Record a proposal: the lead becomes an Opportunity");
+        deals.MapPost("/{id:guid}/won", Won).WithName("MarkDealWon").Versioned().WithIdempotency().WithSummary("The deal is won: the lead becomes a Customer");
+        deals.MapPost("/{id:guid}/lost", Lost).WithName("MarkDealLost").Versioned().WithIdempotency().WithSummary("The deal is lost: the lead goes to Nurture or Disqualified");
         return api;
     }
 

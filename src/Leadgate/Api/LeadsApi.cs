@@ -15,19 +15,19 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeads(this RouteGroupBuilder api)
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
-        leads.MapPost("/", Create).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
-        leads.MapGet("/", List).WithSummary("List leads, newest first or by fit or engagement (sort=fit|engagement), with filters (stage, ownerId, q, minFit, minEngagement, sourceStage) and a cursor");
-        leads.MapGet("/{id:guid}", Get).WithSummary("A lead with its stage history, activities and BANT");
-        leads.MapPatch("/{id:guid}", Update).WithSummary("Change contact, company or attribution fields (JSON merge patch)")
+        leads.MapPost("/", Create).WithName("CreateLead").Versioned(takesIfMatch: false).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
+        leads.MapGet("/", List).WithName("ListLeads").WithSummary("List leads, newest first or by fit or engagement (sort=fit|engagement), with filters (stage, ownerId, q, minFit, minEngagement, sourceStage) and a cursor");
+        leads.MapGet("/{id:guid}", Get).WithName("GetLead").Versioned().WithSummary("A lead with its stage history, activities and BANT");
+        leads.MapPatch("/{id:guid}", Update).WithName("UpdateLead").Versioned().WithSummary("Change contact, company or attribution fields (JSON merge patch)")
             .Accepts<UpdateLeadRequest>("application/merge-patch+json", "application/json");
-        leads.MapPost("/{id:guid}/mark-mql", MarkMql).WithIdempotency().WithSummary("Marketing hands the lead to sales");
-        leads.MapPost("/{id:guid}/activities", LogActivity).WithIdempotency().WithSummary("Log a call, e-mail, meeting or note");
-        leads.MapGet("/{id:guid}/activities/{activityId:guid}", GetActivity).WithSummary("One logged activity");
-        leads.MapPut("/{id:guid}/bant", RecordBant).WithSummary("Record the BANT assessment");
-        leads.MapPost("/{id:guid}/accept", Accept).WithIdempotency().WithSummary("Sales accepts the MQL as SQL; opens the deal");
-        leads.MapPost("/{id:guid}/reject", Reject).WithIdempotency().WithSummary("Sales sends the MQL back to marketing (Nurture)");
-        leads.MapPost("/{id:guid}/disqualify", Disqualify).WithIdempotency().WithSummary("Take the lead out of the funnel");
-        leads.MapPost("/{id:guid}/assign", Assign).WithIdempotency().WithSummary("Give the lead an owner");
+        leads.MapPost("/{id:guid}/mark-mql", MarkMql).WithName("MarkLeadMql").Versioned().WithIdempotency().WithSummary("Marketing hands the lead to sales");
+        leads.MapPost("/{id:guid}/activities", LogActivity).WithName("LogLeadActivity").Versioned().WithIdempotency().WithSummary("Log a call, e-mail, meeting or note");
+        leads.MapGet("/{id:guid}/activities/{activityId:guid}", GetActivity).WithName("GetLeadActivity").WithSummary("One logged activity");
+        leads.MapPut("/{id:guid}/bant", RecordBant).WithName("RecordBant").Versioned().WithSummary("Record the BANT assessment");
+        leads.MapPost("/{id:guid}/accept", Accept).WithName("AcceptLead").Versioned().WithIdempotency().WithSummary("Sales accepts the MQL as SQL; opens the deal");
+        leads.MapPost("/{id:guid}/reject", Reject).WithName("RejectLead").Versioned().WithIdempotency().WithSummary("Sales sends the MQL back to marketing (Nurture)");
+        leads.MapPost("/{id:guid}/disqualify", Disqualify).WithName("DisqualifyLead").Versioned().WithIdempotency().WithSummary("Take the lead out of the funnel");
+        leads.MapPost("/{id:guid}/assign", Assign).WithName("AssignLead").Versioned().WithIdempotency().WithSummary("Give the lead an owner");
         return api;
     }
 

@@ -11,15 +11,15 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder api)
     {
         var mine = api.MapGroup("/notifications").WithTags("Notifications");
-        mine.MapGet("/", List).WithSummary("Your in-app notifications, newest first, with the unread count (unread=true: only unread)");
-        mine.MapPost("/{id:guid}/read", MarkRead).WithSummary("Mark one notification read");
-        mine.MapPost("/read", MarkAllRead).WithSummary("Mark all your notifications read");
+        mine.MapGet("/", List).WithName("ListNotifications").WithSummary("Your in-app notifications, newest first, with the unread count (unread=true: only unread)");
+        mine.MapPost("/{id:guid}/read", MarkRead).WithName("MarkNotificationRead").WithSummary("Mark one notification read");
+        mine.MapPost("/read", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Mark all your notifications read");
 
         var hooks = api.MapGroup("/settings/webhooks").WithTags("Settings");
-        hooks.MapPost("/", Create).WithSummary("Subscribe an address to lead.mql, lead.assigned, lead.sql, lead.rejected, deal.won (admin); the answer shows the signing secret once");
-        hooks.MapGet("/", ListHooks).WithSummary("The organisation's outbound webhooks, without secrets (admin)");
-        hooks.MapDelete("/{id:guid}", Delete).WithSummary("Delete an outbound webhook (admin)");
-        hooks.MapGet("/{id:guid}/deliveries", Deliveries).WithSummary("The delivery log of an outbound webhook, newest first (admin)");
+        hooks.MapPost("/", Create).WithName("CreateWebhookSubscription").WithSummary("Subscribe an address to lead.mql, lead.assigned, lead.sql, lead.rejected, deal.won (admin); the answer shows the signing secret once");
+        hooks.MapGet("/", ListHooks).WithName("ListWebhookSubscriptions").WithSummary("The organisation's outbound webhooks, without secrets (admin)");
+        hooks.MapDelete("/{id:guid}", Delete).WithName("DeleteWebhookSubscription").WithSummary("Delete an outbound webhook (admin)");
+        hooks.MapGet("/{id:guid}/deliveries", Deliveries).WithName("ListWebhookDeliveries").WithSummary("The delivery log of an outbound webhook, newest first (admin)");
         return api;
     }
 
