@@ -331,7 +331,7 @@ internal static class ApiDocument
             operation.Responses["403"] = Error(document, "Your role may not do this.");
         }
 
-        if (hasPathParameters)
+        if (hasPathParameters || operation.Responses.ContainsKey("404"))
         {
             operation.Responses["404"] = Error(document, "There is no such resource in your organisation.");
         }

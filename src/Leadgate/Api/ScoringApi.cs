@@ -30,8 +30,10 @@ public static class ScoringApi
         ScoringModel model, ChangeScoringModel handler, HttpContext http, CancellationToken cancellationToken) =>
         Answer(await handler.HandleAsync(model, http.Actor(), cancellationToken));
 
-    private static async Task<Results<Ok<RescoreProgress>, Microsoft.AspNetCore.Http.HttpResults.NotFound>> Rescore(GetRescoreProgress handler, HttpContext http, CancellationToken cancellationToken) =>
-        await handler.HandleAsync(http.Actor(), cancellationToken) is { } progress ? TypedResults.Ok(progress) : TypedResults.NotFound();
+    private static async Task<Results<Ok<RescoreProgress>, ProblemHttpResult>> Rescore(GetRescoreProgress handler, HttpContext http, CancellationToken cancellationToken) =>
+        await handler.HandleAsync(http.Actor(), cancellationToken) is { } progress
+            ? TypedResults.Ok(progress)
+            : Problems.Problem(StatusCodes.Status404NotFound, "not-found", "No rescoring yet", "The scoring model was never changed, so no rescoring has run.");
 
     private static async Task<Results<Ok<ScoringPreview>, ProblemHttpResult>> Preview(
         ScoringModel model, PreviewScoringModel handler, HttpContext http, CancellationToken cancellationToken) =>
