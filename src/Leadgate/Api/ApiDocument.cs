@@ -70,6 +70,11 @@ internal static class ApiDocument
             + "(application/problem+json) with a stable type URI, a detail, the traceId and, for invalid fields, `errors` keyed by field. "
             + "Writes to leads and deals take If-Match with the ETag you read (412 with currentETag when it changed); creating writes "
             + "take an Idempotency-Key, so a retry changes nothing. The rules: docs/api.md.";
+        foreach (var server in document.Servers ?? [])
+        {
+            server.Url = server.Url?.TrimEnd('/');
+        }
+
         document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
         document.Info.Contact = new OpenApiContact { Name = "Leadgate", Url = new Uri("https://leadgate.dev") };
         document.Components ??= new OpenApiComponents();
@@ -127,6 +132,7 @@ internal static class ApiDocument
                 foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
                 {
                     parameter.Schema = Replaced(parameter.Schema);
+                    Visit(parameter.Schema);
                 }
             }
         }
@@ -232,6 +238,20 @@ internal static class ApiDocument
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         var required = context.JsonPropertyInfo is { } property
             && (property.IsRequired || property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true);
+        if (ElementOf(type) is { IsEnum: true } member && schema.Type is { } array && array.HasFlag(JsonSchemaType.Array))
+        {
+            // A collection of an enum: the exporter leaves out its items (the enum's converter is ours); they are the enum.
+            schema.Items = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = EnumOf(member),
+                Extensions = new Dictionary<string, IOpenApiExtension>
+                {
+                    [NullableEnumMarker] = new JsonNodeExtension(new JsonObject { ["name"] = member.Name, ["required"] = true }),
+                },
+            };
+        }
+
         if (underlying.IsEnum && type == underlying)
         {
             schema.Type = JsonSchemaType.String;
@@ -258,6 +278,17 @@ internal static class ApiDocument
         return Task.CompletedTask;
     }
 
+    /// <summary>The element type of an array or a generic collection; null for anything else (a string is no collection here).</summary>
+    private static Type? ElementOf(Type type)
+    {
+        var element = type.IsArray
+            ? type.GetElementType()
+            : type.IsGenericType && type != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && type.GetGenericArguments() is [var only]
+                ? only
+                : null;
+        return element is null ? null : Nullable.GetUnderlyingType(element) ?? element;
+    }
+
     private static List<JsonNode> EnumOf(Type type) => [.. Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n))];
 
     /// <summary>The errors, headers and security of each operation, from what its endpoint does.</summary>
@@ -277,6 +308,7 @@ internal static class ApiDocument
         operation.Parameters ??= [];
         operation.Responses ??= new OpenApiResponses();
 
+        operation.Description ??= Described(operation.Summary, reads, anonymous, version, idempotent, rateLimited);
         if (anonymous)
         {
             // Public: no API key is needed (the form and webhook endpoints are authenticated by their keys and signatures).
@@ -366,6 +398,34 @@ internal static class ApiDocument
 
         operation.Responses["500"] = Error(document, "A fault on our side; nothing you sent was wrong. Quote the traceId.");
         return Task.CompletedTask;
+    }
+
+    /// <summary>The operation's summary with what a client must know to call it: the write protocol it follows.</summary>
+    private static string Described(string? summary, bool reads, bool anonymous, VersionedResource? version, bool idempotent, bool rateLimited)
+    {
+        var text = new System.Text.StringBuilder((summary ?? "").TrimEnd('.')).Append('.');
+        text.Append(anonymous ? " Public: no API key; it is called by a web page or an outreach tool." : " Needs an API key; your role decides what you may do.");
+        if (version is not null)
+        {
+            text.Append(" The answer carries the resource's ETag.");
+        }
+
+        if (version?.TakesIfMatch == true && !reads)
+        {
+            text.Append(" Send If-Match with the ETag you read: a change made meanwhile answers 412 and nothing changes.");
+        }
+
+        if (idempotent)
+        {
+            text.Append(" Safe to retry with an Idempotency-Key.");
+        }
+
+        if (rateLimited)
+        {
+            text.Append(" Rate limited per client address (429 with Retry-After).");
+        }
+
+        return text.Append(" Errors are problems (application/problem+json); see docs/api.md.").ToString();
     }
 
     private static OpenApiParameter Header(string name, string description) => new()
