@@ -72,3 +72,48 @@ public sealed class ResponseContractTests(SqliteApp app) : IClassFixture<SqliteA
         Assert.True(errors.Count == 0, string.Join('\n', errors));
     }
 }
+
+/// <summary>The contract checker on a small document of its own, so each rule is seen failing and passing.</summary>
+public sealed class ResponseContractRulesTests
+{
+    private static readonly ResponseContract Contract = new("""
+        {"openapi":"3.1.1","paths":{"/api/things/{id}":{"get":{"responses":{
+          "200":{"description":"a thing","headers":{"ETag":{"schema":{"type":"string"}}},
+                 "content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}},
+          "404":{"description":"none","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}}}}},
+         "components":{"schemas":{
+          "Kind":{"type":"string","enum":["Big","Small"]},
+          "Loose":{},
+          "Thing":{"type":"object","required":["id","kind"],"properties":{"id":{"type":"string"},
+            "kind":{"oneOf":[{"type":"null"},{"$ref":"#/components/schemas/Kind"}]},
+            "loose":{"oneOf":[{"type":"null"},{"$ref":"#/components/schemas/Loose"}]}}},
+          "Problem":{"type":"object","required":["type"],"properties":{"type":{"type":"string"}}}}}}
+        """);
+
+    [Fact]
+    public void ADocumentedAnswer_HasNoErrors_EvenWhereAOneOfDroppedABranch()
+    {
+        Assert.Empty(Contract.Check("GET", "/api/things/1", 200, ["ETag"], "application/json", """{"id":"1","kind":"Big"}"""));
+        Assert.Empty(Contract.Check("GET", "/api/things/1", 200, [], "application/json", """{"id":"1","kind":null,"loose":"x"}"""));
+        Assert.Empty(Contract.Check("GET", "/api/things/1", 404, [], "application/problem+json", """{"type":"t"}"""));
+    }
+
+    [Fact]
+    public void AValueOutsideItsEnum_AndAOneOfMatchingTwice_AreErrors()
+    {
+        var outside = Contract.Check("GET", "/api/things/1", 200, [], "application/json", """{"id":"1","kind":"Huge"}""");
+        Assert.Contains(outside, e => e.StartsWith("body /kind", StringComparison.Ordinal));
+
+        // An empty schema lets null through too, so null matches both branches of the oneOf.
+        var twice = Contract.Check("GET", "/api/things/1", 200, [], "application/json", """{"id":"1","kind":"Big","loose":null}""");
+        Assert.Contains(twice, e => e.StartsWith("body /loose", StringComparison.Ordinal) && e.Contains("oneOf", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AMissingRequiredField_AWrongContentType_AndAnUndocumentedHeader_AreErrors()
+    {
+        Assert.Contains(Contract.Check("GET", "/api/things/1", 200, [], "application/json", """{"id":"1"}"""), e => e.Contains("required", StringComparison.Ordinal));
+        Assert.Contains(Contract.Check("GET", "/api/things/1", 404, [], "text/plain", "gone"), e => e.Contains("content type text/plain is not documented", StringComparison.Ordinal));
+        Assert.Contains(Contract.Check("GET", "/api/things/1", 404, ["Retry-After"], "application/problem+json", """{"type":"t"}"""), e => e.Contains("header Retry-After is sent but not documented for 404", StringComparison.Ordinal));
+    }
+}

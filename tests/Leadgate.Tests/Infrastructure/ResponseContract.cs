@@ -148,24 +148,48 @@ public sealed partial class ResponseContract
         }
 
         var schema = JsonSchema.FromText(RewriteRefs(schemaNode.DeepClone()).ToJsonString(), _build);
-        var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (!result.IsValid)
         {
-            foreach (var detail in result.Details ?? [])
-            {
-                foreach (var (keyword, message) in detail.Errors ?? new Dictionary<string, string>())
-                {
-                    errors.Add($"body {detail.InstanceLocation} ({detail.EvaluationPath} {keyword}): {message}");
-                }
-            }
-
-            if (errors.Count == 0)
+            var before = errors.Count;
+            Collect(result, errors);
+            if (errors.Count == before)
             {
                 errors.Add("the body does not validate against the documented schema");
             }
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// The errors of the invalid nodes only: a valid node's subtree is left out, so the branches a oneOf/anyOf tried and
+    /// dropped on its way to a match are not reported as errors.
+    /// </summary>
+    private static void Collect(EvaluationResults node, List<string> errors)
+    {
+        if (node.IsValid)
+        {
+            return;
+        }
+
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            errors.Add($"body {(node.InstanceLocation.ToString() is { Length: > 0 } where ? where : "/")} ({node.EvaluationPath} {keyword}): {message}");
+        }
+
+        var at = node.InstanceLocation.ToString() is { Length: > 0 } location ? location : "/";
+        var invalidChildren = (node.Details ?? []).Where(c => !c.IsValid).ToList();
+        if ((node.Errors is null || node.Errors.Count == 0) && invalidChildren.Count == 0)
+        {
+            // JsonSchema.Net gives some failures no message (a oneOf that more than one branch matches): name the place.
+            errors.Add($"body {at} ({node.EvaluationPath}): does not validate (for a oneOf: more than one branch matches)");
+        }
+
+        foreach (var child in invalidChildren)
+        {
+            Collect(child, errors);
+        }
     }
 
     private static bool MediaMatches(string documented, string? sent) =>
