@@ -98,6 +98,12 @@ public static class UseCases
         services.AddTransient<GetDeal>();
         services.AddTransient<ReviseDeal>();
         services.AddTransient<RecordProposal>();
+        services.AddTransient<MoveDeal>();
+        services.AddTransient<ListDeals>();
+        services.AddTransient<GetDealHistory>();
+        services.AddTransient<AddStakeholder>();
+        services.AddTransient<RemoveStakeholder>();
+        services.AddTransient<GetPipelines>();
         services.AddTransient<MarkDealWon>();
         services.AddTransient<MarkDealLost>();
         return services;

@@ -1,28 +1,97 @@
+using System.Text.Json;
+using Leadgate.Common;
 using Leadgate.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Leadgate.Web.Api;
 
-/// <summary>/api/v1/deals: the deal opened by accepting a lead, and its proposal, won and lost steps.</summary>
+/// <summary>/api/v1/deals: the deals opened by accepting leads, their pipeline moves, plans, stakeholders and history.</summary>
 public static class DealsApi
 {
     public static RouteGroupBuilder MapDeals(this RouteGroupBuilder api)
     {
         var deals = api.MapGroup("/deals").WithTags("Deals");
-        deals.MapGet("/{id:guid}", Get).WithSummary("A deal");
-        deals.MapPatch("/{id:guid}", Revise).WithSummary("Revise an open deal's value, currency or expected close date");
+        deals.MapGet("/", List).WithSummary("List deals, newest first, with filters (pipelineId, stage, ownerId, status, stale, closeMonth) and a cursor");
+        deals.MapGet("/{id:guid}", Get).WithSummary("A deal with its stage, probability, next step and stakeholders");
+        deals.MapPatch("/{id:guid}", Revise).WithSummary("Revise an open deal: value, currency, expected close date, probability, forecast category, next step, owner (JSON merge patch)")
+            .Accepts<ReviseDealRequest>("application/merge-patch+json", "application/json");
+        deals.MapPost("/{id:guid}/move", Move).WithSummary("Move the deal to another stage of its pipeline; the lead's lifecycle decides");
+        deals.MapGet("/{id:guid}/history", History).WithSummary("The deal's history: stage, value, close date, probability and forecast category after each change");
+        deals.MapPost("/{id:guid}/stakeholders", AddStakeholder).WithIdempotency().WithSummary("Add a contact of the buyer to the deal in a role");
+        deals.MapDelete("/{id:guid}/stakeholders/{stakeholderId:guid}", RemoveStakeholder).WithSummary("Remove a stakeholder from the deal");
         deals.MapPost("/{id:guid}/proposal", Proposal).WithIdempotency().WithSummary("Record a proposal: the lead becomes an Opportunity");
         deals.MapPost("/{id:guid}/won", Won).WithIdempotency().WithSummary("The deal is won: the lead becomes a Customer");
         deals.MapPost("/{id:guid}/lost", Lost).WithIdempotency().WithSummary("The deal is lost: the lead goes to Nurture or Disqualified");
+        api.MapGet("/settings/pipelines", Pipelines).WithTags("Deals").WithSummary("The organisation's pipelines and their stages");
         return api;
+    }
+
+    private static async Task<Results<Ok<DealPage>, ProblemHttpResult>> List(
+        ListDeals handler, HttpContext http, CancellationToken cancellationToken,
+        Guid? pipelineId = null, string? stage = null, Guid? ownerId = null, DealStatus? status = null, bool? stale = null,
+        string? closeMonth = null, string? cursor = null, int limit = 50)
+    {
+        var request = new ListDealsRequest
+        {
+            PipelineId = pipelineId, Stage = stage, OwnerId = ownerId, Status = status, Stale = stale, CloseMonth = closeMonth, Cursor = cursor, Limit = limit,
+        };
+        var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
     private static Task<Results<Ok<DealView>, ProblemHttpResult>> Get(Guid id, GetDeal handler, HttpContext http, CancellationToken cancellationToken) =>
         ApiEndpoints.ReadAsync(http, actor => handler.HandleAsync(id, actor, cancellationToken), deal => deal.Version);
 
-    private static Task<Results<Ok<DealView>, ProblemHttpResult>> Revise(
-        Guid id, ReviseDealRequest request, ReviseDeal handler, HttpContext http, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<DealView>, ProblemHttpResult>> Revise(
+        Guid id, JsonElement body, ReviseDeal handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
+    {
+        var request = ReadPatch(body, json.Value.SerializerOptions);
+        if (request.Error is { } invalid)
+        {
+            return Problems.ToResult(invalid);
+        }
+
+        return await ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request.Value, expected, actor, cancellationToken), deal => deal.Version);
+    }
+
+    private static Task<Results<Ok<DealView>, ProblemHttpResult>> Move(
+        Guid id, MoveDealRequest request, MoveDeal handler, HttpContext http, CancellationToken cancellationToken) =>
         ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), deal => deal.Version);
+
+    private static async Task<Results<Ok<IReadOnlyList<DealChangeView>>, ProblemHttpResult>> History(
+        Guid id, GetDealHistory handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
+
+    private static async Task<Results<Created<DealView>, ProblemHttpResult>> AddStakeholder(
+        Guid id, AddStakeholderRequest request, AddStakeholder handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, request, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        http.Response.SetETag(result.Value.Version);
+        return TypedResults.Created($"/api/v1/deals/{id}", result.Value);
+    }
+
+    private static async Task<Results<Ok<DealView>, ProblemHttpResult>> RemoveStakeholder(
+        Guid id, Guid stakeholderId, RemoveStakeholder handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, stakeholderId, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        http.Response.SetETag(result.Value.Version);
+        return TypedResults.Ok(result.Value);
+    }
 
     private static Task<Results<Ok<DealView>, ProblemHttpResult>> Proposal(
         Guid id, RecordProposalRequest request, RecordProposal handler, HttpContext http, CancellationToken cancellationToken) =>
@@ -35,4 +104,32 @@ public static class DealsApi
     private static Task<Results<Ok<DealView>, ProblemHttpResult>> Lost(
         Guid id, MarkDealLostRequest request, MarkDealLost handler, HttpContext http, CancellationToken cancellationToken) =>
         ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), deal => deal.Version);
+
+    private static async Task<Ok<IReadOnlyList<PipelineView>>> Pipelines(GetPipelines handler, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await handler.HandleAsync(http.Actor(), cancellationToken));
+
+    /// <summary>A merge patch: the request, plus which fields were actually sent (a sent null clears a field).</summary>
+    private static Result<ReviseDealRequest> ReadPatch(JsonElement body, JsonSerializerOptions options)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Invalid.Field("body", "Send a JSON object with the fields to change.");
+        }
+
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            sent.Add(property.Name);
+        }
+
+        try
+        {
+            var request = body.Deserialize<ReviseDealRequest>(options) ?? new ReviseDealRequest();
+            return request with { Sent = sent };
+        }
+        catch (JsonException exception)
+        {
+            return Invalid.Field(JsonErrors.FieldOf(exception), "This value has the wrong type.");
+        }
+    }
 }
