@@ -157,6 +157,7 @@ internal static class DealChanges
         var pipelines = await Pipelines.LoadAsync(db, actor.OrganisationId, at, cancellationToken);
         var before = deal.StageId is null ? null : DealChange.Of(deal, actor, at);
         var (pipeline, stageBefore) = GetDeal.StageOf(deal, pipelines);
+        var leadStageBefore = lead.Stage;
         var changed = change(deal, lead, pipelines);
         if (changed.Error is { } refused)
         {
@@ -171,7 +172,7 @@ internal static class DealChanges
         {
             DealStatus.Won when current.Meaning != StageMeaning.Won => pipeline.FirstWith(StageMeaning.Won),
             DealStatus.Lost when current.Meaning != StageMeaning.Lost => pipeline.FirstWith(StageMeaning.Lost),
-            DealStatus.Open when lead.Stage == Stage.Opportunity && current.Meaning == StageMeaning.Sql => pipeline.FirstWith(StageMeaning.Opportunity),
+            DealStatus.Open when leadStageBefore == Stage.Sql && lead.Stage == Stage.Opportunity && current.Meaning == StageMeaning.Sql => pipeline.FirstWith(StageMeaning.Opportunity),
             _ => null,
         };
         if (follow is not null)
