@@ -104,6 +104,14 @@ public static class UseCases
         services.AddTransient<AddStakeholder>();
         services.AddTransient<RemoveStakeholder>();
         services.AddTransient<GetPipelines>();
+        services.AddTransient<ChangePipelines>();
+        services.AddTransient<GetExchangeRates>();
+        services.AddTransient<ChangeExchangeRates>();
+        services.AddTransient<GetBoard>();
+        services.AddTransient<ListAttention>();
+        services.AddTransient<LogDealActivity>();
+        services.AddTransient<CompleteDealActivity>();
+        services.AddTransient<SweepStaleDeals>();
         services.AddTransient<MarkDealWon>();
         services.AddTransient<MarkDealLost>();
         return services;

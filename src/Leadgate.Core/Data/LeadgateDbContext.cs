@@ -47,6 +47,10 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<DealChange> DealChanges => Set<DealChange>();
 
+    public DbSet<ScheduledActivity> ScheduledActivities => Set<ScheduledActivity>();
+
+    public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();
+
     public DbSet<Reason> Reasons => Set<Reason>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -298,6 +302,23 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         {
             stakeholder.HasIndex(s => new { s.DealId, s.ContactId, s.Role }).IsUnique();
             stakeholder.HasOne<Contact>().WithMany().HasForeignKey(s => s.ContactId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ScheduledActivity>(scheduled =>
+        {
+            scheduled.Property(x => x.Notes).HasMaxLength(Activity.MaxNotesLength);
+            scheduled.Property(x => x.ActorName).HasMaxLength(200);
+            // Keep-warm asks per deal for an undone activity due ahead; the timeline lists a deal's by due time.
+            scheduled.HasIndex(x => new { x.DealId, x.DueAt });
+            scheduled.HasOne<Deal>().WithMany().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ExchangeRate>(rate =>
+        {
+            rate.HasKey(r => new { r.OrganisationId, r.Currency });
+            rate.Property(r => r.Currency).HasMaxLength(3);
+            rate.Property(r => r.Rate).HasPrecision(18, 8);
+            rate.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<DealChange>(change =>

@@ -28,6 +28,9 @@ public enum HappeningKind
     /// <summary>The deal moved to another stage of its pipeline (webhook <c>deal.stage_changed</c>).</summary>
     DealStageChanged,
 
+    /// <summary>The deal went stale: untouched longer than its stage allows (in-app for the owner; webhook <c>deal.stale</c>).</summary>
+    DealStale,
+
     /// <summary>A handover's response clock is about to run out (in-app only).</summary>
     SlaReminder,
 
@@ -40,7 +43,7 @@ public static class HappeningKinds
     /// <summary>The kinds an outbound webhook subscription may ask for, by their wire names.</summary>
     public static readonly IReadOnlyList<HappeningKind> Webhook =
         [HappeningKind.LeadMql, HappeningKind.LeadAssigned, HappeningKind.LeadSql, HappeningKind.LeadRejected, HappeningKind.DealWon,
-            HappeningKind.DealLost, HappeningKind.DealStageChanged];
+            HappeningKind.DealLost, HappeningKind.DealStageChanged, HappeningKind.DealStale];
 
     /// <summary>The event name on the wire and in subscriptions (<c>lead.mql</c>), stable for scripted clients.</summary>
     public static string WireName(this HappeningKind kind) => kind switch
@@ -52,6 +55,7 @@ public static class HappeningKinds
         HappeningKind.DealWon => "deal.won",
         HappeningKind.DealLost => "deal.lost",
         HappeningKind.DealStageChanged => "deal.stage_changed",
+        HappeningKind.DealStale => "deal.stale",
         HappeningKind.SlaReminder => "sla.reminder",
         HappeningKind.SlaBreached => "sla.breached",
     };
@@ -131,6 +135,10 @@ public sealed class Happening
     public static Happening DealStageChanged(Lead lead, Guid dealId, string? fromStage, string toStage, DateTimeOffset at) =>
         New(lead, HappeningKind.DealStageChanged, null, at, new HappeningData(lead.Id, null, lead.Stage, null, lead.OwnerId, dealId, null, null) { FromDealStage = fromStage, DealStage = toStage });
 
+    /// <summary>The deal went stale: its owner is told in the app (once per stale spell), and <c>deal.stale</c> goes out.</summary>
+    public static Happening DealStale(Lead lead, Guid dealId, Guid? ownerId, string stage, DateTimeOffset lastTouchAt, DateTimeOffset at) =>
+        New(lead, HappeningKind.DealStale, ownerId, at, new HappeningData(lead.Id, null, lead.Stage, null, ownerId, dealId, null, null) { DealStage = stage, LastTouchAt = lastTouchAt });
+
     private static Happening New(Lead lead, HappeningKind kind, Guid? recipient, DateTimeOffset at, HappeningData data) => new()
     {
         Id = Ids.New(at),
@@ -150,8 +158,11 @@ public sealed record HappeningData(Guid LeadId, Stage? From, Stage? To, string? 
     /// <summary>For <c>deal.stage_changed</c>: the pipeline stage the deal left, by name.</summary>
     public string? FromDealStage { get; init; }
 
-    /// <summary>For <c>deal.stage_changed</c>: the pipeline stage the deal entered, by name.</summary>
+    /// <summary>For <c>deal.stage_changed</c>: the pipeline stage the deal entered, by name (for <c>deal.stale</c>: the stage it is in).</summary>
     public string? DealStage { get; init; }
+
+    /// <summary>For <c>deal.stale</c>: the deal's last touch.</summary>
+    public DateTimeOffset? LastTouchAt { get; init; }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

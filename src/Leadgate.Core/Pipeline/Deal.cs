@@ -137,6 +137,9 @@ public sealed class Deal
 
     public string? NextStepText { get; private set; }
 
+    /// <summary>When the owner was told the deal went stale; cleared when it is warm again, so each stale spell is told once.</summary>
+    public DateTimeOffset? StaleNotifiedAt { get; private set; }
+
     public DateOnly? NextStepDueOn { get; private set; }
 
     public int Probability => RepProbability ?? StageProbability;

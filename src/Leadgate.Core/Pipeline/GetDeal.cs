@@ -9,6 +9,8 @@ namespace Leadgate.Pipeline;
 
 public sealed record NextStepView(string Text, DateOnly? DueOn);
 
+public sealed record ScheduledActivityView(Guid Id, Qualification.ActivityType Type, string? Notes, DateTimeOffset DueAt, DateTimeOffset? DoneAt, Guid? ActivityId, string By);
+
 public sealed record StakeholderView(Guid Id, Guid ContactId, string Email, string Name, StakeholderRole Role);
 
 public sealed record DealView(
@@ -51,6 +53,9 @@ public sealed record DealView(
 
     public IReadOnlyList<StakeholderView> Stakeholders { get; init; } = [];
 
+    /// <summary>Activities planned on the deal, by due time, done or not.</summary>
+    public IReadOnlyList<ScheduledActivityView> Scheduled { get; init; } = [];
+
     /// <summary>Open and untouched for longer than its stage allows.</summary>
     public bool Stale { get; init; }
 
@@ -80,12 +85,22 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
             .OrderBy(s => s.AddedAt)
             .Join(db.Contacts, s => s.ContactId, c => c.Id, (s, c) => new { s.Id, s.ContactId, c.Email, c.FirstName, c.LastName, s.Role })
             .ToListAsync(cancellationToken);
-        var pipelines = await Pipelines.ReadAsync(db, actor.OrganisationId, clock.GetUtcNow(), cancellationToken);
-        return View(row.Deal, row.Lead.Stage, row.Lead.LastActivityAt, pipelines, clock.GetUtcNow())
-            with { Stakeholders = [.. stakeholders.Select(s => new StakeholderView(s.Id, s.ContactId, s.Email, Contact.NameOf(s.FirstName, s.LastName, s.Email), s.Role))] };
+        var scheduled = await db.ScheduledActivities.AsNoTracking()
+            .Where(s => s.DealId == dealId)
+            .OrderBy(s => s.DueAt)
+            .Select(s => new ScheduledActivityView(s.Id, s.Type, s.Notes, s.DueAt, s.DoneAt, s.ActivityId, s.ActorName))
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var pipelines = await Pipelines.ReadAsync(db, actor.OrganisationId, now, cancellationToken);
+        var warmByPlan = scheduled.Exists(s => s.DoneAt is null && s.DueAt > now);
+        return View(row.Deal, row.Lead.Stage, row.Lead.LastActivityAt, warmByPlan, pipelines, now) with
+        {
+            Stakeholders = [.. stakeholders.Select(s => new StakeholderView(s.Id, s.ContactId, s.Email, Contact.NameOf(s.FirstName, s.LastName, s.Email), s.Role))],
+            Scheduled = scheduled,
+        };
     }
 
-    internal static DealView View(Deal d, Stage leadStage, DateTimeOffset? lastActivityAt, IReadOnlyList<SalesPipeline> pipelines, DateTimeOffset now)
+    internal static DealView View(Deal d, Stage leadStage, DateTimeOffset? lastActivityAt, bool warmByPlan, IReadOnlyList<SalesPipeline> pipelines, DateTimeOffset now)
     {
         var (pipeline, stage) = StageOf(d, pipelines);
         var lastTouch = lastActivityAt is { } touched && touched > d.CreatedAt ? touched : d.CreatedAt;
@@ -103,7 +118,7 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
             ForecastCategory = d.RepForecastCategory ?? (placed ? d.StageForecastCategory : stage.ForecastCategory),
             NextStep = d.NextStepText is { } text ? new NextStepView(text, d.NextStepDueOn) : null,
             LastTouchAt = lastTouch,
-            Stale = Staleness.IsStale(d.Status, stage.StaleAfterDays, lastTouch, now),
+            Stale = !warmByPlan && Staleness.IsStale(d.Status, stage.StaleAfterDays, lastTouch, now),
         };
     }
 
@@ -123,7 +138,10 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
     }
 }
 
-/// <summary>Keep-warm: a deal is stale when its last touch is older than its stage allows.</summary>
+/// <summary>
+/// Keep-warm: a deal is stale when its last touch is older than its stage allows, unless an activity is scheduled ahead
+/// and not done (the caller checks that: it keeps the deal warm until its due time passes undone).
+/// </summary>
 public static class Staleness
 {
     public static bool IsStale(DealStatus status, int staleAfterDays, DateTimeOffset lastTouchAt, DateTimeOffset now) =>

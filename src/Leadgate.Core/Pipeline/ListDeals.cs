@@ -126,23 +126,30 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
         var rows = await query
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Take(request.Limit + 1)
-            .Select(d => new { Deal = d, Lead = db.Leads.Where(l => l.Id == d.LeadId).Select(l => new { l.Stage, l.LastActivityAt }).First() })
+            .Select(d => new
+            {
+                Deal = d,
+                Lead = db.Leads.Where(l => l.Id == d.LeadId).Select(l => new { l.Stage, l.LastActivityAt }).First(),
+                WarmByPlan = db.ScheduledActivities.Any(s => s.DealId == d.Id && s.DoneAt == null && s.DueAt > now),
+            })
             .ToListAsync(cancellationToken);
         var hasMore = rows.Count > request.Limit;
         var items = rows.Take(request.Limit).Select(r =>
         {
-            var v = GetDeal.View(r.Deal, r.Lead.Stage, r.Lead.LastActivityAt, pipelines, now);
-            return new DealSummary(
-                v.Id, v.LeadId, v.Title, v.Value, v.Currency, v.ExpectedCloseDate, v.Status, v.OwnerId, v.PipelineId, v.StageId, v.Stage,
-                v.Probability, v.ProbabilitySource, v.ForecastCategory, v.NextStep, v.Stale, v.LastTouchAt, v.CreatedAt, v.Version);
+            return SummaryOf(GetDeal.View(r.Deal, r.Lead.Stage, r.Lead.LastActivityAt, r.WarmByPlan, pipelines, now));
         }).ToList();
         var nextCursor = hasMore ? WriteCursor(items[^1].CreatedAt, items[^1].Id) : null;
         return new DealPage(items, nextCursor);
     }
 
+    internal static DealSummary SummaryOf(DealView v) => new(
+        v.Id, v.LeadId, v.Title, v.Value, v.Currency, v.ExpectedCloseDate, v.Status, v.OwnerId, v.PipelineId, v.StageId, v.Stage,
+        v.Probability, v.ProbabilitySource, v.ForecastCategory, v.NextStep, v.Stale, v.LastTouchAt, v.CreatedAt, v.Version);
+
     /// <summary>
-    /// Open deals whose last touch (the lead's last activity, else the deal's opening) is older than their stage allows:
-    /// one condition per stage with a limit, each with its own threshold, ORed, so the database does the filtering.
+    /// Open deals whose last touch (the lead's last activity, else the deal's opening) is older than their stage allows and
+    /// that have no undone activity scheduled ahead: one condition per stage with a limit, each with its own threshold, ORed,
+    /// so the database does the filtering.
     /// </summary>
     internal static Expression<Func<Deal, bool>> StaleWhere(LeadgateDbContext db, IEnumerable<PipelineStage> stages, DateTimeOffset now)
     {
@@ -153,12 +160,20 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
             var stageId = (Guid?)stage.Id;
             var threshold = now.AddDays(-stage.StaleAfterDays);
             Expression<Func<Deal, bool>> one = d => d.Status == DealStatus.Open && d.StageId == stageId
-                && (db.Leads.Where(l => l.Id == d.LeadId).Select(l => l.LastActivityAt).FirstOrDefault() ?? d.CreatedAt) < threshold;
+                && (db.Leads.Where(l => l.Id == d.LeadId).Select(l => l.LastActivityAt).FirstOrDefault() ?? d.CreatedAt) < threshold
+                && !db.ScheduledActivities.Any(s => s.DealId == d.Id && s.DoneAt == null && s.DueAt > now);
             var body = new Rebind(one.Parameters[0], deal).Visit(one.Body);
             any = any is null ? body : Expression.OrElse(any, body);
         }
 
         return Expression.Lambda<Func<Deal, bool>>(any ?? Expression.Constant(false), deal);
+    }
+
+    /// <summary>Either condition, as one expression the database evaluates.</summary>
+    internal static Expression<Func<Deal, bool>> Or(Expression<Func<Deal, bool>> left, Expression<Func<Deal, bool>> right)
+    {
+        var deal = left.Parameters[0];
+        return Expression.Lambda<Func<Deal, bool>>(Expression.OrElse(left.Body, new Rebind(right.Parameters[0], deal).Visit(right.Body)), deal);
     }
 
     private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor

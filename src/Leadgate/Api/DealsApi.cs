@@ -14,6 +14,8 @@ public static class DealsApi
     {
         var deals = api.MapGroup("/deals").WithTags("Deals");
         deals.MapGet("/", List).WithSummary("List deals, newest first, with filters (pipelineId, stage, ownerId, status, stale, closeMonth) and a cursor");
+        deals.MapGet("/attention", Attention).WithSummary("Open deals that need attention: stale, next step overdue, close date passed, no next step");
+        deals.MapGet("/board", Board).WithSummary("The board of a pipeline (pipelineId; the first when left out): a column per stage with count, total and weighted total in the organisation's currency");
         deals.MapGet("/{id:guid}", Get).WithSummary("A deal with its stage, probability, next step and stakeholders");
         deals.MapPatch("/{id:guid}", Revise).WithSummary("Revise an open deal: value, currency, expected close date, probability, forecast category, next step, owner (JSON merge patch)")
             .Accepts<ReviseDealRequest>("application/merge-patch+json", "application/json");
@@ -21,10 +23,15 @@ public static class DealsApi
         deals.MapGet("/{id:guid}/history", History).WithSummary("The deal's history: stage, value, close date, probability and forecast category after each change");
         deals.MapPost("/{id:guid}/stakeholders", AddStakeholder).WithIdempotency().WithSummary("Add a contact of the buyer to the deal in a role");
         deals.MapDelete("/{id:guid}/stakeholders/{stakeholderId:guid}", RemoveStakeholder).WithSummary("Remove a stakeholder from the deal");
+        deals.MapPost("/{id:guid}/activities", LogActivity).WithIdempotency().WithSummary("Log an activity with the deal's lead, or schedule one on the deal (dueAt)");
+        deals.MapPost("/{id:guid}/activities/{activityId:guid}/done", CompleteActivity).WithSummary("Mark a scheduled activity done: it is logged as the activity it was");
         deals.MapPost("/{id:guid}/proposal", Proposal).WithIdempotency().WithSummary("Record a proposal: the lead becomes an Opportunity");
         deals.MapPost("/{id:guid}/won", Won).WithIdempotency().WithSummary("The deal is won: the lead becomes a Customer");
         deals.MapPost("/{id:guid}/lost", Lost).WithIdempotency().WithSummary("The deal is lost: the lead goes to Nurture or Disqualified");
         api.MapGet("/settings/pipelines", Pipelines).WithTags("Deals").WithSummary("The organisation's pipelines and their stages");
+        api.MapPut("/settings/pipelines", ChangePipelines).WithTags("Deals").WithSummary("Replace the pipelines and stages (rename, reorder, add, deactivate; a stage in use is never deleted nor changes meaning)");
+        api.MapGet("/settings/exchange-rates", ExchangeRates).WithTags("Deals").WithSummary("The organisation's currency and its exchange rates");
+        api.MapPut("/settings/exchange-rates", ChangeExchangeRates).WithTags("Deals").WithSummary("Replace the exchange rates (admin)");
         return api;
     }
 
@@ -107,6 +114,59 @@ public static class DealsApi
 
     private static async Task<Ok<IReadOnlyList<PipelineView>>> Pipelines(GetPipelines handler, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), cancellationToken));
+
+    private static async Task<Ok<AttentionList>> Attention(ListAttention handler, HttpContext http, CancellationToken cancellationToken, Guid? ownerId = null) =>
+        TypedResults.Ok(await handler.HandleAsync(ownerId, http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<BoardView>, ProblemHttpResult>> Board(
+        GetBoard handler, HttpContext http, CancellationToken cancellationToken, Guid? pipelineId = null, Guid? ownerId = null, string? closeMonth = null, bool stale = false)
+    {
+        var result = await handler.HandleAsync(new GetBoardRequest { PipelineId = pipelineId, OwnerId = ownerId, CloseMonth = closeMonth, StaleOnly = stale }, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
+
+    private static async Task<Results<Created<DealActivityView>, ProblemHttpResult>> LogActivity(
+        Guid id, LogDealActivityRequest request, LogDealActivity handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, request, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        http.Response.SetETag(result.Value.Deal.Version);
+        return TypedResults.Created($"/api/v1/deals/{id}", result.Value);
+    }
+
+    private static async Task<Results<Ok<DealView>, ProblemHttpResult>> CompleteActivity(
+        Guid id, Guid activityId, CompleteDealActivityRequest? request, CompleteDealActivity handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, activityId, request ?? new CompleteDealActivityRequest(), http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        http.Response.SetETag(result.Value.Version);
+        return TypedResults.Ok(result.Value);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PipelineView>>, ProblemHttpResult>> ChangePipelines(
+        ChangePipelinesRequest request, ChangePipelines handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
+
+    private static async Task<Ok<ExchangeRatesView>> ExchangeRates(GetExchangeRates handler, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await handler.HandleAsync(http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<ExchangeRatesView>, ProblemHttpResult>> ChangeExchangeRates(
+        ChangeExchangeRatesRequest request, ChangeExchangeRates handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
 
     /// <summary>A merge patch: the request, plus which fields were actually sent (a sent null clears a field).</summary>
     private static Result<ReviseDealRequest> ReadPatch(JsonElement body, JsonSerializerOptions options)

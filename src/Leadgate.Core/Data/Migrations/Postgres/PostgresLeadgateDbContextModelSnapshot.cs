@@ -1180,6 +1180,9 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.Property<int>("StageProbability")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("StaleNotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1281,6 +1284,27 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.ToTable("DealChanges");
                 });
 
+            modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)");
+
+                    b.HasKey("OrganisationId", "Currency");
+
+                    b.ToTable("ExchangeRates");
+                });
+
             modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1352,6 +1376,56 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId", "Position");
 
                     b.ToTable("Pipelines", (string)null);
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ActivityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "DueAt");
+
+                    b.ToTable("ScheduledActivities");
                 });
 
             modelBuilder.Entity("Leadgate.Pipeline.Stakeholder", b =>
@@ -2025,6 +2099,15 @@ namespace Leadgate.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
                 {
                     b.HasOne("Leadgate.Pipeline.SalesPipeline", null)
@@ -2039,6 +2122,15 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
+                {
+                    b.HasOne("Leadgate.Pipeline.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1204,6 +1204,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<int>("StageProbability")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("StaleNotifiedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1307,6 +1310,27 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.ToTable("DealChanges");
                 });
 
+            modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
+                {
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganisationId", "Currency");
+
+                    b.ToTable("ExchangeRates");
+                });
+
             modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -1380,6 +1404,59 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "Position");
 
                     b.ToTable("Pipelines", (string)null);
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ActivityId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("DealId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("DoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "DueAt");
+
+                    b.ToTable("ScheduledActivities");
                 });
 
             modelBuilder.Entity("Leadgate.Pipeline.Stakeholder", b =>
@@ -2058,6 +2135,15 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
                 {
                     b.HasOne("Leadgate.Pipeline.SalesPipeline", null)
@@ -2072,6 +2158,15 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
+                {
+                    b.HasOne("Leadgate.Pipeline.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -70,6 +70,12 @@ namespace Leadgate.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0);
 
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "StaleNotifiedAt",
+                table: "Deals",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "DealChanges",
                 columns: table => new
@@ -101,6 +107,26 @@ namespace Leadgate.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ExchangeRates",
+                columns: table => new
+                {
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    Rate = table.Column<decimal>(type: "numeric(18,8)", precision: 18, scale: 8, nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExchangeRates", x => new { x.OrganisationId, x.Currency });
+                    table.ForeignKey(
+                        name: "FK_ExchangeRates_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Pipelines",
                 columns: table => new
                 {
@@ -117,6 +143,34 @@ namespace Leadgate.Data.Migrations.Postgres
                         name: "FK_Pipelines_Organisations_OrganisationId",
                         column: x => x.OrganisationId,
                         principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ScheduledActivities",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DealId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LeadId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Notes = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true),
+                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ActivityId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ActorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduledActivities", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ScheduledActivities_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -201,6 +255,11 @@ namespace Leadgate.Data.Migrations.Postgres
                 column: "PipelineId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ScheduledActivities_DealId_DueAt",
+                table: "ScheduledActivities",
+                columns: new[] { "DealId", "DueAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Stakeholders_ContactId",
                 table: "Stakeholders",
                 column: "ContactId");
@@ -210,6 +269,9 @@ namespace Leadgate.Data.Migrations.Postgres
                 table: "Stakeholders",
                 columns: new[] { "DealId", "ContactId", "Role" },
                 unique: true);
+
+            // Deals opened before pipelines existed go into the default pipeline (PipelineBackfill).
+            migrationBuilder.Sql(PipelineBackfill.Postgres);
         }
 
         /// <inheritdoc />
@@ -219,7 +281,13 @@ namespace Leadgate.Data.Migrations.Postgres
                 name: "DealChanges");
 
             migrationBuilder.DropTable(
+                name: "ExchangeRates");
+
+            migrationBuilder.DropTable(
                 name: "PipelineStages");
+
+            migrationBuilder.DropTable(
+                name: "ScheduledActivities");
 
             migrationBuilder.DropTable(
                 name: "Stakeholders");
@@ -265,6 +333,10 @@ namespace Leadgate.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "StageProbability",
+                table: "Deals");
+
+            migrationBuilder.DropColumn(
+                name: "StaleNotifiedAt",
                 table: "Deals");
         }
     }
