@@ -1,7 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Browser.Tests.Infrastructure;
 using Leadgate.Leads;
-using Microsoft.Playwright;
 
 namespace Leadgate.Browser.Tests;
 
@@ -82,8 +81,9 @@ public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
         await keys.FocusAsync();
         await keys.PressAsync("ArrowRight");
         await Expect(Column(page, "Discovery/demo").Locator($"[data-testid=deal-card][data-deal='{keysDeal}']")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("moved to Discovery/demo");
         await Card(page, keysDeal).FocusAsync();
-        await Card(page, keysDeal).PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
         await Expect(Card(page, keysDeal).GetByTestId("card-refusal")).ToContainTextAsync("Sql → Opportunity");
         await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("was not moved to Proposal");
         await Card(page, keysDeal).GetByTestId("card-amount").Locator("input").FillAsync("8800");
