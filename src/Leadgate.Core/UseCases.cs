@@ -112,6 +112,8 @@ public static class UseCases
         services.AddTransient<LogDealActivity>();
         services.AddTransient<CompleteDealActivity>();
         services.AddTransient<SweepStaleDeals>();
+        services.AddTransient<RaiseObjection>();
+        services.AddTransient<AnswerObjection>();
         services.AddTransient<MarkDealWon>();
         services.AddTransient<MarkDealLost>();
         return services;

@@ -51,6 +51,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();
 
+    public DbSet<Objection> Objections => Set<Objection>();
+
     public DbSet<Reason> Reasons => Set<Reason>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -311,6 +313,17 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             // Keep-warm asks per deal for an undone activity due ahead; the timeline lists a deal's by due time.
             scheduled.HasIndex(x => new { x.DealId, x.DueAt });
             scheduled.HasOne<Deal>().WithMany().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Objection>(objection =>
+        {
+            objection.Property(o => o.Text).HasMaxLength(Objection.MaxTextLength);
+            objection.Property(o => o.Answer).HasMaxLength(Objection.MaxTextLength);
+            objection.Property(o => o.RaisedByName).HasMaxLength(200);
+            objection.Property(o => o.AnsweredByName).HasMaxLength(200);
+            objection.Ignore(o => o.Answered);
+            objection.HasIndex(o => new { o.DealId, o.RaisedAt });
+            objection.HasOne<Deal>().WithMany().HasForeignKey(o => o.DealId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<ExchangeRate>(rate =>

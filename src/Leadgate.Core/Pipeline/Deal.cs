@@ -293,6 +293,40 @@ public sealed class Deal
         return Done.Value;
     }
 
+    /// <summary>Records an objection the buyer raised on the open deal.</summary>
+    internal Result<Objection> RaiseObjection(ObjectionCategory? category, string? text, Actor by, DateTimeOffset at)
+    {
+        if (Status != DealStatus.Open)
+        {
+            return new Conflict("deal-closed", $"The deal is {Status} and can no longer be changed.");
+        }
+
+        var objection = Objection.Raise(this, category, text, by, at);
+        if (objection.IsSuccess)
+        {
+            UpdatedAt = at;
+        }
+
+        return objection;
+    }
+
+    /// <summary>Records how an objection on the open deal was answered.</summary>
+    internal Result<Done> AnswerObjection(Objection objection, string? answer, Actor by, DateTimeOffset at)
+    {
+        if (Status != DealStatus.Open)
+        {
+            return new Conflict("deal-closed", $"The deal is {Status} and can no longer be changed.");
+        }
+
+        var answered = objection.AnswerWith(answer, by, at);
+        if (answered.IsSuccess)
+        {
+            UpdatedAt = at;
+        }
+
+        return answered;
+    }
+
     /// <summary>Appends a history row when the change altered what the history keeps (stage, status, value, close date, probability, category).</summary>
     internal void Recorded(DealChange? before, Actor by, DateTimeOffset at)
     {

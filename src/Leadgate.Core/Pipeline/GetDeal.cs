@@ -56,6 +56,9 @@ public sealed record DealView(
     /// <summary>Activities planned on the deal, by due time, done or not.</summary>
     public IReadOnlyList<ScheduledActivityView> Scheduled { get; init; } = [];
 
+    /// <summary>Objections the buyer raised, oldest first, answered or not.</summary>
+    public IReadOnlyList<ObjectionView> Objections { get; init; } = [];
+
     /// <summary>Open and untouched for longer than its stage allows.</summary>
     public bool Stale { get; init; }
 
@@ -90,6 +93,11 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
             .OrderBy(s => s.DueAt)
             .Select(s => new ScheduledActivityView(s.Id, s.Type, s.Notes, s.DueAt, s.DoneAt, s.ActivityId, s.ActorName))
             .ToListAsync(cancellationToken);
+        var objections = await db.Objections.AsNoTracking()
+            .Where(o => o.DealId == dealId)
+            .OrderBy(o => o.RaisedAt)
+            .Select(o => new ObjectionView(o.Id, o.Category, o.Text, o.RaisedAt, o.RaisedByName, o.AnsweredAt != null, o.Answer, o.AnsweredAt, o.AnsweredByName))
+            .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var pipelines = await Pipelines.ReadAsync(db, actor.OrganisationId, now, cancellationToken);
         var warmByPlan = scheduled.Exists(s => s.DoneAt is null && s.DueAt > now);
@@ -97,6 +105,7 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
         {
             Stakeholders = [.. stakeholders.Select(s => new StakeholderView(s.Id, s.ContactId, s.Email, Contact.NameOf(s.FirstName, s.LastName, s.Email), s.Role))],
             Scheduled = scheduled,
+            Objections = objections,
         };
     }
 

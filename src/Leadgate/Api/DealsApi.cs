@@ -25,6 +25,10 @@ public static class DealsApi
         deals.MapDelete("/{id:guid}/stakeholders/{stakeholderId:guid}", RemoveStakeholder).WithSummary("Remove a stakeholder from the deal");
         deals.MapPost("/{id:guid}/activities", LogActivity).WithIdempotency().WithSummary("Log an activity with the deal's lead, or schedule one on the deal (dueAt)");
         deals.MapPost("/{id:guid}/activities/{activityId:guid}/done", CompleteActivity).WithSummary("Mark a scheduled activity done: it is logged as the activity it was");
+        deals.MapPost("/{id:guid}/objections", RaiseObjection).WithIdempotency().WithName("RaiseDealObjection")
+            .WithSummary("Record an objection the buyer raised on the deal (category, text, and how it was answered when it was)");
+        deals.MapPost("/{id:guid}/objections/{objectionId:guid}/answer", AnswerObjection).WithIdempotency().WithName("AnswerDealObjection")
+            .WithSummary("Record how an objection on the deal was answered");
         deals.MapPost("/{id:guid}/proposal", Proposal).WithIdempotency().WithSummary("Record a proposal: the lead becomes an Opportunity");
         deals.MapPost("/{id:guid}/won", Won).WithIdempotency().WithSummary("The deal is won: the lead becomes a Customer");
         deals.MapPost("/{id:guid}/lost", Lost).WithIdempotency().WithSummary("The deal is lost: the lead goes to Nurture or Disqualified");
@@ -99,6 +103,29 @@ public static class DealsApi
         http.Response.SetETag(result.Value.Version);
         return TypedResults.Ok(result.Value);
     }
+
+    private static async Task<Results<Created<RaisedObjectionView>, ProblemHttpResult>> RaiseObjection(
+        Guid id, RaiseObjectionRequest request, RaiseObjection handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var expected = Versions.ExpectedVersion(http.Request);
+        if (expected.Error is { } malformed)
+        {
+            return Problems.ToResult(malformed);
+        }
+
+        var result = await handler.HandleAsync(id, request, expected.Value, http.Actor(), cancellationToken);
+        if (result.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        http.Response.SetETag(result.Value.Deal.Version);
+        return TypedResults.Created($"/api/v1/deals/{id}", result.Value);
+    }
+
+    private static Task<Results<Ok<DealView>, ProblemHttpResult>> AnswerObjection(
+        Guid id, Guid objectionId, AnswerObjectionRequest request, AnswerObjection handler, HttpContext http, CancellationToken cancellationToken) =>
+        ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, objectionId, request, expected, actor, cancellationToken), deal => deal.Version);
 
     private static Task<Results<Ok<DealView>, ProblemHttpResult>> Proposal(
         Guid id, RecordProposalRequest request, RecordProposal handler, HttpContext http, CancellationToken cancellationToken) =>

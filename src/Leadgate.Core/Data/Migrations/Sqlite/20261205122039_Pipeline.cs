@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Leadgate.Data.Migrations.Postgres
+namespace Leadgate.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Pipeline : Migration
@@ -14,86 +14,86 @@ namespace Leadgate.Data.Migrations.Postgres
             migrationBuilder.AddColumn<DateOnly>(
                 name: "NextStepDueOn",
                 table: "Deals",
-                type: "date",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "NextStepText",
                 table: "Deals",
-                type: "character varying(500)",
+                type: "TEXT",
                 maxLength: 500,
                 nullable: true);
 
-            migrationBuilder.AddColumn<Guid>(
+            migrationBuilder.AddColumn<byte[]>(
                 name: "PipelineId",
                 table: "Deals",
-                type: "uuid",
+                type: "BLOB",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "RepForecastCategory",
                 table: "Deals",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "RepProbability",
                 table: "Deals",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "StageChangedAt",
                 table: "Deals",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "StageForecastCategory",
                 table: "Deals",
-                type: "character varying(32)",
+                type: "TEXT",
                 maxLength: 32,
                 nullable: false,
                 defaultValue: "");
 
-            migrationBuilder.AddColumn<Guid>(
+            migrationBuilder.AddColumn<byte[]>(
                 name: "StageId",
                 table: "Deals",
-                type: "uuid",
+                type: "BLOB",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "StageProbability",
                 table: "Deals",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "StaleNotifiedAt",
                 table: "Deals",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "DealChanges",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    DealId = table.Column<Guid>(type: "uuid", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ActorUserId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ActorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    StageId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Value = table.Column<decimal>(type: "numeric(18,2)", precision: 18, scale: 2, nullable: false),
-                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    ExpectedCloseDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    Probability = table.Column<int>(type: "integer", nullable: false),
-                    ProbabilitySource = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    ForecastCategory = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DealId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActorUserId = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    StageId = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Value = table.Column<decimal>(type: "TEXT", precision: 18, scale: 2, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    ExpectedCloseDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Probability = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProbabilitySource = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ForecastCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -110,10 +110,10 @@ namespace Leadgate.Data.Migrations.Postgres
                 name: "ExchangeRates",
                 columns: table => new
                 {
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    Rate = table.Column<decimal>(type: "numeric(18,8)", precision: 18, scale: 8, nullable: false),
-                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Rate = table.Column<decimal>(type: "TEXT", precision: 18, scale: 8, nullable: false),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -127,14 +127,42 @@ namespace Leadgate.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Objections",
+                columns: table => new
+                {
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DealId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    RaisedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RaisedByUserId = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    RaisedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AnsweredByUserId = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    AnsweredByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Objections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Objections_Deals_DealId",
+                        column: x => x.DealId,
+                        principalTable: "Deals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Pipelines",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -151,18 +179,18 @@ namespace Leadgate.Data.Migrations.Postgres
                 name: "ScheduledActivities",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    DealId = table.Column<Guid>(type: "uuid", nullable: false),
-                    LeadId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Notes = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true),
-                    DueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ActivityId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ActorName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DealId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    LeadId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: true),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ActivityId = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -179,12 +207,12 @@ namespace Leadgate.Data.Migrations.Postgres
                 name: "Stakeholders",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    DealId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DealId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    ContactId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -207,16 +235,16 @@ namespace Leadgate.Data.Migrations.Postgres
                 name: "PipelineStages",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    PipelineId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false),
-                    Probability = table.Column<int>(type: "integer", nullable: false),
-                    ForecastCategory = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    StaleAfterDays = table.Column<int>(type: "integer", nullable: false),
-                    Meaning = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Requires = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    PipelineId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Probability = table.Column<int>(type: "INTEGER", nullable: false),
+                    ForecastCategory = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    StaleAfterDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Meaning = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Requires = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -245,6 +273,11 @@ namespace Leadgate.Data.Migrations.Postgres
                 columns: new[] { "OrganisationId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Objections_DealId_RaisedAt",
+                table: "Objections",
+                columns: new[] { "DealId", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Pipelines_OrganisationId_Position",
                 table: "Pipelines",
                 columns: new[] { "OrganisationId", "Position" });
@@ -271,7 +304,7 @@ namespace Leadgate.Data.Migrations.Postgres
                 unique: true);
 
             // Deals opened before pipelines existed go into the default pipeline (PipelineBackfill).
-            migrationBuilder.Sql(PipelineBackfill.Postgres);
+            migrationBuilder.Sql(PipelineBackfill.Sqlite);
         }
 
         /// <inheritdoc />
@@ -282,6 +315,9 @@ namespace Leadgate.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ExchangeRates");
+
+            migrationBuilder.DropTable(
+                name: "Objections");
 
             migrationBuilder.DropTable(
                 name: "PipelineStages");
