@@ -15,7 +15,7 @@ public static class DealsApi
         var deals = api.MapGroup("/deals").WithTags("Deals");
         deals.MapGet("/", List).WithSummary("List deals, newest first, with filters (pipelineId, stage, ownerId, status, stale, closeMonth) and a cursor");
         deals.MapGet("/attention", Attention).WithSummary("Open deals that need attention: stale, next step overdue, close date passed, no next step");
-        deals.MapGet("/board", Board).WithSummary("The board of a pipeline (pipelineId; the first when left out): a column per stage with count, total and weighted total in the organisation's currency");
+        deals.MapGet("/board", Board).WithSummary("The board of a pipeline (pipelineId; the first when left out): a column per stage with count, total and weighted total in the organisation's currency, and its first cardsPerColumn cards by close date");
         deals.MapGet("/{id:guid}", Get).WithSummary("A deal with its stage, probability, next step and stakeholders");
         deals.MapPatch("/{id:guid}", Revise).WithSummary("Revise an open deal: value, currency, expected close date, probability, forecast category, next step, owner (JSON merge patch)")
             .Accepts<ReviseDealRequest>("application/merge-patch+json", "application/json");
@@ -146,9 +146,11 @@ public static class DealsApi
         TypedResults.Ok(await handler.HandleAsync(ownerId, http.Actor(), cancellationToken));
 
     private static async Task<Results<Ok<BoardView>, ProblemHttpResult>> Board(
-        GetBoard handler, HttpContext http, CancellationToken cancellationToken, Guid? pipelineId = null, Guid? ownerId = null, string? closeMonth = null, bool stale = false)
+        GetBoard handler, HttpContext http, CancellationToken cancellationToken, Guid? pipelineId = null, Guid? ownerId = null, string? closeMonth = null, bool stale = false,
+        int cardsPerColumn = GetBoard.DefaultCardsPerColumn)
     {
-        var result = await handler.HandleAsync(new GetBoardRequest { PipelineId = pipelineId, OwnerId = ownerId, CloseMonth = closeMonth, StaleOnly = stale }, http.Actor(), cancellationToken);
+        var request = new GetBoardRequest { PipelineId = pipelineId, OwnerId = ownerId, CloseMonth = closeMonth, StaleOnly = stale, CardsPerColumn = cardsPerColumn };
+        var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
