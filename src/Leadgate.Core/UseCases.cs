@@ -113,6 +113,7 @@ public static class UseCases
         services.AddTransient<CompleteDealActivity>();
         services.AddTransient<SweepStaleDeals>();
         services.AddTransient<RaiseObjection>();
+        services.AddTransient<ExportDeals>();
         services.AddTransient<AnswerObjection>();
         services.AddTransient<MarkDealWon>();
         services.AddTransient<MarkDealLost>();
