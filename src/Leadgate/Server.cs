@@ -71,6 +71,11 @@ public static class Server
             services.AddHostedService<HandoverClockService>();
         }
 
+        if (configuration.GetValue("Pipeline:BackgroundSweep", true))
+        {
+            services.AddHostedService<StaleDealsService>();
+        }
+
         if (configuration.GetValue("Database:BackgroundCheckpoint", true))
         {
             services.AddHostedService<SqliteCheckpointer>();

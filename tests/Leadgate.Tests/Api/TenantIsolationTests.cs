@@ -23,6 +23,10 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var activityId = Guid.Parse((string)(await owner.Sales.GetLeadAsync(leadId)).Body!["activities"]!.AsArray()[0]!["id"]!);
         var dealLeadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
         var dealId = Guid.Parse((await owner.Sales.AcceptAsync(dealLeadId)).Expect(HttpStatusCode.OK).Str("dealId")!);
+        var stakeholderId = (string)(await owner.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/stakeholders", new { email = "buyer@owner.example.com", role = "Champion" }))
+            .Expect(HttpStatusCode.Created).Body!["stakeholders"]![0]!["id"]!;
+        var objectionId = (await owner.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/objections", new { category = "Price", text = "Too expensive for the owner" }))
+            .Expect(HttpStatusCode.Created).Str("id")!;
         var keyId = (string)(await owner.Sales.SendAsync(HttpMethod.Get, "/api/v1/api-keys")).Body!.AsArray()[0]!["id"]!;
         var importId = (await owner.Marketing.ImportCsvAsync("Email,First Name,Company\r\nimported@owner.example.com,Owner,Owner B.V.\r\n")).Expect(HttpStatusCode.Created).Id;
         var (_, _, sourceId) = await IntakeClient.NewWebhookSourceAsync(owner);
@@ -32,7 +36,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
         (await owner.Manager.AssignAsync(leadId, owner.Members["sales2"].Id)).Expect(HttpStatusCode.OK);
         var notificationId = (string)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["items"]![0]!["id"]!;
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), formId.ToString(), hookId, notificationId };
+        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), stakeholderId, "buyer@owner.example.com", objectionId, "Too expensive for the owner", formId.ToString(), hookId, notificationId };
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -57,6 +61,11 @@ public abstract partial class TenantIsolationTests(TestApp app)
             direction = "Outbound",
             name = "probe",
             need = new { status = "Confirmed" },
+            stage = "Proposal",
+            role = "DecisionMaker",
+            category = "Price",
+            text = "probing",
+            answer = "probing",
         };
 
         var checkedRoutes = new List<string>();
@@ -75,6 +84,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
                 "activityId" => activityId.ToString(),
                 "userId" => owner.Members["sales"].Id.ToString(),
+                "stakeholderId" => stakeholderId,
+                "objectionId" => objectionId,
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
             });
 
@@ -107,6 +118,10 @@ public abstract partial class TenantIsolationTests(TestApp app)
         Assert.Contains("DELETE /api/v1/settings/webhook-sources/{id:guid}", checkedRoutes);
         Assert.Contains("DELETE /api/v1/settings/forms/{id:guid}", checkedRoutes);
         Assert.Contains("DELETE /api/v1/settings/webhooks/{id:guid}", checkedRoutes);
+        Assert.Contains("POST /api/v1/deals/{id:guid}/move", checkedRoutes);
+        Assert.Contains("DELETE /api/v1/deals/{id:guid}/stakeholders/{stakeholderId:guid}", checkedRoutes);
+        Assert.Contains("GET /api/v1/deals/{id:guid}/history", checkedRoutes);
+        Assert.Contains("POST /api/v1/deals/{id:guid}/objections/{objectionId:guid}/answer", checkedRoutes);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhooks")).Body!.AsArray());
         Assert.Equal(1, (int)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["unread"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhook-sources")).Body!.AsArray());
