@@ -25,7 +25,7 @@ public static class ImportsApi
             })
             .WithSummary("Import leads from a CSV file (multipart field 'file', or a text/csv body); options: allOrNothing, mapping, fileName");
         imports.MapGet("/{id:guid}", Get).WithName("GetImport").WithSummary("An import job with its counts and row report");
-        imports.MapGet("/{id:guid}/report.csv", Report).WithName("GetImportReport").Produces(StatusCodes.Status200OK, contentType: CsvMediaType)
+        imports.MapGet("/{id:guid}/report.csv", Report).WithName("GetImportReport").Produces<string>(StatusCodes.Status200OK, CsvMediaType)
             .WithSummary("An import job's row report as a CSV file (line, column, reason)");
         return api;
     }

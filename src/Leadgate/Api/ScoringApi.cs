@@ -14,7 +14,7 @@ public static class ScoringApi
         var settings = api.MapGroup("/settings/scoring").WithTags("Settings");
         settings.MapGet("/", Get).WithName("GetScoringSettings").WithSummary("The scoring model: ICP criteria, points per event type, caps, decay, thresholds, hand-raise types");
         settings.MapPut("/", Change).WithName("ChangeScoringSettings").WithSummary("Replace the scoring model (marketing or admin)");
-        settings.MapGet("/rescore", Rescore).WithName("GetRescoreProgress").WithSummary("Progress of the background rescoring after the last model change (404 when the model was never changed)");
+        settings.MapGet("/rescore", Rescore).WithName("GetRescoreProgress").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Progress of the background rescoring after the last model change (404 when the model was never changed)");
         settings.MapPost("/preview", Preview).WithName("PreviewScoring").WithSummary("How many leads a proposed scoring model would make MQL-eligible, without saving it");
         return api;
     }

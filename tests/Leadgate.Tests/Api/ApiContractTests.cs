@@ -220,8 +220,12 @@ public sealed class ApiContractTests(SqliteApp app) : IClassFixture<SqliteApp>
     {
         var tenant = await app.NewTenantAsync();
 
-        Problem(await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/no-such-thing"), HttpStatusCode.NotFound, "not-found");
-        Problem(await tenant.Manager.SendAsync(HttpMethod.Delete, "/api/v1/leads"), HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+        // Neither path nor method is in the document, so the response validator has nothing to hold them to.
+        using (ResponseContract.Suspend())
+        {
+            Problem(await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/no-such-thing"), HttpStatusCode.NotFound, "not-found");
+            Problem(await tenant.Manager.SendAsync(HttpMethod.Delete, "/api/v1/leads"), HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+        }
 
         using var text = new HttpRequestMessage(HttpMethod.Post, "/api/v1/leads") { Content = new StringContent("email=a@b.example.com", Encoding.UTF8, "text/plain") };
         var unsupported = await tenant.Marketing.Http.SendAsync(text, TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using Leadgate.Tests.Infrastructure;
 
 namespace Leadgate.Tests.Api;
@@ -12,7 +13,9 @@ public sealed class OpenApiLintTests(SqliteApp app) : IClassFixture<SqliteApp>, 
 
     private async Task<string> DocumentFileAsync()
     {
-        using var client = app.CreateClient();
+        // The document's server is the address it was asked at; ask at a deployment's address, as an integrator would,
+        // not at the test host's http://localhost (which Redocly rightly warns about).
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://sales.leadgate.dev") });
         await File.WriteAllTextAsync(_file, await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
         return _file;
     }

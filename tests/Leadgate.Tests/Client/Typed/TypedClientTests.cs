@@ -22,7 +22,7 @@ public sealed class TypedClientTests(SqliteApp app) : IClassFixture<SqliteApp>
         LastName = "de Vries",
         JobTitle = "Head of Operations",
         Source = "Website",
-        Company = new CompanyInput { Name = "Acme B.V.", Domain = $"{Guid.NewGuid():N}.example.nl", Country = "NL" },
+        Company = new CompanyRequest { Name = "Acme B.V.", Domain = $"{Guid.NewGuid():N}.example.nl", Country = "NL" },
     };
 
     private static Date InDays(int days) => new(DateTime.UtcNow.Date.AddDays(days));
@@ -52,19 +52,21 @@ public sealed class TypedClientTests(SqliteApp app) : IClassFixture<SqliteApp>
 
         var bant = await sales.Api.V1.Leads[id].Bant.PutAsync(new RecordBantRequest
         {
-            Budget = new BudgetInput { Status = BantStatus.Confirmed, Amount = 25_000, Note = "Budget for this year" },
-            Authority = new AuthorityInput { Status = BantStatus.Confirmed, Name = "Jan Jansen", Role = "CFO" },
-            Need = new BantDimensionInput { Status = BantStatus.Confirmed, Note = "Manual planning costs them two days a week" },
-            Timeline = new TimelineInput { Status = BantStatus.Confirmed, Date = InDays(90) },
+            Budget = new BudgetRequest { Status = BantStatus.Confirmed, Amount = 25_000, Note = "Budget for this year" },
+            Authority = new AuthorityRequest { Status = BantStatus.Confirmed, Name = "Jan Jansen", Role = "CFO" },
+            Need = new BantDimensionRequest { Status = BantStatus.Confirmed, Note = "Manual planning costs them two days a week" },
+            Timeline = new TimelineRequest { Status = BantStatus.Confirmed, Date = InDays(90) },
         }, cancellationToken: Cancel);
         Assert.NotNull(bant);
 
         var accepted = await sales.Api.V1.Leads[id].Accept.PostAsync(new AcceptLeadRequest { DealValue = 24_000, Currency = "EUR", ExpectedCloseDate = InDays(60) }, cancellationToken: Cancel);
-        Assert.Equal("Opportunity", accepted!.Stage.ToString());
+        Assert.Equal("Sql", accepted!.Stage.ToString());
         var dealId = accepted.DealId!.Value;
 
         var proposal = await sales.Api.V1.Deals[dealId].Proposal.PostAsync(new RecordProposalRequest { Amount = 23_500 }, cancellationToken: Cancel);
         Assert.Equal(23_500, Convert.ToDouble(proposal!.ProposalAmount, System.Globalization.CultureInfo.InvariantCulture));
+        var quoted = await sales.Api.V1.Leads[id].GetAsync(cancellationToken: Cancel);
+        Assert.Equal("Opportunity", quoted!.Stage.ToString());
 
         var won = await sales.Api.V1.Deals[dealId].Won.PostAsync(new MarkDealWonRequest { Amount = 23_000 }, cancellationToken: Cancel);
         Assert.Equal("Won", won!.Status.ToString());
