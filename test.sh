@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need (Chromium, PostgreSQL server binaries) when missing, builds the
+# The one test command: installs what the tests need (Chromium, PostgreSQL server binaries, the OpenAPI linters) when missing, builds the
 # solution once in Release, runs every test project, and prints "N passed, N failed[, N skipped]" as its last line.
 # Exits non-zero when a test failed, a test run broke, or no test ran at all.
 set -euo pipefail
@@ -36,6 +36,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dotnet tool restore </dev/null >/dev/null
+
+# The OpenAPI linters (Spectral, Redocly) from their lock file, installed again only when the lock changed.
+lint=tools/api-lint
+if [ ! -f "$lint/node_modules/.package-lock.json" ] || ! cmp -s "$lint/package-lock.json" "$lint/node_modules/.installed-lock.json"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: npm is needed to install the OpenAPI linters in $lint" >&2
+    echo "0 passed, 0 failed"
+    exit 1
+  fi
+  echo "test.sh: installing the OpenAPI linters ($lint)"
+  (cd "$lint" && npm ci --no-audit --no-fund --loglevel=error </dev/null >/dev/null)
+  cp "$lint/package-lock.json" "$lint/node_modules/.installed-lock.json"
+fi
 built=0
 dotnet build Leadgate.slnx -c Release -nologo -v:quiet -clp:NoSummary </dev/null || built=$?
 if [ "$built" -ne 0 ]; then

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Leadgate.Data;
 using Leadgate.Demo;
 using Leadgate.Notifications;
@@ -46,7 +45,7 @@ public static class Server
         services.AddLeadgateAuth();
         services.AddLeadgateApi();
         services.AddLeadgateIntake();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json => JsonContract.Configure(json.SerializerOptions));
         services.AddLocalization();
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -76,6 +75,11 @@ public static class Server
         if (configuration.GetValue("Prediction:Background", true))
         {
             services.AddHostedService<PredictionService>();
+        }
+
+        if (configuration.GetValue("Pipeline:BackgroundSweep", true))
+        {
+            services.AddHostedService<StaleDealsService>();
         }
 
         if (configuration.GetValue("Database:BackgroundCheckpoint", true))

@@ -36,6 +36,90 @@ public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task OnTheBoard_ADragToProposalWithoutAProposalAmount_IsRefusedWithTheReason_AndWithOne_TheLeadGoesSqlToOpportunityByTheRep()
+    {
+        var leadId = await server.CreateSqlAsync("Grace", "Hopper", "Compiler Company", 12_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(40)));
+        var dealId = (await server.GetLeadAsync(leadId)).DealId!.Value;
+        var page = await OpenBoardAsync();
+        var card = Card(page, dealId);
+        await Expect(Column(page, "Qualified").Locator($"[data-testid=deal-card][data-deal='{dealId}']")).ToHaveCountAsync(1);
+
+        await card.DragToAsync(Column(page, "Proposal").Locator(".mud-drop-zone"));
+
+        await Expect(card.GetByTestId("card-refusal")).ToContainTextAsync("Sql → Opportunity");
+        await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("was not moved to Proposal");
+        await Expect(Column(page, "Qualified").Locator($"[data-testid=deal-card][data-deal='{dealId}']")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync("board-refused");
+        Assert.Equal(Stage.Sql, (await server.GetLeadAsync(leadId)).Stage);
+
+        await card.GetByTestId("card-amount").Locator("input").FillAsync("11500");
+        await card.GetByTestId("card-retry").ClickAsync();
+
+        await Expect(Column(page, "Proposal").Locator($"[data-testid=deal-card][data-deal='{dealId}']")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("moved to Proposal");
+        await AssertOpportunityByTheRepAsync(page, leadId);
+    }
+
+    [Fact]
+    public async Task OnTheBoard_TheMoveToMenu_AndTheKeyboard_MoveADealTheSameWay()
+    {
+        var byMenu = await server.CreateSqlAsync("Edsger", "Dijkstra", "Shortest Paths", 8_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(40)));
+        var byKeys = await server.CreateSqlAsync("Tony", "Hoare", "Quicksort Ltd", 9_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(40)));
+        var menuDeal = (await server.GetLeadAsync(byMenu)).DealId!.Value;
+        var keysDeal = (await server.GetLeadAsync(byKeys)).DealId!.Value;
+        var page = await OpenBoardAsync();
+
+        var card = Card(page, menuDeal);
+        await card.GetByTestId("card-move-menu").ClickAsync();
+        await page.Locator("[data-testid=move-to][data-stage=Proposal]").ClickAsync();
+        await Expect(card.GetByTestId("card-refusal")).ToBeVisibleAsync();
+        await card.GetByTestId("card-amount").Locator("input").FillAsync("7500");
+        await card.GetByTestId("card-retry").ClickAsync();
+        await Expect(Column(page, "Proposal").Locator($"[data-testid=deal-card][data-deal='{menuDeal}']")).ToHaveCountAsync(1);
+
+        var keys = Card(page, keysDeal);
+        await keys.FocusAsync();
+        await keys.PressAsync("ArrowRight");
+        await Expect(Column(page, "Discovery/demo").Locator($"[data-testid=deal-card][data-deal='{keysDeal}']")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("moved to Discovery/demo");
+        await Card(page, keysDeal).FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(Card(page, keysDeal).GetByTestId("card-refusal")).ToContainTextAsync("Sql → Opportunity");
+        await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("was not moved to Proposal");
+        await Card(page, keysDeal).GetByTestId("card-amount").Locator("input").FillAsync("8800");
+        await Card(page, keysDeal).GetByTestId("card-retry").ClickAsync();
+        await Expect(Column(page, "Proposal").Locator($"[data-testid=deal-card][data-deal='{keysDeal}']")).ToHaveCountAsync(1);
+
+        await AssertOpportunityByTheRepAsync(page, byMenu);
+        await AssertOpportunityByTheRepAsync(page, byKeys);
+    }
+
+    private async Task<IPage> OpenBoardAsync()
+    {
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+        await page.GotoAsync("/pipeline");
+        await page.WaitUntilInteractiveAsync();
+        await Expect(page.GetByTestId("board")).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static ILocator Card(IPage page, Guid dealId) => page.Locator($"[data-testid=deal-card][data-deal='{dealId}']");
+
+    private static ILocator Column(IPage page, string stage) => page.Locator($"[data-testid=board-column][data-stage='{stage}']");
+
+    /// <summary>The lead's own history, on its page and in the database: Sql → Opportunity, by the sales rep who moved the deal.</summary>
+    private async Task AssertOpportunityByTheRepAsync(IPage page, Guid leadId)
+    {
+        var lead = await server.GetLeadAsync(leadId);
+        Assert.Equal(Stage.Opportunity, lead.Stage);
+        var moved = lead.History.Single(e => e.From == Stage.Sql && e.To == Stage.Opportunity);
+        Assert.Equal(server.Sales.UserId, moved.ActorUserId);
+        await page.OpenLeadAsync(leadId);
+        await Expect(page.Locator("[data-testid=stage-event][data-from=Sql][data-to=Opportunity]")).ToContainTextAsync(LeadgateServer.User(Roles.Sales).DisplayName);
+        await Expect(page.GetByTestId("deal-stage")).ToHaveAttributeAsync("data-stage", "Proposal");
+    }
+
+    [Fact]
     public async Task Sales_SendingAnMqlBackWithTheReasonOther_MustSayWhy_ThenItGoesBackToMarketing()
     {
         var leadId = await server.CreateMqlAsync("John", "Backus", "Formula Translation");

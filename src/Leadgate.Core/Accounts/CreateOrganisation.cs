@@ -26,6 +26,7 @@ public sealed class CreateOrganisation(LeadgateDbContext db, TimeProvider clock)
 
         db.Organisations.Add(organisation);
         db.Reasons.AddRange(Reason.DefaultsFor(organisation.Id));
+        db.Pipelines.Add(Pipeline.SalesPipeline.CreateDefault(organisation.Id, clock.GetUtcNow()));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error
             ? error

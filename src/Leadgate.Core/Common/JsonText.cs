@@ -45,7 +45,8 @@ public static class JsonText
         return true;
     }
 
-    private static bool IsWellFormed(string text)
+    /// <summary>Whether every surrogate in the text is half of a pair.</summary>
+    public static bool IsWellFormed(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

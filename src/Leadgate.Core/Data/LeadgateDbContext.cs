@@ -39,6 +39,20 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Deal> Deals => Set<Deal>();
 
+    public DbSet<SalesPipeline> Pipelines => Set<SalesPipeline>();
+
+    public DbSet<PipelineStage> PipelineStages => Set<PipelineStage>();
+
+    public DbSet<Stakeholder> Stakeholders => Set<Stakeholder>();
+
+    public DbSet<DealChange> DealChanges => Set<DealChange>();
+
+    public DbSet<ScheduledActivity> ScheduledActivities => Set<ScheduledActivity>();
+
+    public DbSet<ExchangeRate> ExchangeRates => Set<ExchangeRate>();
+
+    public DbSet<Objection> Objections => Set<Objection>();
+
     public DbSet<Reason> Reasons => Set<Reason>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -267,6 +281,71 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             deal.HasIndex(d => d.LeadId).IsUnique();
             deal.HasOne<Lead>().WithMany().HasForeignKey(d => d.LeadId).OnDelete(DeleteBehavior.Cascade);
             deal.HasIndex(d => new { d.OrganisationId, d.Status });
+            deal.Property(d => d.NextStepText).HasMaxLength(Deal.MaxNextStepLength);
+            // The board reads an organisation's open deals by stage.
+            deal.HasIndex(d => new { d.OrganisationId, d.StageId, d.Status });
+            deal.HasMany(d => d.Stakeholders).WithOne().HasForeignKey(s => s.DealId).OnDelete(DeleteBehavior.Cascade);
+            deal.Navigation(d => d.Stakeholders).HasField("_stakeholders").UsePropertyAccessMode(PropertyAccessMode.Field);
+            deal.HasMany(d => d.History).WithOne().HasForeignKey(c => c.DealId).OnDelete(DeleteBehavior.Cascade);
+            deal.Navigation(d => d.History).HasField("_history").UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        builder.Entity<SalesPipeline>(pipeline =>
+        {
+            pipeline.ToTable("Pipelines");
+            pipeline.Property(p => p.Name).HasMaxLength(100);
+            pipeline.HasIndex(p => new { p.OrganisationId, p.Position });
+            pipeline.HasOne<Organisation>().WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            pipeline.HasMany(p => p.Stages).WithOne().HasForeignKey(s => s.PipelineId).OnDelete(DeleteBehavior.Cascade);
+            pipeline.Navigation(p => p.Stages).HasField("_stages").UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+
+        builder.Entity<PipelineStage>(stage =>
+        {
+            stage.Property(s => s.Name).HasMaxLength(100);
+            stage.Property(s => s.Requires).HasMaxLength(500);
+        });
+
+        builder.Entity<Stakeholder>(stakeholder =>
+        {
+            stakeholder.HasIndex(s => new { s.DealId, s.ContactId, s.Role }).IsUnique();
+            stakeholder.HasOne<Contact>().WithMany().HasForeignKey(s => s.ContactId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ScheduledActivity>(scheduled =>
+        {
+            scheduled.Property(x => x.Notes).HasMaxLength(Activity.MaxNotesLength);
+            scheduled.Property(x => x.ActorName).HasMaxLength(200);
+            // Keep-warm asks per deal for an undone activity due ahead; the timeline lists a deal's by due time.
+            scheduled.HasIndex(x => new { x.DealId, x.DueAt });
+            scheduled.HasOne<Deal>().WithMany().HasForeignKey(x => x.DealId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Objection>(objection =>
+        {
+            objection.Property(o => o.Text).HasMaxLength(Objection.MaxTextLength);
+            objection.Property(o => o.Answer).HasMaxLength(Objection.MaxTextLength);
+            objection.Property(o => o.RaisedByName).HasMaxLength(200);
+            objection.Property(o => o.AnsweredByName).HasMaxLength(200);
+            objection.Ignore(o => o.Answered);
+            objection.HasIndex(o => new { o.DealId, o.RaisedAt });
+            objection.HasOne<Deal>().WithMany().HasForeignKey(o => o.DealId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ExchangeRate>(rate =>
+        {
+            rate.HasKey(r => new { r.OrganisationId, r.Currency });
+            rate.Property(r => r.Currency).HasMaxLength(3);
+            rate.Property(r => r.Rate).HasPrecision(18, 8);
+            rate.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<DealChange>(change =>
+        {
+            change.Property(c => c.ActorName).HasMaxLength(200);
+            change.Property(c => c.Currency).HasMaxLength(3);
+            change.HasIndex(c => new { c.DealId, c.At });
+            change.HasIndex(c => new { c.OrganisationId, c.At });
         });
 
         builder.Entity<Reason>(reason =>
@@ -432,6 +511,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
                 case Happening when entry.State is EntityState.Modified:
                     // Read and fanned-out marks are set with ExecuteUpdate; the happening itself never changes.
                     throw new InvalidOperationException("Happenings are append-only.");
+                case DealChange when entry.State is EntityState.Modified or EntityState.Deleted:
+                    throw new InvalidOperationException("A deal's history is append-only.");
                 case Assignment when entry.State is EntityState.Modified or EntityState.Deleted:
                     throw new InvalidOperationException("Assignments are append-only.");
                 case Lead or Deal when entry.State == EntityState.Modified:

@@ -4,6 +4,7 @@ using Leadgate.Common;
 using Leadgate.Data;
 using Leadgate.Handover;
 using Leadgate.Leads;
+using Leadgate.Pipeline;
 using Leadgate.Qualification;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -102,6 +103,8 @@ public static class DemoData
         var reasons = Reason.DefaultsFor(organisation.Id).ToList();
         db.Organisations.Add(organisation);
         db.Reasons.AddRange(reasons);
+        var pipeline = SalesPipeline.CreateDefault(organisation.Id, historyStart);
+        db.Pipelines.Add(pipeline);
         await db.SaveChangesAsync(cancellationToken);
 
         var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
@@ -140,6 +143,12 @@ public static class DemoData
 
         var leads = journeys.Select(j => j.Lead).ToList();
         var deals = journeys.Where(j => j.Deal is not null).ToDictionary(j => j.Lead.Id, j => j.Deal!);
+
+        // Each deal stands in the stage of the default pipeline its story reached: won, lost, proposed, or still qualified.
+        foreach (var deal in deals.Values)
+        {
+            deal.EnterStage(Pipelines.PlacementOf(pipeline, deal.Status, deal.ProposalAmount is not null), pipeline.Id, deal.UpdatedAt);
+        }
         var batches = ByCompany(leads, LeadsPerBatch);
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {

@@ -59,6 +59,9 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             return Invalid.Field("fileName", "A file name of 1 to 260 characters is required.");
         }
 
+        // The whole stream is the file, wherever its position was left by whoever wrote it (an upload copied into a spool
+        // ends at its end, and hashing from there gave every upload the hash of nothing).
+        request.Content.Position = 0;
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(request.Content, cancellationToken));
         var organisationId = actor.OrganisationId;
         var earlier = await db.ImportJobs

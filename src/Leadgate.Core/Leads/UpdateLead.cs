@@ -27,6 +27,7 @@ public sealed record UpdateLeadRequest
 
     public CompanyInput? Company { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlySet<string> Sent { get; init; } = new HashSet<string>();
 
     public static readonly IReadOnlySet<string> Fields = new HashSet<string>(StringComparer.Ordinal)

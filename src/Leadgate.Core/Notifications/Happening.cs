@@ -22,6 +22,15 @@ public enum HappeningKind
     /// <summary>The lead's deal was won (webhook <c>deal.won</c>).</summary>
     DealWon,
 
+    /// <summary>The lead's deal was lost (webhook <c>deal.lost</c>).</summary>
+    DealLost,
+
+    /// <summary>The deal moved to another stage of its pipeline (webhook <c>deal.stage_changed</c>).</summary>
+    DealStageChanged,
+
+    /// <summary>The deal went stale: untouched longer than its stage allows (in-app for the owner; webhook <c>deal.stale</c>).</summary>
+    DealStale,
+
     /// <summary>A handover's response clock is about to run out (in-app only).</summary>
     SlaReminder,
 
@@ -33,7 +42,8 @@ public static class HappeningKinds
 {
     /// <summary>The kinds an outbound webhook subscription may ask for, by their wire names.</summary>
     public static readonly IReadOnlyList<HappeningKind> Webhook =
-        [HappeningKind.LeadMql, HappeningKind.LeadAssigned, HappeningKind.LeadSql, HappeningKind.LeadRejected, HappeningKind.DealWon];
+        [HappeningKind.LeadMql, HappeningKind.LeadAssigned, HappeningKind.LeadSql, HappeningKind.LeadRejected, HappeningKind.DealWon,
+            HappeningKind.DealLost, HappeningKind.DealStageChanged, HappeningKind.DealStale];
 
     /// <summary>The event name on the wire and in subscriptions (<c>lead.mql</c>), stable for scripted clients.</summary>
     public static string WireName(this HappeningKind kind) => kind switch
@@ -43,6 +53,9 @@ public static class HappeningKinds
         HappeningKind.LeadSql => "lead.sql",
         HappeningKind.LeadRejected => "lead.rejected",
         HappeningKind.DealWon => "deal.won",
+        HappeningKind.DealLost => "deal.lost",
+        HappeningKind.DealStageChanged => "deal.stage_changed",
+        HappeningKind.DealStale => "deal.stale",
         HappeningKind.SlaReminder => "sla.reminder",
         HappeningKind.SlaBreached => "sla.breached",
     };
@@ -99,6 +112,7 @@ public sealed class Happening
             (_, Stage.Sql) => HappeningKind.LeadSql,
             (Stage.Mql, Stage.Nurture or Stage.Disqualified) => HappeningKind.LeadRejected,
             (_, Stage.Customer) => HappeningKind.DealWon,
+            (Stage.Sql or Stage.Opportunity, Stage.Nurture or Stage.Disqualified) => HappeningKind.DealLost,
             _ => null,
         };
         return kind is { } k
@@ -117,6 +131,14 @@ public sealed class Happening
     public static Happening SlaBreached(Lead lead, Guid recipientUserId, DateTimeOffset dueAt, DateTimeOffset at) =>
         New(lead, HappeningKind.SlaBreached, recipientUserId, at, new HappeningData(lead.Id, null, lead.Stage, null, lead.OwnerId, null, null, dueAt));
 
+    /// <summary>The deal moved from one pipeline stage to another (names as the organisation calls them).</summary>
+    public static Happening DealStageChanged(Lead lead, Guid dealId, string? fromStage, string toStage, DateTimeOffset at) =>
+        New(lead, HappeningKind.DealStageChanged, null, at, new HappeningData(lead.Id, null, lead.Stage, null, lead.OwnerId, dealId, null, null) { FromDealStage = fromStage, DealStage = toStage });
+
+    /// <summary>The deal went stale: its owner is told in the app (once per stale spell), and <c>deal.stale</c> goes out.</summary>
+    public static Happening DealStale(Lead lead, Guid dealId, Guid? ownerId, string stage, DateTimeOffset lastTouchAt, DateTimeOffset at) =>
+        New(lead, HappeningKind.DealStale, ownerId, at, new HappeningData(lead.Id, null, lead.Stage, null, ownerId, dealId, null, null) { DealStage = stage, LastTouchAt = lastTouchAt });
+
     private static Happening New(Lead lead, HappeningKind kind, Guid? recipient, DateTimeOffset at, HappeningData data) => new()
     {
         Id = Ids.New(at),
@@ -133,6 +155,15 @@ public sealed class Happening
 /// <summary>The <c>data</c> of a webhook: enough to look the lead up with the API, nothing personal.</summary>
 public sealed record HappeningData(Guid LeadId, Stage? From, Stage? To, string? Reason, Guid? OwnerId, Guid? DealId, DateOnly? RevisitOn, DateTimeOffset? DueAt)
 {
+    /// <summary>For <c>deal.stage_changed</c>: the pipeline stage the deal left, by name.</summary>
+    public string? FromDealStage { get; init; }
+
+    /// <summary>For <c>deal.stage_changed</c>: the pipeline stage the deal entered, by name (for <c>deal.stale</c>: the stage it is in).</summary>
+    public string? DealStage { get; init; }
+
+    /// <summary>For <c>deal.stale</c>: the deal's last touch.</summary>
+    public DateTimeOffset? LastTouchAt { get; init; }
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,

@@ -16,6 +16,7 @@ public sealed record NotificationList(IReadOnlyList<NotificationView> Items, int
 public sealed class ListNotifications(LeadgateDbContext db)
 {
     public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
 
     public async Task<NotificationList> HandleAsync(Actor actor, bool unreadOnly, int limit, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public sealed class ListNotifications(LeadgateDbContext db)
                 join lead in db.Leads on h.LeadId equals lead.Id
                 orderby h.Id descending
                 select new { h.Id, h.Kind, h.LeadId, lead.Contact.FirstName, lead.Contact.LastName, lead.Contact.Email, Company = lead.Company!.Name, h.At, h.Payload, h.ReadAt })
-            .Take(Math.Clamp(limit, 1, 200))
+            .Take(Math.Clamp(limit, 1, MaxLimit))
             .ToListAsync(cancellationToken);
         var items = rows.Select(r => new NotificationView(
             r.Id, r.Kind, r.LeadId, Contact.NameOf(r.FirstName, r.LastName, r.Email), r.Company, r.At,

@@ -156,6 +156,8 @@ public sealed class DeleteWebhookSubscription(LeadgateDbContext db)
 /// <summary>The delivery log of one subscription, newest first: every happening sent to it, its attempts and their outcome.</summary>
 public sealed class ListWebhookDeliveries(LeadgateDbContext db)
 {
+    public const int MaxLimit = 200;
+
     public async Task<Result<IReadOnlyList<WebhookDeliveryView>>> HandleAsync(Guid subscriptionId, int limit, Actor actor, CancellationToken cancellationToken)
     {
         if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == subscriptionId && s.OrganisationId == actor.OrganisationId, cancellationToken))
@@ -171,7 +173,7 @@ public sealed class ListWebhookDeliveries(LeadgateDbContext db)
         return await db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.SubscriptionId == subscriptionId && d.OrganisationId == actor.OrganisationId)
             .OrderByDescending(d => d.Id)
-            .Take(Math.Clamp(limit, 1, 200))
+            .Take(Math.Clamp(limit, 1, MaxLimit))
             .Select(d => new WebhookDeliveryView(
                 d.Id, d.SubscriptionId, d.HappeningId, d.Event, d.Status, d.Attempts, d.CreatedAt, d.LastAttemptAt, d.LastStatusCode, d.LastError,
                 d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt))

@@ -46,9 +46,36 @@ public sealed record DealTerms(decimal Value, string Currency, DateOnly Expected
     }
 }
 
+/// <summary>A change to a deal's plan; each <c>Sets…</c> says the field was sent (a sent null clears it).</summary>
+public sealed record DealPlan
+{
+    public bool SetsProbability { get; init; }
+
+    public int? Probability { get; init; }
+
+    public bool SetsForecastCategory { get; init; }
+
+    public ForecastCategory? ForecastCategory { get; init; }
+
+    public bool SetsNextStep { get; init; }
+
+    public string? NextStepText { get; init; }
+
+    public DateOnly? NextStepDueOn { get; init; }
+
+    public bool SetsOwner { get; init; }
+
+    public Guid? OwnerId { get; init; }
+}
+
 /// <summary>The pipeline record opened when a lead is accepted as SQL.</summary>
 public sealed class Deal
 {
+    public const int MaxNextStepLength = 500;
+
+    private readonly List<Stakeholder> _stakeholders = [];
+    private readonly List<DealChange> _history = [];
+
     private Deal()
     {
         Title = null!;
@@ -91,6 +118,41 @@ public sealed class Deal
 
     public long Version { get; private set; }
 
+    /// <summary>Null only for a deal opened before pipelines existed, until its first change places it (<see cref="Pipelines.PlacementOf"/>).</summary>
+    public Guid? PipelineId { get; private set; }
+
+    public Guid? StageId { get; private set; }
+
+    public DateTimeOffset? StageChangedAt { get; private set; }
+
+    /// <summary>The stage's default probability, copied when the deal entered it.</summary>
+    public int StageProbability { get; private set; }
+
+    public ForecastCategory StageForecastCategory { get; private set; }
+
+    /// <summary>The rep's own probability: it survives stage moves until the rep clears it.</summary>
+    public int? RepProbability { get; private set; }
+
+    public ForecastCategory? RepForecastCategory { get; private set; }
+
+    public string? NextStepText { get; private set; }
+
+    /// <summary>When the owner was told the deal went stale; cleared when it is warm again, so each stale spell is told once.</summary>
+    public DateTimeOffset? StaleNotifiedAt { get; private set; }
+
+    public DateOnly? NextStepDueOn { get; private set; }
+
+    public int Probability => RepProbability ?? StageProbability;
+
+    public ProbabilitySource ProbabilitySource => RepProbability is null ? ProbabilitySource.Stage : ProbabilitySource.Rep;
+
+    public ForecastCategory ForecastCategory => RepForecastCategory ?? StageForecastCategory;
+
+    public IReadOnlyList<Stakeholder> Stakeholders => _stakeholders;
+
+    /// <summary>The rows this unit of work appended; the stored history is read by query.</summary>
+    public IReadOnlyList<DealChange> History => _history;
+
     internal static Deal Open(Lead lead, DealTerms terms, Actor by, DateTimeOffset at) => new()
     {
         Id = Ids.New(at),
@@ -105,6 +167,175 @@ public sealed class Deal
         CreatedAt = at,
         UpdatedAt = at,
     };
+
+    /// <summary>Enters a stage of its pipeline (or, for a deal without one, is placed in it). The caller has checked the stage's fields and the lifecycle.</summary>
+    internal void EnterStage(PipelineStage stage, Guid pipelineId, DateTimeOffset at)
+    {
+        if (StageId == stage.Id)
+        {
+            return;
+        }
+
+        PipelineId = pipelineId;
+        StageId = stage.Id;
+        StageProbability = stage.Probability;
+        StageForecastCategory = stage.ForecastCategory;
+        StageChangedAt = at;
+        UpdatedAt = at;
+    }
+
+    /// <summary>What a stage asks of the deal that it does not have yet; <paramref name="amount"/> is a proposal amount the move brings.</summary>
+    public IReadOnlyList<Leads.Requirement> MissingFor(PipelineStage stage, decimal? amount)
+    {
+        var missing = new List<Leads.Requirement>();
+        foreach (var field in stage.RequiredFields)
+        {
+            if (field == StageFields.Amount && ProposalAmount is null && amount is not > 0)
+            {
+                missing.Add(StageFields.AmountRequirement);
+            }
+            else if (field == StageFields.NextStep && string.IsNullOrWhiteSpace(NextStepText))
+            {
+                missing.Add(StageFields.NextStepRequirement);
+            }
+            else if (field == StageFields.ExpectedCloseDate && ExpectedCloseDate == default)
+            {
+                missing.Add(StageFields.CloseDateRequirement);
+            }
+            else if (field.StartsWith(StageFields.StakeholderPrefix, StringComparison.Ordinal)
+                && Enum.TryParse<StakeholderRole>(field[StageFields.StakeholderPrefix.Length..], out var role)
+                && !_stakeholders.Exists(s => s.Role == role))
+            {
+                missing.Add(StageFields.Stakeholder(role));
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>The rep's probability (null gives the stage default back), forecast category (null likewise), next step and owner.</summary>
+    public Result<Done> Plan(DealPlan plan, DateTimeOffset at)
+    {
+        if (Status != DealStatus.Open)
+        {
+            return new Conflict("deal-closed", $"The deal is {Status} and can no longer be changed.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (plan.Probability is < 0 or > 100)
+        {
+            errors["probability"] = ["A percentage from 0 to 100, or null for the stage's default."];
+        }
+
+        if (plan.NextStepText?.Trim().Length > MaxNextStepLength)
+        {
+            errors["nextStep.text"] = [$"At most {MaxNextStepLength} characters."];
+        }
+
+        if (plan.SetsNextStep && plan.NextStepDueOn is not null && string.IsNullOrWhiteSpace(plan.NextStepText))
+        {
+            errors["nextStep.text"] = ["Say what the next step is."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Invalid(errors);
+        }
+
+        if (plan.SetsProbability)
+        {
+            RepProbability = plan.Probability;
+        }
+
+        if (plan.SetsForecastCategory)
+        {
+            RepForecastCategory = plan.ForecastCategory;
+        }
+
+        if (plan.SetsNextStep)
+        {
+            NextStepText = string.IsNullOrWhiteSpace(plan.NextStepText) ? null : plan.NextStepText.Trim();
+            NextStepDueOn = NextStepText is null ? null : plan.NextStepDueOn;
+        }
+
+        if (plan.SetsOwner)
+        {
+            OwnerId = plan.OwnerId;
+        }
+
+        UpdatedAt = at;
+        return Done.Value;
+    }
+
+    public Result<Stakeholder> AddStakeholder(Guid contactId, StakeholderRole role, DateTimeOffset at)
+    {
+        if (_stakeholders.Exists(s => s.ContactId == contactId && s.Role == role))
+        {
+            return new Conflict("stakeholder-exists", $"This contact is already a stakeholder in the role {role}.");
+        }
+
+        var stakeholder = Stakeholder.Create(this, contactId, role, at);
+        _stakeholders.Add(stakeholder);
+        UpdatedAt = at;
+        return stakeholder;
+    }
+
+    public Result<Done> RemoveStakeholder(Guid stakeholderId, DateTimeOffset at)
+    {
+        var stakeholder = _stakeholders.Find(s => s.Id == stakeholderId);
+        if (stakeholder is null)
+        {
+            return new NotFound("Stakeholder", stakeholderId);
+        }
+
+        _stakeholders.Remove(stakeholder);
+        UpdatedAt = at;
+        return Done.Value;
+    }
+
+    /// <summary>Records an objection the buyer raised on the open deal.</summary>
+    internal Result<Objection> RaiseObjection(ObjectionCategory? category, string? text, Actor by, DateTimeOffset at)
+    {
+        if (Status != DealStatus.Open)
+        {
+            return new Conflict("deal-closed", $"The deal is {Status} and can no longer be changed.");
+        }
+
+        var objection = Objection.Raise(this, category, text, by, at);
+        if (objection.IsSuccess)
+        {
+            UpdatedAt = at;
+        }
+
+        return objection;
+    }
+
+    /// <summary>Records how an objection on the open deal was answered.</summary>
+    internal Result<Done> AnswerObjection(Objection objection, string? answer, Actor by, DateTimeOffset at)
+    {
+        if (Status != DealStatus.Open)
+        {
+            return new Conflict("deal-closed", $"The deal is {Status} and can no longer be changed.");
+        }
+
+        var answered = objection.AnswerWith(answer, by, at);
+        if (answered.IsSuccess)
+        {
+            UpdatedAt = at;
+        }
+
+        return answered;
+    }
+
+    /// <summary>Appends a history row when the change altered what the history keeps (stage, status, value, close date, probability, category).</summary>
+    internal void Recorded(DealChange? before, Actor by, DateTimeOffset at)
+    {
+        var after = DealChange.Of(this, by, at);
+        if (before is null || !after.SameAs(before))
+        {
+            _history.Add(after);
+        }
+    }
 
     public Result<Done> Revise(decimal? value, string? currency, DateOnly? expectedCloseDate, DateTimeOffset at)
     {

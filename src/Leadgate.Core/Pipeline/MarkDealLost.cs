@@ -55,8 +55,8 @@ public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
             AfterLost.Disqualified => Stage.Disqualified,
         };
         return await db.ChangeDealAsync(
-            dealId, actor, expectedVersion,
-            (deal, lead) => lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow()),
+            dealId, actor, expectedVersion, clock,
+            (deal, lead, _) => lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow()),
             cancellationToken);
     }
 }

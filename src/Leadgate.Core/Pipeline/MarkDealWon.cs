@@ -35,8 +35,8 @@ public sealed class MarkDealWon(LeadgateDbContext db, TimeProvider clock)
         }
 
         return db.ChangeDealAsync(
-            dealId, actor, expectedVersion,
-            (deal, lead) => lead.MarkWon(deal, request.Amount ?? 0, request.ClosedOn ?? today, actor, now),
+            dealId, actor, expectedVersion, clock,
+            (deal, lead, _) => lead.MarkWon(deal, request.Amount ?? 0, request.ClosedOn ?? today, actor, now),
             cancellationToken);
     }
 }

@@ -23,8 +23,8 @@ public sealed class RecordProposal(LeadgateDbContext db, TimeProvider clock)
         }
 
         return db.ChangeDealAsync(
-            dealId, actor, expectedVersion,
-            (deal, lead) => lead.RecordProposal(deal, request.Amount ?? 0, actor, clock.GetUtcNow()),
+            dealId, actor, expectedVersion, clock,
+            (deal, lead, _) => lead.RecordProposal(deal, request.Amount ?? 0, actor, clock.GetUtcNow()),
             cancellationToken);
     }
 }

@@ -59,7 +59,12 @@ public sealed class AcceptLead(LeadgateDbContext db, TimeProvider clock)
                     return refused;
                 }
 
-                db.Deals.Add(accepted.Value);
+                // The deal starts in the first stage of the organisation's first pipeline that means Sql.
+                var pipeline = (await Pipelines.LoadAsync(db, actor.OrganisationId, now, cancellationToken))[0];
+                var deal = accepted.Value;
+                deal.EnterStage(Pipelines.PlacementOf(pipeline, DealStatus.Open, proposed: false), pipeline.Id, now);
+                deal.Recorded(null, actor, now);
+                db.Deals.Add(deal);
                 return Done.Value;
             },
             cancellationToken);

@@ -30,6 +30,7 @@ public sealed record Feedback(IReadOnlyList<SentBackMql> SentBack, IReadOnlyList
 public sealed class GetFeedback(LeadgateDbContext db)
 {
     public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
 
     public async Task<Feedback> HandleAsync(Actor actor, DateOnly? from, DateOnly? to, int limit, CancellationToken cancellationToken)
     {
@@ -57,7 +58,7 @@ public sealed class GetFeedback(LeadgateDbContext db)
                     e.LeadId, lead.Contact.FirstName, lead.Contact.LastName, lead.Contact.Email, Company = lead.Company!.Name, lead.Source, lead.Campaign,
                     e.To, e.Reason, e.Note, e.At, e.ActorName, lead.Stage, lead.RevisitOn,
                 })
-            .Take(Math.Clamp(limit, 1, 500))
+            .Take(Math.Clamp(limit, 1, MaxLimit))
             .ToListAsync(cancellationToken);
 
         // The conversation of each: what was logged between its last becoming MQL and being sent back.

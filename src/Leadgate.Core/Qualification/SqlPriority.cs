@@ -99,6 +99,8 @@ public sealed record SqlPriorityItem(
 /// <summary>The organisation's SQLs (or only the caller's with <c>mine</c>), best first, each with its score and why.</summary>
 public sealed class ListSqlPriority(LeadgateDbContext db, TimeProvider clock)
 {
+    public const int MaxLimit = 500;
+
     public async Task<IReadOnlyList<SqlPriorityItem>> HandleAsync(Actor actor, bool mine, int limit, CancellationToken cancellationToken)
     {
         var rows = await (
@@ -129,7 +131,7 @@ public sealed class ListSqlPriority(LeadgateDbContext db, TimeProvider clock)
             .ThenBy(x => x.Row.Bant.Timeline.Date ?? x.Row.Close ?? DateOnly.MaxValue)
             .ThenByDescending(x => x.Row.Value ?? 0)
             .ThenBy(x => x.Row.Id)
-            .Take(Math.Clamp(limit, 1, 500))
+            .Take(Math.Clamp(limit, 1, MaxLimit))
             .Select((x, i) => new SqlPriorityItem(
                 i + 1, x.Row.Id, Contact.NameOf(x.Row.FirstName, x.Row.LastName, x.Row.Email), x.Row.Company, x.Row.OwnerId, x.Row.DealId, x.Row.Value, x.Row.Currency,
                 x.Row.Bant.Timeline.Date ?? x.Row.Close, x.Rank.Score, x.Rank.Reasons))

@@ -19,14 +19,14 @@ public static class DirectoryApi
 {
     public static RouteGroupBuilder MapDirectory(this RouteGroupBuilder api)
     {
-        api.MapGet("/me", Me).WithTags("Directory").WithSummary("The calling user");
-        api.MapGet("/organisation", Organisation).WithTags("Directory").WithSummary("Your organisation: currency, time zone, BANT minimum for SQL");
-        api.MapGet("/users", Users).WithTags("Directory").WithSummary("The organisation's users, optionally of one role");
-        api.MapGet("/reasons", Reasons).WithTags("Directory").WithSummary("The organisation's rejection, disqualification and lost reasons");
+        api.MapGet("/me", Me).WithName("GetMe").WithTags("Directory").WithSummary("The calling user");
+        api.MapGet("/organisation", Organisation).WithName("GetOrganisation").WithTags("Directory").WithSummary("Your organisation: currency, time zone, BANT minimum for SQL");
+        api.MapGet("/users", Users).WithName("ListUsers").WithTags("Directory").WithSummary("The organisation's users, optionally of one role");
+        api.MapGet("/reasons", Reasons).WithName("ListReasons").WithTags("Directory").WithSummary("The organisation's rejection, disqualification and lost reasons");
         var keys = api.MapGroup("/api-keys").WithTags("API keys");
-        keys.MapGet("/", ListKeys).WithSummary("Your API keys (never their secrets)");
-        keys.MapPost("/", CreateKey).WithIdempotency().WithSummary("Create an API key; the secret is in this answer only");
-        keys.MapDelete("/{id:guid}", RevokeKey).WithSummary("Revoke an API key");
+        keys.MapGet("/", ListKeys).WithName("ListApiKeys").WithSummary("Your API keys (never their secrets)");
+        keys.MapPost("/", CreateKey).WithName("CreateApiKey").WithIdempotency().WithSummary("Create an API key; the secret is in this answer only");
+        keys.MapDelete("/{id:guid}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key");
         return api;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Leadgate.Common;
 using Leadgate.Handover;
 using Leadgate.Leads;
@@ -10,21 +11,21 @@ public static class HandoverApi
 {
     public static RouteGroupBuilder MapHandover(this RouteGroupBuilder api)
     {
-        api.MapGet("/inbox", Inbox).WithTags("Inbox")
+        api.MapGet("/inbox", Inbox).WithName("GetInbox").WithTags("Inbox")
             .WithSummary("The caller's open MQLs and the shared queue, each ordered by SLA due time, then fit and engagement");
-        api.MapPost("/leads/{id:guid}/claim", Claim).WithTags("Leads").WithIdempotency()
+        api.MapPost("/leads/{id:guid}/claim", Claim).WithName("ClaimLead").Versioned().WithTags("Leads").WithIdempotency()
             .WithSummary("A sales rep takes an MQL from the shared queue (409 when another rep was first)");
         var routing = api.MapGroup("/settings/routing").WithTags("Settings");
-        routing.MapGet("/", GetRouting).WithSummary("Teams, ordered routing rules, and every sales rep's availability, capacity and open MQLs");
-        routing.MapPut("/", ChangeRouting).WithSummary("Replace teams and rules, and optionally set reps' availability and capacity (admin or manager)");
-        routing.MapPut("/reps/{userId:guid}", SetAvailability).WithSummary("A rep marks themselves away or back; an admin or manager sets anyone's availability and capacity");
+        routing.MapGet("/", GetRouting).WithName("GetRoutingSettings").WithSummary("Teams, ordered routing rules, and every sales rep's availability, capacity and open MQLs");
+        routing.MapPut("/", ChangeRouting).WithName("ChangeRoutingSettings").WithSummary("Replace teams and rules, and optionally set reps' availability and capacity (admin or manager)");
+        routing.MapPut("/reps/{userId:guid}", SetAvailability).WithName("SetRepAvailability").WithSummary("A rep marks themselves away or back; an admin or manager sets anyone's availability and capacity");
         var sla = api.MapGroup("/settings/sla").WithTags("Settings");
-        sla.MapGet("/", GetSla).WithSummary("The response clock: working hours to first touch, reminder, working week, time zone, escalation");
-        sla.MapPut("/", ChangeSla).WithSummary("Change the response clock (admin or manager); running clocks keep their due time");
+        sla.MapGet("/", GetSla).WithName("GetSlaSettings").WithSummary("The response clock: working hours to first touch, reminder, working week, time zone, escalation");
+        sla.MapPut("/", ChangeSla).WithName("ChangeSlaSettings").WithSummary("Change the response clock (admin or manager); running clocks keep their due time");
         return api;
     }
 
-    private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(GetInbox handler, HttpContext http, CancellationToken cancellationToken, int limit = 100) =>
+    private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(GetInbox handler, HttpContext http, CancellationToken cancellationToken, [Range(1, GetInbox.MaxLimit)] int limit = 100) =>
         Answer(await handler.HandleAsync(http.Actor(), limit, cancellationToken));
 
     private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Claim(Guid id, ClaimLead handler, HttpContext http, CancellationToken cancellationToken) =>

@@ -178,5 +178,5 @@ public static class IdempotencyEndpoints
 
     public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter<TBuilder, Idempotency>();
+        builder.AddEndpointFilter<TBuilder, Idempotency>().WithMetadata(IdempotentWrite.Instance);
 }

@@ -1,4 +1,5 @@
 using Leadgate.Common;
+using Microsoft.OpenApi;
 using Leadgate.Imports;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,11 +16,16 @@ public static class ImportsApi
     public static RouteGroupBuilder MapImports(this RouteGroupBuilder api)
     {
         var imports = api.MapGroup("/imports").WithTags("Imports");
-        imports.MapPost("/", Import)
-            .Accepts<IFormFile>("multipart/form-data", CsvMediaType)
+        imports.MapPost("/", Import).WithName("ImportLeads")
+            .Accepts<string>("multipart/form-data", CsvMediaType)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = UploadBody();
+                return Task.CompletedTask;
+            })
             .WithSummary("Import leads from a CSV file (multipart field 'file', or a text/csv body); options: allOrNothing, mapping, fileName");
-        imports.MapGet("/{id:guid}", Get).WithSummary("An import job with its counts and row report");
-        imports.MapGet("/{id:guid}/report.csv", Report).Produces(StatusCodes.Status200OK, contentType: CsvMediaType)
+        imports.MapGet("/{id:guid}", Get).WithName("GetImport").WithSummary("An import job with its counts and row report");
+        imports.MapGet("/{id:guid}/report.csv", Report).WithName("GetImportReport").Produces<string>(StatusCodes.Status200OK, CsvMediaType)
             .WithSummary("An import job's row report as a CSV file (line, column, reason)");
         return api;
     }
@@ -106,4 +112,29 @@ public static class ImportsApi
         var result = await handler.HandleAsync(id, http.Actor(), cancellationToken);
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
+
+    /// <summary>The upload as the document describes it: a multipart form with the file and its options, or the CSV as the body.</summary>
+    private static OpenApiRequestBody UploadBody() => new()
+    {
+        Required = true,
+        Description = "The CSV file: as the multipart field 'file' (with the options as fields beside it), or as a text/csv body (with the options in the query).",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["multipart/form-data"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string> { "file" },
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The CSV file (UTF-8; comma, semicolon or tab separated)." },
+                        ["mapping"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A JSON object from column name to lead field; a file part or a text field." },
+                        ["allOrNothing"] = new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Import nothing when any row is invalid." },
+                    },
+                },
+            },
+            [CsvMediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The CSV file itself." } },
+        },
+    };
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Threading.RateLimiting;
 using Leadgate.Common;
@@ -45,23 +46,27 @@ public static class IntakeApi
     public static RouteGroupBuilder MapIntakeSettings(this RouteGroupBuilder api)
     {
         var sources = api.MapGroup("/settings/webhook-sources").WithTags("Settings");
-        sources.MapPost("/", CreateSource).WithSummary("Add an outreach tool as a webhook source (admin); the answer shows its signing secret once");
-        sources.MapGet("/", ListSources).WithSummary("The organisation's webhook sources, without secrets (admin)");
-        sources.MapDelete("/{id:guid}", DeleteSource).WithSummary("Delete a webhook source; its next webhook is refused (admin)");
+        sources.MapPost("/", CreateSource).WithName("CreateWebhookSource").WithSummary("Add an outreach tool as a webhook source (admin); the answer shows its signing secret once");
+        sources.MapGet("/", ListSources).WithName("ListWebhookSources").WithSummary("The organisation's webhook sources, without secrets (admin)");
+        sources.MapDelete("/{id:guid}", DeleteSource).WithName("DeleteWebhookSource").WithSummary("Delete a webhook source; its next webhook is refused (admin)");
 
         var forms = api.MapGroup("/settings/forms").WithTags("Settings");
-        forms.MapPost("/", CreateForm).WithIdempotency().WithSummary("Add a public web form with its consent text and optional redirect (marketing or admin)");
-        forms.MapGet("/", ListForms).WithSummary("The organisation's web forms");
-        forms.MapDelete("/{id:guid}", DeleteForm).WithSummary("Delete a web form; its key then answers 404 (marketing or admin)");
+        forms.MapPost("/", CreateForm).WithName("CreateWebForm").WithIdempotency().WithSummary("Add a public web form with its consent text and optional redirect (marketing or admin)");
+        forms.MapGet("/", ListForms).WithName("ListWebForms").WithSummary("The organisation's web forms");
+        forms.MapDelete("/{id:guid}", DeleteForm).WithName("DeleteWebForm").WithSummary("Delete a web form; its key then answers 404 (marketing or admin)");
         return api;
     }
 
     public static IEndpointRouteBuilder MapPublicIntake(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/hooks/outreach/{sourceKey}", ReceiveWebhook)
+        app.MapPost("/hooks/outreach/{sourceKey}", ReceiveWebhook).WithName("ReceiveOutreachWebhook")
+            .Accepts<JsonElement>("application/json")
             .AllowAnonymous().DisableAntiforgery().WithTags("Intake")
             .WithSummary("An outreach tool's event, signed with HMAC-SHA256 over '<timestamp>.<raw body>' (X-Leadgate-Signature, X-Leadgate-Timestamp)");
-        app.MapPost("/forms/{formKey}", SubmitForm)
+        app.MapPost("/forms/{formKey}", SubmitForm).WithName("SubmitWebForm")
+            .Accepts<WebFormFields>("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
+            .Produces<FormAccepted>(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status302Found)
             .AllowAnonymous().DisableAntiforgery().RequireRateLimiting(FormRateLimit).WithTags("Intake")
             .WithSummary("A public web-form submit (form post or JSON); rate limited per client address");
         return app;
@@ -177,7 +182,7 @@ public static class IntakeApi
         // A browser posting the form goes on to the thank-you page; a script gets JSON.
         return browser && result.Value.RedirectUrl is { } next
             ? TypedResults.Redirect(next, permanent: false, preserveMethod: false)
-            : TypedResults.Ok(new { accepted = true });
+            : TypedResults.Ok(new FormAccepted(true));
     }
 
     private static Result<WebFormSubmission> ReadJson(byte[] body, string idempotencyKey)
@@ -264,4 +269,14 @@ public static class IntakeApi
 
     private static ProblemHttpResult TooLarge(int limit) =>
         Problems.Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The body is too large", $"At most {limit / 1024} KB.");
+
+    /// <summary>The fields of a public web form (form post or JSON; in JSON each a string, consent also true or false).</summary>
+    /// <param name="Email">The person's e-mail address (required).</param>
+    /// <param name="Website">A honeypot: left empty by people, filled in by bots.</param>
+    public sealed record WebFormFields(
+        [property: Required] string Email, string? FirstName, string? LastName, string? Company, string? JobTitle, string? Phone,
+        string? Consent, string? ConsentVersion, string? Website);
+
+    /// <summary>A web form submission was taken.</summary>
+    public sealed record FormAccepted(bool Accepted);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Leadgate.Common;
 using Leadgate.Leads;
@@ -14,19 +15,19 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeads(this RouteGroupBuilder api)
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
-        leads.MapPost("/", Create).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
-        leads.MapGet("/", List).WithSummary("List leads, newest first or by fit, engagement or likelihood (sort=fit|engagement|likelihood), with filters (stage, ownerId, q, minFit, minEngagement, minLikelihood, sourceStage) and a cursor");
-        leads.MapGet("/{id:guid}", Get).WithSummary("A lead with its stage history, activities, BANT, scores and likelihood with its reasons");
-        leads.MapPatch("/{id:guid}", Update).WithSummary("Change contact, company or attribution fields (JSON merge patch)")
+        leads.MapPost("/", Create).WithName("CreateLead").Versioned(takesIfMatch: false).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
+        leads.MapGet("/", List).WithName("ListLeads").WithSummary("List leads, newest first or by fit, engagement or likelihood (sort=fit|engagement|likelihood), with filters (stage, ownerId, q, minFit, minEngagement, minLikelihood, sourceStage) and a cursor");
+        leads.MapGet("/{id:guid}", Get).WithName("GetLead").Versioned().WithSummary("A lead with its stage history, activities, BANT, scores and likelihood with its reasons");
+        leads.MapPatch("/{id:guid}", Update).WithName("UpdateLead").Versioned().WithSummary("Change contact, company or attribution fields (JSON merge patch)")
             .Accepts<UpdateLeadRequest>("application/merge-patch+json", "application/json");
-        leads.MapPost("/{id:guid}/mark-mql", MarkMql).WithIdempotency().WithSummary("Marketing hands the lead to sales");
-        leads.MapPost("/{id:guid}/activities", LogActivity).WithIdempotency().WithSummary("Log a call, e-mail, meeting or note");
-        leads.MapGet("/{id:guid}/activities/{activityId:guid}", GetActivity).WithSummary("One logged activity");
-        leads.MapPut("/{id:guid}/bant", RecordBant).WithSummary("Record the BANT assessment");
-        leads.MapPost("/{id:guid}/accept", Accept).WithIdempotency().WithSummary("Sales accepts the MQL as SQL; opens the deal");
-        leads.MapPost("/{id:guid}/reject", Reject).WithIdempotency().WithSummary("Sales sends the MQL back to marketing (Nurture)");
-        leads.MapPost("/{id:guid}/disqualify", Disqualify).WithIdempotency().WithSummary("Take the lead out of the funnel");
-        leads.MapPost("/{id:guid}/assign", Assign).WithIdempotency().WithSummary("Give the lead an owner");
+        leads.MapPost("/{id:guid}/mark-mql", MarkMql).WithName("MarkLeadMql").Versioned().WithIdempotency().WithSummary("Marketing hands the lead to sales");
+        leads.MapPost("/{id:guid}/activities", LogActivity).WithName("LogLeadActivity").Versioned().WithIdempotency().WithSummary("Log a call, e-mail, meeting or note");
+        leads.MapGet("/{id:guid}/activities/{activityId:guid}", GetActivity).WithName("GetLeadActivity").WithSummary("One logged activity");
+        leads.MapPut("/{id:guid}/bant", RecordBant).WithName("RecordBant").Versioned().WithSummary("Record the BANT assessment");
+        leads.MapPost("/{id:guid}/accept", Accept).WithName("AcceptLead").Versioned().WithIdempotency().WithSummary("Sales accepts the MQL as SQL; opens the deal");
+        leads.MapPost("/{id:guid}/reject", Reject).WithName("RejectLead").Versioned().WithIdempotency().WithSummary("Sales sends the MQL back to marketing (Nurture)");
+        leads.MapPost("/{id:guid}/disqualify", Disqualify).WithName("DisqualifyLead").Versioned().WithIdempotency().WithSummary("Take the lead out of the funnel");
+        leads.MapPost("/{id:guid}/assign", Assign).WithName("AssignLead").Versioned().WithIdempotency().WithSummary("Give the lead an owner");
         return api;
     }
 
@@ -46,18 +47,13 @@ public static class LeadsApi
 
     private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
         ListLeads handler, HttpContext http, CancellationToken cancellationToken,
-        Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, int limit = 50,
-        string? sort = null, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, double? minLikelihood = null)
+        Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, [Range(1, ListLeads.MaxLimit)] int limit = 50,
+        LeadSort sort = LeadSort.CreatedAt, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, [Range(0, 1)] double? minLikelihood = null)
     {
-        if (!Enum.TryParse<LeadSort>(sort ?? nameof(LeadSort.CreatedAt), ignoreCase: true, out var order) || int.TryParse(sort, out _))
-        {
-            return Problems.ToResult(Invalid.Field("sort", "createdAt, fit, engagement or likelihood."));
-        }
-
         var request = new ListLeadsRequest
         {
             Stages = stage, OwnerId = ownerId, Unassigned = unassigned, Text = q, Cursor = cursor, Limit = limit,
-            Sort = order, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage, MinLikelihood = minLikelihood,
+            Sort = sort, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage, MinLikelihood = minLikelihood,
         };
         var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
@@ -67,9 +63,17 @@ public static class LeadsApi
         ApiEndpoints.ReadAsync(http, actor => handler.HandleAsync(id, actor, cancellationToken), lead => lead.Version);
 
     private static async Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Update(
-        Guid id, JsonElement body, UpdateLead handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
+        Guid id, UpdateLead handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)
     {
-        var request = ReadPatch(body, json.Value.SerializerOptions);
+        if (!http.Request.HasJsonContentType())
+        {
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+                "Send the fields to change as application/merge-patch+json or application/json.");
+        }
+
+        // Read here, not bound: a merge patch must know which fields were sent, and the document describes the body
+        // from the Accepts metadata (UpdateLeadRequest), not as free-form JSON.
+        var request = ReadPatch(await ReadBodyAsync(http.Request, cancellationToken), json.Value.SerializerOptions);
         if (request.Error is { } invalid)
         {
             return Problems.ToResult(invalid);
@@ -136,8 +140,26 @@ public static class LeadsApi
         ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, request, expected, actor, cancellationToken), lead => lead.Version);
 
     /// <summary>A merge patch: the request, plus which fields were actually sent (a sent null clears a field).</summary>
-    private static Result<UpdateLeadRequest> ReadPatch(JsonElement body, JsonSerializerOptions options)
+    private static async Task<Result<JsonElement>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException exception)
+        {
+            return Invalid.Field(JsonErrors.FieldOf(exception), JsonErrors.Explain(exception));
+        }
+    }
+
+    private static Result<UpdateLeadRequest> ReadPatch(Result<JsonElement> read, JsonSerializerOptions options)
+    {
+        if (read.Error is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        var body = read.Value;
         if (body.ValueKind != JsonValueKind.Object)
         {
             return Invalid.Field("body", "Send a JSON object with the fields to change.");
@@ -163,7 +185,7 @@ public static class LeadsApi
         }
         catch (JsonException exception)
         {
-            return Invalid.Field(JsonErrors.FieldOf(exception), "This value has the wrong type.");
+            return Invalid.Field(JsonErrors.FieldOf(exception), JsonErrors.Explain(exception));
         }
     }
 }

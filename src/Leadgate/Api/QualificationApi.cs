@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Leadgate.Qualification;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,11 +10,11 @@ public static class QualificationApi
     public static RouteGroupBuilder MapQualification(this RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings/qualification").WithTags("Settings");
-        settings.MapGet("/", GetSettings).WithSummary("The BANT minimum for SQL and the rejection, disqualification and lost reason lists");
-        settings.MapPut("/", PutSettings).WithSummary("Replace the BANT minimum and the reason lists (admin or manager); a reason left out is deactivated, never deleted");
-        api.MapGet("/sql-priority", Priority).WithTags("Qualification")
+        settings.MapGet("/", GetSettings).WithName("GetQualificationSettings").WithSummary("The BANT minimum for SQL and the rejection, disqualification and lost reason lists");
+        settings.MapPut("/", PutSettings).WithName("ChangeQualificationSettings").WithSummary("Replace the BANT minimum and the reason lists (admin or manager); a reason left out is deactivated, never deleted");
+        api.MapGet("/sql-priority", Priority).WithName("ListSqlPriority").WithTags("Qualification")
             .WithSummary("Who to work first: the SQLs ranked by BANT strength, timeline urgency, deal value and fit, each with the reasons for its rank (mine=true: your own)");
-        api.MapGet("/feedback", Feedback).WithTags("Qualification")
+        api.MapGet("/feedback", Feedback).WithName("GetFeedback").WithTags("Qualification")
             .WithSummary("Marketing's feedback: every MQL sales sent back with its reason and conversation notes, and per source and campaign how many MQLs sales accepted");
         return api;
     }
@@ -29,10 +30,10 @@ public static class QualificationApi
     }
 
     private static async Task<Ok<IReadOnlyList<SqlPriorityItem>>> Priority(
-        ListSqlPriority handler, HttpContext http, CancellationToken cancellationToken, bool mine = false, int limit = 100) =>
+        ListSqlPriority handler, HttpContext http, CancellationToken cancellationToken, bool mine = false, [Range(1, ListSqlPriority.MaxLimit)] int limit = 100) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), mine, limit, cancellationToken));
 
     private static async Task<Ok<Feedback>> Feedback(
-        GetFeedback handler, HttpContext http, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, int limit = GetFeedback.DefaultLimit) =>
+        GetFeedback handler, HttpContext http, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, [Range(1, GetFeedback.MaxLimit)] int limit = GetFeedback.DefaultLimit) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), from, to, limit, cancellationToken));
 }

@@ -30,4 +30,21 @@ public static class Versions
     }
 
     public static void SetETag(this HttpResponse response, long version) => response.Headers.ETag = ETagOf(version);
+
+    /// <summary>
+    /// The endpoint answers with a versioned resource (an ETag on success) and, when <paramref name="takesIfMatch"/>,
+    /// checks If-Match (a 412 when it changed): the OpenAPI document says so (<see cref="ApiDocument"/>).
+    /// </summary>
+    public static TBuilder Versioned<TBuilder>(this TBuilder builder, bool takesIfMatch = true)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new VersionedResource(takesIfMatch));
+}
+
+/// <summary>Endpoint metadata: the answer carries an ETag; <see cref="TakesIfMatch"/> when the endpoint reads If-Match.</summary>
+public sealed record VersionedResource(bool TakesIfMatch);
+
+/// <summary>Endpoint metadata: the endpoint takes an Idempotency-Key (<see cref="Idempotency"/>).</summary>
+public sealed record IdempotentWrite
+{
+    public static readonly IdempotentWrite Instance = new();
 }

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Leadgate.Web.Cli;
 
 /// <summary>
-/// <c>leadgate bench ingest|http|freshness|rescore|import</c>: the performance bars P1–P5 of PRODUCT.md §7, each on fresh
+/// <c>leadgate bench ingest|http|freshness|rescore|import|board</c>: the performance bars P1–P5 of PRODUCT.md §7 and the board of issue 16, each on fresh
 /// temporary SQLite databases (never the configured one), each ending with one line of JSON on stdout: its figures, its
 /// baseline where the bar names one, the target and whether it was met. docs/performance.md has the figures.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class BenchVerbs
         new("bench", "Benchmarks for the bars P1–P5 and S1; each prints one line of JSON")
         {
             Ingest(cli), Http(cli), Freshness(cli), Rescore(cli),
-            Import(cli), Predict(cli),
+            Import(cli), Predict(cli), Board(cli),
         };
 
     private static Command Ingest(CliContext cli)
@@ -81,6 +81,17 @@ internal static class BenchVerbs
         predict.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchPredict.RunAsync(
             cli, new BenchPredict.Options(parse.GetValue(data)!, parse.GetValue(format)!, parse.GetValue(folds), parse.GetValue(seed)), cancellationToken), cancellationToken));
         return predict;
+    }
+
+    private static Command Board(CliContext cli)
+    {
+        var open = new Option<int>("--open") { Description = "Open deals on the board", DefaultValueFactory = _ => 10_000 };
+        var closed = new Option<int>("--closed") { Description = "Won and lost deals beside them", DefaultValueFactory = _ => 100_000 };
+        var samples = new Option<int>("--samples") { Description = "Warm runs of the query and of the render (the medians are reported)", DefaultValueFactory = _ => 10 };
+        var board = new Command("board", "Issue 16: the pipeline board's data query and server render, warm, against a raw read of the same deals") { open, closed, samples };
+        board.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchBoard.RunAsync(
+            cli, parse.GetValue(open), parse.GetValue(closed), parse.GetValue(samples), cancellationToken), cancellationToken));
+        return board;
     }
 
     /// <summary>A benchmark composes its own services on its own databases; an unexpected failure is exit code 1 with a message.</summary>

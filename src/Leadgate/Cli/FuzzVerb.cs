@@ -18,9 +18,10 @@ internal static class FuzzVerb
 
     public static Command Create(CliContext cli)
     {
-        var fuzz = new Command("fuzz", "Fuzz the CSV importer or the outreach webhook (bar R7); prints progress and one line of JSON");
+        var fuzz = new Command("fuzz", "Fuzz the CSV importer, the outreach webhook (bar R7) or every operation of the HTTP API; prints progress and one line of JSON");
         fuzz.Subcommands.Add(Target(cli, "csv", "The CSV importer: reader, column mapping, row validation and the import itself", () => new CsvFuzzTarget()));
         fuzz.Subcommands.Add(Target(cli, "webhook", "The outreach webhook: signature check and body parser", () => new WebhookFuzzTarget()));
+        fuzz.Subcommands.Add(FuzzApi.Create(cli));
         return fuzz;
     }
 

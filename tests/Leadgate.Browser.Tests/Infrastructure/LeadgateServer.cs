@@ -220,6 +220,13 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         return id;
     }
 
+    /// <summary>The deal as the database now holds it, read through the core (not through the page).</summary>
+    public async Task<Pipeline.DealView> GetDealAsync(Guid id) =>
+        (await RunAsync<Pipeline.GetDeal, Result<Pipeline.DealView>>(h => h.HandleAsync(id, Sales, default))).Value;
+
+    public async Task<IReadOnlyList<Pipeline.DealChangeView>> GetDealHistoryAsync(Guid id) =>
+        (await RunAsync<Pipeline.GetDealHistory, Result<IReadOnlyList<Pipeline.DealChangeView>>>(h => h.HandleAsync(id, Sales, default))).Value;
+
     private async Task<TResult> RunAsync<THandler, TResult>(Func<THandler, Task<TResult>> operation)
         where THandler : notnull
     {

@@ -62,6 +62,30 @@ public abstract class ImportsApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task TwoDifferentFiles_IntoOneOrganisation_AsBodyThenMultipart_AreEachImportedAsTheirOwnJob_AndARepeatIsRecognised()
+    {
+        var tenant = await app.NewTenantAsync();
+        var first = ExportFiles.HubSpot(40, seed: 1);
+        var second = ExportFiles.Salesforce(30, seed: 2);
+        var third = ExportFiles.HubSpot(20, seed: 3);
+
+        var one = (await tenant.Marketing.ImportCsvAsync(first.Csv, "?fileName=first.csv")).Expect(HttpStatusCode.Created);
+        var two = (await tenant.Marketing.ImportFormAsync("second.csv", second.Csv)).Expect(HttpStatusCode.Created);
+        var three = (await tenant.Marketing.ImportCsvAsync(third.Csv, "?fileName=third.csv")).Expect(HttpStatusCode.Created);
+        var twoAgain = (await tenant.Marketing.ImportFormAsync("second-again.csv", second.Csv)).Expect(HttpStatusCode.OK);
+        var oneAgain = (await tenant.Marketing.ImportCsvAsync(first.Csv)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(3, new[] { one.Id, two.Id, three.Id }.Distinct().Count());
+        Assert.Equal((two.Id, one.Id), (twoAgain.Id, oneAgain.Id));
+        Assert.Equal(
+            (first.DistinctEmails, second.DistinctEmails, third.DistinctEmails),
+            ((int)one.Body!["imported"]!, (int)two.Body!["imported"]!, (int)three.Body!["imported"]!));
+        Assert.NotEqual(one.Str("contentHash"), two.Str("contentHash"));
+        var leads = (await tenant.Marketing.ListLeadsAsync("?limit=200")).Expect(HttpStatusCode.OK);
+        Assert.Equal(first.DistinctEmails + second.DistinctEmails + third.DistinctEmails, leads.Body!["items"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task PostMultipart_WithBadRows_ReportsEachRow_AndAllOrNothingImportsNothing()
     {
         var tenant = await app.NewTenantAsync();

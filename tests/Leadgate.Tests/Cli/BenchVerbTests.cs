@@ -111,6 +111,24 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
     }
 
     [Fact]
+    public async Task BenchBoard_SeedsOpenAndClosedDeals_AndTimesTheBoardsQueryAndRender_AgainstARawRead()
+    {
+        var run = (await database.RunAsync("bench", "board", "--open", "120", "--closed", "300", "--samples", "2")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("board", json.GetProperty("bench").GetString());
+        Assert.Equal((120, 300), (json.GetProperty("openDeals").GetInt32(), json.GetProperty("closedDeals").GetInt32()));
+        Assert.True(json.GetProperty("queryMs").GetDouble() > 0);
+        Assert.True(json.GetProperty("renderMs").GetDouble() > 0);
+        Assert.True(json.GetProperty("htmlMB").GetDouble() > 0);
+        Assert.True(json.GetProperty("baseline").GetProperty("ms").GetDouble() > 0);
+        Assert.True(json.GetProperty("ratio").GetDouble() > 0);
+        Assert.Equal(300, json.GetProperty("target").GetProperty("queryMs").GetDouble());
+        Assert.True(json.TryGetProperty("met", out _));
+        Assert.Equal(2, (await database.RunAsync("bench", "board", "--samples", "0")).ExitCode);
+    }
+
+    [Fact]
     public async Task BenchImport_ImportsTheGeneratedExport_WithDuplicatesFolded_AndPrintsRatePeakMemoryAndTheBaselineOfTheSameRun()
     {
         var run = (await database.RunAsync("bench", "import", "--rows", "300")).Succeeded();

@@ -39,7 +39,7 @@ public sealed class IntakeClient(TestApp app)
     }
 
     public Task<ApiResponse> SubmitJsonAsync(string formKey, object body, string? idempotencyKey = null) =>
-        SendAsync(HttpMethod.Post, $"/forms/{formKey}", new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"), ("Idempotency-Key", idempotencyKey));
+        SendAsync(HttpMethod.Post, $"/forms/{formKey}", new StringContent(JsonSerializer.Serialize(body, LeadgateClient.Wire), Encoding.UTF8, "application/json"), ("Idempotency-Key", idempotencyKey));
 
     public Task<ApiResponse> SubmitFormAsync(string formKey, IEnumerable<KeyValuePair<string, string>> fields) =>
         SendAsync(HttpMethod.Post, $"/forms/{formKey}", new FormUrlEncodedContent(fields));

@@ -126,6 +126,9 @@ public sealed class LeadgateClient(HttpClient http, Member member)
         return id;
     }
 
+    /// <summary>How a client writes the API's JSON: enums by name, as the API reads them (it refuses numbers).</summary>
+    public static readonly JsonSerializerOptions Wire = new(JsonSerializerOptions.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, object? body = null, string? ifMatch = null, string? idempotencyKey = null, string? rawJson = null)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -135,7 +138,7 @@ public sealed class LeadgateClient(HttpClient http, Member member)
         }
         else if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: JsonSerializerOptions.Web);
+            request.Content = JsonContent.Create(body, options: Wire);
         }
 
         if (ifMatch is not null)

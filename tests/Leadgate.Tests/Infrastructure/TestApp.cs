@@ -6,6 +6,7 @@ using Leadgate.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -80,7 +81,8 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
             }
 
             // Tests run the response clock themselves (HandoverClock.RunAsync), on the controlled clock.
-            foreach (var sweep in services.Where(d => d.ImplementationType == typeof(Leadgate.Web.Background.HandoverClockService)).ToList())
+            foreach (var sweep in services.Where(d => d.ImplementationType == typeof(Leadgate.Web.Background.HandoverClockService)
+                || d.ImplementationType == typeof(Leadgate.Web.Background.StaleDealsService)).ToList())
             {
                 services.Remove(sweep);
             }
@@ -127,6 +129,41 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", member.ApiKey);
         return client;
+    }
+
+    private Task<ResponseContract>? _contract;
+
+    /// <summary>The app's own OpenAPI document, read once, as the contract every API response is checked against.</summary>
+    public Task<ResponseContract> ContractAsync(CancellationToken cancellationToken = default) =>
+        LazyInitializer.EnsureInitialized(ref _contract, async () =>
+        {
+            using var raw = CreateDefaultClient();
+            return new ResponseContract(await raw.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), cancellationToken));
+        });
+
+    /// <summary>
+    /// A client whose every /api/ response is checked against the app's OpenAPI document (<see cref="ResponseContractHandler"/>).
+    /// Hides the factory's own, so every test's client carries the check.
+    /// </summary>
+    public new HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        var handlers = new List<DelegatingHandler>();
+        if (options.AllowAutoRedirect)
+        {
+            handlers.Add(new RedirectHandler(options.MaxAutomaticRedirections));
+        }
+
+        if (options.HandleCookies)
+        {
+            handlers.Add(new CookieContainerHandler());
+        }
+
+        // Innermost, so each answer is checked as the server sent it (every hop of a redirect included).
+        handlers.Add(new ResponseContractHandler(ContractAsync));
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
     }
 }
 

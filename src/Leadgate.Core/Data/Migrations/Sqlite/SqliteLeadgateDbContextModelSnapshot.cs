@@ -1159,6 +1159,13 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("NextStepDueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NextStepText")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("OrganisationId")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -1166,11 +1173,38 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<byte[]>("OwnerId")
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("PipelineId")
+                        .HasColumnType("BLOB");
+
                     b.Property<decimal?>("ProposalAmount")
                         .HasPrecision(18, 2)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ProposedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepForecastCategory")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RepProbability")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StageChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StageForecastCategory")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("StageId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("StageProbability")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StaleNotifiedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -1205,7 +1239,314 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganisationId", "Status");
 
+                    b.HasIndex("OrganisationId", "StageId", "Status");
+
                     b.ToTable("Deals");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.DealChange", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ActorUserId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("DealId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateOnly>("ExpectedCloseDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ForecastCategory")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Probability")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProbabilitySource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("StageId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "At");
+
+                    b.HasIndex("OrganisationId", "At");
+
+                    b.ToTable("DealChanges");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
+                {
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganisationId", "Currency");
+
+                    b.ToTable("ExchangeRates");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.Objection", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnsweredByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AnsweredByUserId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("DealId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RaisedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RaisedByUserId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "RaisedAt");
+
+                    b.ToTable("Objections");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ForecastCategory")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Meaning")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PipelineId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Probability")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Requires")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StaleAfterDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PipelineId");
+
+                    b.ToTable("PipelineStages");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.SalesPipeline", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "Position");
+
+                    b.ToTable("Pipelines", (string)null);
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ActivityId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("DealId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("DoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("UserId")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealId", "DueAt");
+
+                    b.ToTable("ScheduledActivities");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.Stakeholder", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ContactId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("DealId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("DealId", "ContactId", "Role")
+                        .IsUnique();
+
+                    b.ToTable("Stakeholders");
                 });
 
             modelBuilder.Entity("Leadgate.Prediction.LeadLikelihood", b =>
@@ -1967,6 +2308,75 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Leadgate.Pipeline.DealChange", b =>
+                {
+                    b.HasOne("Leadgate.Pipeline.Deal", null)
+                        .WithMany("History")
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.Objection", b =>
+                {
+                    b.HasOne("Leadgate.Pipeline.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
+                {
+                    b.HasOne("Leadgate.Pipeline.SalesPipeline", null)
+                        .WithMany("Stages")
+                        .HasForeignKey("PipelineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.SalesPipeline", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
+                {
+                    b.HasOne("Leadgate.Pipeline.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.Stakeholder", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Pipeline.Deal", null)
+                        .WithMany("Stakeholders")
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Leadgate.Prediction.LeadLikelihood", b =>
                 {
                     b.HasOne("Leadgate.Leads.Lead", null)
@@ -2122,6 +2532,18 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Navigation("Happenings");
 
                     b.Navigation("History");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
+                {
+                    b.Navigation("History");
+
+                    b.Navigation("Stakeholders");
+                });
+
+            modelBuilder.Entity("Leadgate.Pipeline.SalesPipeline", b =>
+                {
+                    b.Navigation("Stages");
                 });
 #pragma warning restore 612, 618
         }
