@@ -114,7 +114,7 @@ public sealed record RoutingModel
             {
                 Add(at + ".name", "A name of 1 to 100 characters is required.");
             }
-            else if (Teams.Take(i).Any(t => string.Equals(t?.Name.Trim(), team.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+            else if (Teams.Take(i).Any(t => string.Equals(t?.Name?.Trim(), team.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
             {
                 Add(at + ".name", "Another team has this name.");
             }
@@ -191,7 +191,7 @@ public sealed record RoutingModel
             {
                 Add(at + ".team", "Send the lead to a team or to one rep (userId): exactly one of the two.");
             }
-            else if (rule.Team is { } name && !Teams.Any(t => string.Equals(t?.Name.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)))
+            else if (rule.Team is { } name && !Teams.Any(t => string.Equals(t?.Name?.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)))
             {
                 Add(at + ".team", "No team has this name.");
             }

@@ -229,6 +229,23 @@ public abstract class HandoverApiTests(TestApp app)
         Assert.Equal((4m, "Europe/Amsterdam"), ((decimal)clock.Body!["responseHours"]!, clock.Str("timeZone")));
     }
 
+    /// <summary>Found by `leadgate fuzz api`: a team without a name, before another team or a rule naming a team, was a 500.</summary>
+    [Fact]
+    public async Task ATeamWithANullName_IsRefusedNamingIt_NotAFault()
+    {
+        var tenant = await app.NewTenantAsync();
+        var sales = tenant.Members["sales"].Id;
+
+        var routing = (await tenant.Manager.PutRoutingAsync(new
+        {
+            teams = new object[] { new { name = (string?)null, members = new[] { sales } }, new { name = "North", members = Array.Empty<Guid>() } },
+            rules = new[] { new { name = "All", team = "North" } },
+        })).Expect(HttpStatusCode.BadRequest);
+
+        Assert.Equal(["teams[0].name"], routing.Body!["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Empty((await tenant.Sales.GetRoutingAsync()).Expect(HttpStatusCode.OK).Body!["teams"]!.AsArray());
+    }
+
     [Fact]
     public async Task AnUntouchedMql_PastItsDueTimeInWorkingHours_IsRemindedThenBreachedAndEscalated_OnceEvenWithTwoSweepers()
     {
