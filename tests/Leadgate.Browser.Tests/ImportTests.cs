@@ -62,7 +62,7 @@ public sealed partial class ImportTests(LeadgateServer server, BrowserFixture br
     public async Task AFileWithOtherColumns_IsMappedByHand_ColumnByColumn()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var csv = $"E-mailadres;Naam;Bedrijf\r\nada.{run}@engines.example.com;Ada;Engines {run}\r\n";
+        var csv = $"Mail;Naam;Firma\r\nada.{run}@engines.example.com;Ada;Engines {run}\r\n";
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Marketing).Email);
         await page.GotoAsync("/imports");
         await page.WaitUntilInteractiveAsync();
@@ -72,8 +72,8 @@ public sealed partial class ImportTests(LeadgateServer server, BrowserFixture br
         await Expect(page.GetByTestId("mapping-problem")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("start-import")).ToBeDisabledAsync();
 
-        await page.Locator("[data-testid=mapping-row][data-column='E-mailadres']").ChooseAsync("E-mail address");
-        await page.Locator("[data-testid=mapping-row][data-column='Bedrijf']").ChooseAsync("Company name");
+        await page.Locator("[data-testid=mapping-row][data-column='Mail']").ChooseAsync("E-mail address");
+        await page.Locator("[data-testid=mapping-row][data-column='Firma']").ChooseAsync("Company name");
         await Expect(page.GetByTestId("import-format")).ToHaveAttributeAsync("data-format", "Custom");
         await Expect(page.GetByTestId("mapping-problem")).ToHaveCountAsync(0);
         await page.GetByTestId("mode-all-or-nothing").ClickAsync();

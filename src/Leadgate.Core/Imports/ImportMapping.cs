@@ -87,6 +87,29 @@ public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Col
         ["Created Date"] = ImportField.CreatedAt,
     };
 
+    /// <summary>
+    /// A plain file whose headers name the fields, in English or Dutch, as a spreadsheet or another CRM writes them.
+    /// </summary>
+    private static readonly Dictionary<string, ImportField> Plain = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Email"] = ImportField.Email,
+        ["E-mail"] = ImportField.Email,
+        ["Email Address"] = ImportField.Email,
+        ["E-mail Address"] = ImportField.Email,
+        ["First Name"] = ImportField.FirstName,
+        ["Last Name"] = ImportField.LastName,
+        ["Company"] = ImportField.CompanyName,
+        ["Job Title"] = ImportField.JobTitle,
+        ["Phone"] = ImportField.Phone,
+        ["E-mailadres"] = ImportField.Email,
+        ["Emailadres"] = ImportField.Email,
+        ["Voornaam"] = ImportField.FirstName,
+        ["Achternaam"] = ImportField.LastName,
+        ["Bedrijf"] = ImportField.CompanyName,
+        ["Functie"] = ImportField.JobTitle,
+        ["Telefoon"] = ImportField.Phone,
+    };
+
     // Columns that only one of the two exports has, which is how a header is recognised.
     private static readonly string[] HubSpotMarks = ["Phone Number", "Job Title", "Company Name", "Country/Region", "Lifecycle Stage", "Original Source", "Create Date", "Number of Employees", "Website URL", "Company Domain Name"];
     private static readonly string[] SalesforceMarks = ["Title", "Company", "Company / Account", "Lead Source", "Lead Status", "Created Date", "No. of Employees", "Website"];
@@ -95,7 +118,9 @@ public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Col
 
     /// <summary>
     /// The mapping for a header: from the mapping file when one is given, otherwise recognised as a HubSpot or Salesforce
-    /// export. Refused, listing the columns found, when neither applies or no column holds the e-mail address.
+    /// export, or as a plain file whose headers name the fields (English or Dutch) when that names more of its columns
+    /// or the file has no column only an export has. Refused, listing the columns found, when none applies or no column
+    /// holds the e-mail address.
     /// </summary>
     public static Result<ImportMapping> For(IReadOnlyList<string> header, string? mappingJson)
     {
@@ -108,11 +133,17 @@ public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Col
         var hubSpot = headers.Count(h => HubSpotMarks.Contains(h, StringComparer.OrdinalIgnoreCase));
         var salesforce = headers.Count(h => SalesforceMarks.Contains(h, StringComparer.OrdinalIgnoreCase));
         var (format, known) = hubSpot >= salesforce ? ("HubSpot", HubSpot) : ("Salesforce", Salesforce);
+        var plain = headers.Count(Plain.ContainsKey);
+        if (plain > headers.Count(known.ContainsKey) || Math.Max(hubSpot, salesforce) == 0)
+        {
+            (format, known) = ("Plain", Plain);
+        }
+
         var columns = headers.Select(h => known.GetValueOrDefault(h)).ToList();
-        if (Math.Max(hubSpot, salesforce) == 0 || !columns.Contains(ImportField.Email))
+        if (!columns.Contains(ImportField.Email))
         {
             return Invalid.Field("header",
-                "The columns were not recognised as a HubSpot contacts or Salesforce leads export; give a mapping file (--mapping). "
+                "The columns were not recognised as a HubSpot contacts or Salesforce leads export, nor as plain field names (Email, First Name, … or E-mailadres, Voornaam, …); give a mapping file (--mapping). "
                 + "Columns found: " + string.Join(", ", headers.Select(h => $"\"{h}\"")) + ".");
         }
 

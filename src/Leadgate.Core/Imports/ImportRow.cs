@@ -55,7 +55,7 @@ internal sealed record ImportRow(
             }
         }
 
-        string? Value(ImportField field) => columnOf[(int)field] is > 0 and var i ? record.Fields[i - 1] : null;
+        string? Value(ImportField field) => columnOf[(int)field] is > 0 and var i ? OneLine(record.Fields[i - 1]) : null;
         string Column(ImportField field, string fallback) =>
             columnOf[(int)field] is > 0 and var i ? mapping.Headers[i - 1] : mapping.HeaderOf(field) ?? fallback;
 
@@ -84,6 +84,41 @@ internal sealed record ImportRow(
             ? null
             : new CompanyFacts(companyName, domain, industry, employees, country);
         return (new ImportRow(email!, firstName, lastName, jobTitle, phone, source, campaign, company, sourceStage, sourceCreatedAt), []);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n\t");
+
+    /// <summary>
+    /// A line break or tab inside a field becomes one space: Salesforce and Excel exports carry them in job titles and
+    /// company names (a cell edited with Alt+Enter). A run of them is one space; other control characters stay refused.
+    /// </summary>
+    internal static string OneLine(string value)
+    {
+        if (value.AsSpan().IndexOfAny(LineBreaks) < 0)
+        {
+            return value;
+        }
+
+        var text = new System.Text.StringBuilder(value.Length);
+        var inBreak = false;
+        foreach (var c in value)
+        {
+            if (c is '\r' or '\n' or '\t')
+            {
+                if (!inBreak)
+                {
+                    text.Append(' ');
+                }
+
+                inBreak = true;
+                continue;
+            }
+
+            inBreak = false;
+            text.Append(c);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>A creation date in one of <see cref="DateFormats"/>, as UTC.</summary>

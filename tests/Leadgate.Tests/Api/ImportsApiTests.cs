@@ -157,6 +157,43 @@ public abstract class ImportsApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task ASalesforceExport_WithALineBreakInsideAJobTitle_ImportsThatRowWithASpace_AndOtherControlCharactersAreStillRefused()
+    {
+        var tenant = await app.NewTenantAsync();
+        var csv = "Email,First Name,Last Name,Title,Company,Lead Source\r\n"
+            + "anna@bakker.example.com,Anna,de\tVries,\"Head of\r\nSales\",\"Bakker\n\nLogistiek\",Web\r\n"
+            + "bell@bakker.example.com,Bell,Ringer,\"Chief\u0007Officer\",Bakker,Web\r\n";
+
+        var job = (await tenant.Marketing.ImportCsvAsync(csv, "?fileName=salesforce.csv")).Expect(HttpStatusCode.Created);
+
+        Assert.Equal(("Salesforce", 1, 1), (job.Str("format"), (int)job.Body!["imported"]!, (int)job.Body!["bad"]!));
+        var problem = job.Body!["problems"]!.AsArray().Single()!;
+        Assert.Equal((6, "Title", "field.controlCharacters"), ((int)problem["line"]!, (string)problem["column"]!, (string)problem["code"]!));
+        var item = (await tenant.Marketing.ListLeadsAsync("?limit=10")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray().Single()!;
+        var lead = (await tenant.Marketing.GetLeadAsync((Guid)item["id"]!)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("anna@bakker.example.com", "de Vries", "Head of Sales", "Bakker Logistiek"),
+            (lead.Str("email"), lead.Str("lastName"), lead.Str("jobTitle"), (string?)lead.Body!["company"]!["name"]));
+    }
+
+    [Theory]
+    [InlineData("Email,First Name,Last Name,Company,Job Title,Phone")]
+    [InlineData("E-mailadres;Voornaam;Achternaam;Bedrijf;Functie;Telefoon")]
+    public async Task APlainCsv_WithEnglishOrDutchHeaders_ImportsWithoutAMapping(string header)
+    {
+        var tenant = await app.NewTenantAsync();
+        var separator = header.Contains(';', StringComparison.Ordinal) ? ";" : ",";
+        var csv = header + "\r\n" + string.Join(separator, "jan@voorbeeld.nl", "Jan", "Jansen", "Voorbeeld BV", "CFO", "+31 20 123 4567") + "\r\n";
+
+        var job = (await tenant.Marketing.ImportFormAsync("plain.csv", csv)).Expect(HttpStatusCode.Created);
+
+        Assert.Equal(("Plain", 1, 0), (job.Str("format"), (int)job.Body!["imported"]!, (int)job.Body!["bad"]!));
+        var item = (await tenant.Marketing.ListLeadsAsync("?limit=10")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray().Single()!;
+        var lead = (await tenant.Marketing.GetLeadAsync((Guid)item["id"]!)).Expect(HttpStatusCode.OK);
+        Assert.Equal(("jan@voorbeeld.nl", "Jan", "Jansen", "CFO", "+31 20 123 4567", "Voorbeeld BV"),
+            (lead.Str("email"), lead.Str("firstName"), lead.Str("lastName"), lead.Str("jobTitle"), lead.Str("phone"), (string?)lead.Body!["company"]!["name"]));
+    }
+
+    [Fact]
     public async Task SalesMayNotImport()
     {
         var tenant = await app.NewTenantAsync();

@@ -88,6 +88,24 @@ public sealed class ImportVerbTests(SqliteCliDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task ImportLeads_APlainDutchCsv_ImportsWithoutAMapping_TurningALineBreakInAJobTitleIntoASpace()
+    {
+        var slug = await NewOrganisationAsync();
+        var file = Path.Combine(_folder, "gewoon.csv");
+        await File.WriteAllTextAsync(file, "E-mailadres;Voornaam;Achternaam;Bedrijf;Functie;Telefoon\r\njan@voorbeeld.nl;Jan;Jansen;Voorbeeld BV;\"Hoofd\r\nVerkoop\";+31 20 123 4567\r\n", TestContext.Current.CancellationToken);
+
+        var run = (await database.RunAsync("import", "leads", file, "--org", slug)).Succeeded();
+
+        Assert.Contains("Plain file 'gewoon.csv': 1 rows read, 1 imported", run.Output, StringComparison.Ordinal);
+        await using var app = await database.ServicesAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var organisationId = await db.Organisations.Where(o => o.Slug == slug).Select(o => o.Id).SingleAsync(TestContext.Current.CancellationToken);
+        var lead = await db.Leads.Where(l => l.OrganisationId == organisationId).Select(l => new { l.Contact.JobTitle, l.Contact.LastName, l.Contact.Phone }).SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("Hoofd Verkoop", "Jansen", "+31 20 123 4567"), (lead.JobTitle, lead.LastName, lead.Phone));
+    }
+
+    [Fact]
     public async Task ImportLeads_AMissingFileOrOrganisation_IsInvalidInputOrNotFound()
     {
         var slug = await NewOrganisationAsync();

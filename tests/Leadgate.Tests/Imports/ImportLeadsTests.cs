@@ -332,14 +332,14 @@ public abstract class ImportLeadsTests(TestApp app)
     public async Task UnknownColumns_WithoutAMapping_AreRefusedListingTheColumns_AndAMappingFileImportsThem()
     {
         var tenant = await app.NewTenantAsync();
-        var csv = "E-mailadres,Voornaam,Bedrijf\r\njan@voorbeeld.nl,Jan,Voorbeeld BV\r\n";
+        var csv = "Mail,Naam,Firma\r\njan@voorbeeld.nl,Jan,Voorbeeld BV\r\n";
 
         var refused = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: null);
-        var badMapping = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: """{ "E-mailadres": "mail" }""");
-        var mapped = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: """{ "E-mailadres": "email", "Voornaam": "firstName", "Bedrijf": "companyName" }""");
+        var badMapping = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: """{ "Mail": "mail" }""");
+        var mapped = await TryImportAsync(tenant, "nl.csv", Stream(csv), mapping: """{ "Mail": "email", "Naam": "firstName", "Firma": "companyName" }""");
 
         var invalid = Assert.IsType<Leadgate.Common.Invalid>(refused.Error);
-        Assert.Contains("Columns found: \"E-mailadres\", \"Voornaam\", \"Bedrijf\".", invalid.Errors["header"][0], StringComparison.Ordinal);
+        Assert.Contains("Columns found: \"Mail\", \"Naam\", \"Firma\".", invalid.Errors["header"][0], StringComparison.Ordinal);
         Assert.Contains("unknown field \"mail\"", Assert.IsType<Leadgate.Common.Invalid>(badMapping.Error).Errors["mapping"][0], StringComparison.Ordinal);
         Assert.Equal(("Custom", 1L), (mapped.Value.Job.Format, mapped.Value.Job.Imported));
         Assert.Equal(1, (await CountsAsync(tenant)).Leads);
