@@ -89,7 +89,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "stakeholderId" => stakeholderId,
                 "objectionId" => objectionId,
                 var unknown => throw new InvalidOperationException($"No id of the owning organisation is known for '{{{unknown}}}' in {pattern}: teach this test which resource it names."),
-            });
+            }).TrimEnd('/'); // a group's "/" route is the group's own path, as the document names it
 
             // A merge patch refuses fields it does not know, so it gets only the fields it can change.
             object? sent = method switch
@@ -151,3 +151,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
             .ToDictionary(p => p.Name, p => p.GetValue(probe));
     }
 }
+
+public sealed class TenantIsolationTests_Sqlite(SqliteApp app) : TenantIsolationTests(app), IClassFixture<SqliteApp>;
+
+public sealed class TenantIsolationTests_Postgres(PostgresApp app) : TenantIsolationTests(app), IClassFixture<PostgresApp>;
