@@ -27,6 +27,9 @@ public sealed record FieldProblem(string Code, string Message, IReadOnlyList<lon
     public static readonly FieldProblem DateUnreadable = new(
         "date.unreadable", "Not a date: use ISO 8601 (2025-01-31, 2025-01-31T14:05:00Z), yyyy-MM-dd HH:mm, M/d/yyyy or M/d/yyyy h:mm tt.", []);
 
+    public static readonly FieldProblem OutcomeUnreadable = new(
+        "outcome.unreadable", "Not an outcome: use 1 or 0, yes or no, true or false, converted or not converted, won or lost.", []);
+
     public static readonly FieldProblem QuoteNotClosed = new("csv.quoteNotClosed", "A quoted field is not closed before the end of the file.", []);
 
     public static FieldProblem TooLong(int maxLength) => new("field.tooLong", string.Create(CultureInfo.InvariantCulture, $"At most {maxLength} characters."), [maxLength]);

@@ -364,7 +364,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
                     throw new InvalidOperationException("The lifecycle refused an import's new lead: " + refused.Message);
                 }
 
-                created.Value.KeepSourceFacts(row.SourceStage, row.SourceCreatedAt);
+                created.Value.KeepSourceFacts(row.SourceStage, row.SourceCreatedAt, row.SourceOutcome, row.Attributes);
 
                 leads[row.Email.Value] = created.Value;
                 fresh.Leads.Add(created.Value);
@@ -474,7 +474,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
         var company = row.Company is null ? lead.Company : CompanyOf(lead.OrganisationId, row, lead.Company, companies, namedOnly, fresh, now);
         var companyChanged = !ReferenceEquals(company, lead.Company)
             || (company is not null && (company.Name, company.Industry, company.Employees, company.Country) != companyBefore);
-        var sourceFactsChanged = lead.KeepSourceFacts(row.SourceStage, row.SourceCreatedAt);
+        var sourceFactsChanged = lead.KeepSourceFacts(row.SourceStage, row.SourceCreatedAt, row.SourceOutcome, row.Attributes);
         var source = row.Source ?? lead.Source;
         var campaign = row.Campaign ?? lead.Campaign;
         if (source != lead.Source || campaign != lead.Campaign || !ReferenceEquals(company, lead.Company))

@@ -27,11 +27,22 @@ public enum ImportField
 
     /// <summary>The source system's creation date (HubSpot Create Date, Salesforce Created Date).</summary>
     CreatedAt,
+
+    /// <summary>How the lead ended in the source system (converted or not): imported history for prediction, never a qualification.</summary>
+    Outcome,
+
+    /// <summary>A column Leadgate has no field for, kept on the lead under the column's name (visits, occupation, …).</summary>
+    Attribute,
 }
 
-/// <summary>Which column of the file fills which field, and the export it was recognised as.</summary>
-public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Columns, IReadOnlyList<string> Headers)
+/// <summary>
+/// Which column of the file fills which field, and the export it was recognised as. A mapping file may give a column a
+/// template (<c>{value}@example.invalid</c>): the field gets the template with the column's value in place of <c>{value}</c>.
+/// </summary>
+public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Columns, IReadOnlyList<string> Headers, IReadOnlyList<string?>? Templates = null)
 {
+    public const string TemplateValue = "{value}";
+
     /// <summary>The header of the first column mapped to the field, or null if none is: what a row's problem names.</summary>
     public string? HeaderOf(ImportField field)
     {
@@ -150,13 +161,16 @@ public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Col
         return new ImportMapping(format, columns, headers);
     }
 
-    /// <summary>A mapping file: one JSON object, CSV column → field name, e.g. <c>{ "E-mail": "email", "Bedrijf": "companyName" }</c>.</summary>
+    /// <summary>
+    /// A mapping file: one JSON object, CSV column → field name, e.g. <c>{ "E-mail": "email", "Bedrijf": "companyName" }</c>;
+    /// a column may instead map to <c>{ "field": "email", "template": "{value}@example.invalid" }</c>.
+    /// </summary>
     private static Result<ImportMapping> Custom(List<string> headers, string mappingJson)
     {
-        Dictionary<string, string>? pairs;
+        Dictionary<string, JsonElement>? pairs;
         try
         {
-            pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(mappingJson);
+            pairs = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(mappingJson);
         }
         catch (JsonException)
         {
@@ -168,13 +182,25 @@ public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Col
             return Invalid.Field("mapping", "The mapping is not a JSON object of CSV column names to field names, such as { \"E-mail\": \"email\" }.");
         }
 
-        var byColumn = new Dictionary<string, ImportField>(StringComparer.OrdinalIgnoreCase);
+        var byColumn = new Dictionary<string, (ImportField Field, string? Template)>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<string>();
-        foreach (var (column, fieldName) in pairs)
+        foreach (var (column, target) in pairs)
         {
-            if (!Enum.TryParse<ImportField>(fieldName, ignoreCase: true, out var field) || int.TryParse(fieldName, CultureInfo.InvariantCulture, out _))
+            var (fieldName, template) = target.ValueKind switch
             {
-                errors.Add($"\"{column}\" maps to unknown field \"{fieldName}\"; use one of {string.Join(", ", FieldNames)}.");
+                JsonValueKind.String => (target.GetString(), null),
+                JsonValueKind.Object => (Member(target, "field"), Member(target, "template")),
+                _ => (null, null),
+            };
+            if (fieldName is null || !Enum.TryParse<ImportField>(fieldName, ignoreCase: true, out var field) || int.TryParse(fieldName, CultureInfo.InvariantCulture, out _))
+            {
+                errors.Add($"\"{column}\" maps to unknown field \"{fieldName ?? target.ToString()}\"; use one of {string.Join(", ", FieldNames)}, or {{ \"field\": …, \"template\": \"…{TemplateValue}…\" }}.");
+                continue;
+            }
+
+            if (template is not null && (template.Length > 200 || template.Split(TemplateValue).Length != 2))
+            {
+                errors.Add($"\"{column}\": a template holds {TemplateValue} once and is at most 200 characters, such as \"{TemplateValue}@example.invalid\".");
                 continue;
             }
 
@@ -184,17 +210,29 @@ public sealed record ImportMapping(string Format, IReadOnlyList<ImportField> Col
                 continue;
             }
 
-            byColumn[column.Trim()] = field;
+            byColumn[column.Trim()] = (field, template);
         }
 
-        var columns = headers.Select(h => byColumn.GetValueOrDefault(h)).ToList();
+        var columns = headers.Select(h => byColumn.GetValueOrDefault(h).Field).ToList();
         if (errors.Count == 0 && !columns.Contains(ImportField.Email))
         {
             errors.Add("No column is mapped to \"email\"; every lead needs an e-mail address.");
         }
 
+        var attributes = headers.Where((_, i) => columns[i] == ImportField.Attribute).ToList();
+        if (attributes.Count > Leads.LeadAttributes.MaximumCount)
+        {
+            errors.Add($"{attributes.Count} columns are mapped to \"attribute\"; at most {Leads.LeadAttributes.MaximumCount}.");
+        }
+
+        errors.AddRange(attributes.Where(a => a.Length > Leads.LeadAttributes.MaximumNameLength)
+            .Select(a => $"\"{a[..40]}…\": a column kept as an attribute has a name of at most {Leads.LeadAttributes.MaximumNameLength} characters."));
+
         return errors.Count > 0
             ? new Invalid(new Dictionary<string, string[]> { ["mapping"] = [.. errors] })
-            : new ImportMapping("Custom", columns, headers);
+            : new ImportMapping("Custom", columns, headers, [.. headers.Select(h => byColumn.GetValueOrDefault(h).Template)]);
     }
+
+    private static string? Member(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var member) && member.ValueKind == JsonValueKind.String ? member.GetString() : null;
 }

@@ -10,7 +10,8 @@ namespace Leadgate.Imports;
 /// </summary>
 internal sealed record ImportRow(
     EmailAddress Email, string? FirstName, string? LastName, string? JobTitle, string? Phone, string? Source, string? Campaign, CompanyFacts? Company,
-    string? SourceStage = null, DateTimeOffset? SourceCreatedAt = null)
+    string? SourceStage = null, DateTimeOffset? SourceCreatedAt = null, SourceOutcome? SourceOutcome = null,
+    IReadOnlyDictionary<string, string>? Attributes = null)
 {
     /// <summary>
     /// The date formats the exports write: ISO 8601 (a date, or a date and time with or without seconds, fraction and
@@ -46,20 +47,33 @@ internal sealed record ImportRow(
         // The first column of each field wins; a column with an empty value leaves the field to the next one. By field, the
         // column plus one (zero for none): an array, not a dictionary, as every row of an import makes one.
         var columnOf = new int[FieldCount];
+        SortedDictionary<string, string>? attributes = null;
+        var fields = new LeadFields();
         for (var i = 0; i < record.Fields.Count; i++)
         {
             var field = mapping.Columns[i];
-            if (field != ImportField.Ignore && columnOf[(int)field] == 0 && !string.IsNullOrWhiteSpace(record.Fields[i]))
+            if (field == ImportField.Attribute)
+            {
+                // Every attribute column is kept under its own name; an empty cell keeps what the lead had.
+                if (fields.Text(CellOf(i), mapping.Headers[i], LeadAttributes.MaximumValueLength) is { } attribute)
+                {
+                    (attributes ??= new(StringComparer.Ordinal))[mapping.Headers[i]] = attribute;
+                }
+            }
+            else if (field != ImportField.Ignore && columnOf[(int)field] == 0 && !string.IsNullOrWhiteSpace(record.Fields[i]))
             {
                 columnOf[(int)field] = i + 1;
             }
         }
 
-        string? Value(ImportField field) => columnOf[(int)field] is > 0 and var i ? OneLine(record.Fields[i - 1]) : null;
+        string CellOf(int i) =>
+            mapping.Templates is { } templates && templates[i] is { } template && !string.IsNullOrWhiteSpace(record.Fields[i])
+                ? template.Replace(ImportMapping.TemplateValue, OneLine(record.Fields[i]).Trim(), StringComparison.Ordinal)
+                : OneLine(record.Fields[i]);
+        string? Value(ImportField field) => columnOf[(int)field] is > 0 and var i ? CellOf(i - 1) : null;
         string Column(ImportField field, string fallback) =>
             columnOf[(int)field] is > 0 and var i ? mapping.Headers[i - 1] : mapping.HeaderOf(field) ?? fallback;
 
-        var fields = new LeadFields();
         var email = fields.Email(Value(ImportField.Email), Column(ImportField.Email, "email"));
         var firstName = fields.Text(Value(ImportField.FirstName), Column(ImportField.FirstName, ""), 100);
         var lastName = fields.Text(Value(ImportField.LastName), Column(ImportField.LastName, ""), 100);
@@ -75,6 +89,7 @@ internal sealed record ImportRow(
         var country = Country(Value(ImportField.Country), Column(ImportField.Country, ""), fields);
         var sourceStage = fields.Text(Value(ImportField.Stage), Column(ImportField.Stage, ""), 100);
         var sourceCreatedAt = Date(Value(ImportField.CreatedAt), Column(ImportField.CreatedAt, ""), fields);
+        var sourceOutcome = Outcome(Value(ImportField.Outcome), Column(ImportField.Outcome, ""), fields);
         if (fields.Problems.Count > 0)
         {
             return (null, [.. fields.Problems.Select(p => (p.Key, p.Value))]);
@@ -83,7 +98,7 @@ internal sealed record ImportRow(
         var company = companyName is null && domain is null && industry is null && employees is null && country is null
             ? null
             : new CompanyFacts(companyName, domain, industry, employees, country);
-        return (new ImportRow(email!, firstName, lastName, jobTitle, phone, source, campaign, company, sourceStage, sourceCreatedAt), []);
+        return (new ImportRow(email!, firstName, lastName, jobTitle, phone, source, campaign, company, sourceStage, sourceCreatedAt, sourceOutcome, attributes), []);
     }
 
     private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n\t");
@@ -136,6 +151,23 @@ internal sealed record ImportRow(
 
         fields.Fail(column, FieldProblem.DateUnreadable);
         return null;
+    }
+
+    /// <summary>An outcome as source systems and data sets write it: 1/0, yes/no, true/false, converted/not converted, won/lost.</summary>
+    private static Leads.SourceOutcome? Outcome(string? value, string column, LeadFields fields)
+    {
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case null or "":
+                return null;
+            case "1" or "yes" or "y" or "true" or "converted" or "won" or "ja":
+                return Leads.SourceOutcome.Converted;
+            case "0" or "no" or "n" or "false" or "not converted" or "lost" or "nee":
+                return Leads.SourceOutcome.NotConverted;
+            default:
+                fields.Fail(column, FieldProblem.OutcomeUnreadable);
+                return null;
+        }
     }
 
     private static int? Employees(string? value, string column, LeadFields fields)

@@ -25,6 +25,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
                 l.Campaign,
                 l.SourceStage,
                 l.SourceCreatedAt,
+                l.SourceOutcome,
+                l.AttributesJson,
                 Company = l.Company == null ? null : new CompanyView(l.Company.Id, l.Company.Name, l.Company.Domain, l.Company.Industry, l.Company.Employees, l.Company.Country),
                 l.Stage,
                 l.HighestStage,
@@ -94,6 +96,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             Assignments = assignments,
             SourceStage = lead.SourceStage,
             SourceCreatedAt = lead.SourceCreatedAt,
+            SourceOutcome = lead.SourceOutcome,
+            Attributes = lead.AttributesJson is null ? null : LeadAttributes.Read(lead.AttributesJson),
             Likelihood = await Prediction.LeadLikelihoods.OfLeadAsync(db, actor.OrganisationId, leadId, clock.GetUtcNow(), cancellationToken),
         };
     }

@@ -60,6 +60,18 @@ public sealed class Lead
     /// <summary>When the system the lead was imported from created it (UTC).</summary>
     public DateTimeOffset? SourceCreatedAt { get; private set; }
 
+    /// <summary>
+    /// How the lead ended in the system it was imported from (converted or not), as that system recorded it: imported
+    /// history that prediction may learn from, never a qualification in Leadgate (decision 0007).
+    /// </summary>
+    public SourceOutcome? SourceOutcome { get; private set; }
+
+    /// <summary>
+    /// The import's own columns kept as they were written (column name → value), as JSON: facts another system held that
+    /// Leadgate has no field for (visits, occupation, …), shown on the lead and learnt from by prediction.
+    /// </summary>
+    public string? AttributesJson { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -316,17 +328,21 @@ public sealed class Lead
     /// Keeps an import's source facts: each non-empty value replaces the stored one, an empty one keeps it. They never move
     /// the lead: the source's stage is not a qualification. Says whether anything changed (the caller touches the lead).
     /// </summary>
-    internal bool KeepSourceFacts(string? stage, DateTimeOffset? createdAt)
+    internal bool KeepSourceFacts(string? stage, DateTimeOffset? createdAt, SourceOutcome? outcome = null, IReadOnlyDictionary<string, string>? attributes = null)
     {
         var newStage = stage ?? SourceStage;
         var newCreatedAt = createdAt ?? SourceCreatedAt;
-        if (newStage == SourceStage && newCreatedAt == SourceCreatedAt)
+        var newOutcome = outcome ?? SourceOutcome;
+        var newAttributes = LeadAttributes.Merge(AttributesJson, attributes);
+        if (newStage == SourceStage && newCreatedAt == SourceCreatedAt && newOutcome == SourceOutcome && newAttributes == AttributesJson)
         {
             return false;
         }
 
         SourceStage = newStage;
         SourceCreatedAt = newCreatedAt;
+        SourceOutcome = newOutcome;
+        AttributesJson = newAttributes;
         return true;
     }
 

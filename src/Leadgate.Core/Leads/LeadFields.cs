@@ -159,8 +159,12 @@ internal sealed class LeadFields
     /// <summary>Whether an address is at a free-mail provider (the person gave no business address).</summary>
     public static bool IsFreeMail(string domain) => FreeMailDomains.Contains(domain);
 
+    /// <summary>
+    /// The company an address points at: none for a free-mail domain, nor for a placeholder address under .invalid (the
+    /// name RFC 2606 reserves for names that cannot exist), which an import gives the people of a file without addresses.
+    /// </summary>
     public static string? CompanyDomainOf(EmailAddress email) =>
-        FreeMailDomains.Contains(email.Domain) ? null : email.Domain;
+        FreeMailDomains.Contains(email.Domain) || email.Domain.EndsWith(".invalid", StringComparison.Ordinal) ? null : email.Domain;
 
     public Invalid? ToError() => Errors.Count == 0 ? null : new Invalid(Errors);
 }

@@ -71,6 +71,12 @@ public sealed record LeadDetails(
     /// <summary>When the import's source system created the lead (UTC); <see cref="CreatedAt"/> is when it came into Leadgate.</summary>
     public DateTimeOffset? SourceCreatedAt { get; init; }
 
+    /// <summary>How the lead ended in the import's source system (converted or not): imported history prediction learns from, not a qualification.</summary>
+    public SourceOutcome? SourceOutcome { get; init; }
+
+    /// <summary>The import's columns Leadgate has no field for, kept under their column names; null when there are none.</summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
     /// <summary>How likely the lead is to convert by the organisation's active model, with its reasons; null when no model is active.</summary>
     public Prediction.LeadLikelihoodView? Likelihood { get; init; }
 }

@@ -19,28 +19,80 @@ public sealed record PredictionFacts(
     bool Imported,
     decimal? FitScore,
     IReadOnlyList<(BehaviourType Type, DateTimeOffset At)> Events,
-    DateTimeOffset Cutoff);
+    DateTimeOffset Cutoff)
+{
+    /// <summary>The import's own columns (<see cref="Leads.Lead.AttributesJson"/>): learnt from as fields of their own.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>The product's features of a lead, one schema for every organisation; the names are what the lead page shows.</summary>
 public static class LeadFeatures
 {
     private static readonly BehaviourType[] EventTypes = Enum.GetValues<BehaviourType>();
 
+    /// <summary>The fields every lead has. A schema of an organisation whose leads carry imported attributes adds those after them.</summary>
     public static readonly FeatureSchema Schema = new(
         ["Source", "Campaign", "Country", "Industry", "Company size", "Seniority", "E-mail address", "Came in through"],
         [.. EventTypes.Select(t => $"Events: {t}"), "Days since last event", "Events in the last 30 days", "ICP fit"]);
 
-    public static Example ToExample(PredictionFacts lead, bool converted)
+    /// <summary>What an attribute's field is called when its name is that of one of the product's own fields.</summary>
+    private const string ImportedSuffix = " (imported)";
+
+    /// <summary>
+    /// The schema for training on these leads: the product's fields, then every imported attribute the leads carry, by
+    /// name in ordinal order: numeric when each of its values is a number (invariant culture), categorical otherwise.
+    /// </summary>
+    public static FeatureSchema SchemaFor(IEnumerable<PredictionFacts> leads)
+    {
+        var numeric = new SortedDictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var lead in leads)
+        {
+            foreach (var (name, value) in lead.Attributes)
+            {
+                numeric[name] = numeric.GetValueOrDefault(name, true) && double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+            }
+        }
+
+        string FieldOf(string attribute) => Schema.Categorical.Contains(attribute) || Schema.Numeric.Contains(attribute) ? attribute + ImportedSuffix : attribute;
+        return new FeatureSchema(
+            [.. Schema.Categorical, .. numeric.Where(a => !a.Value).Select(a => FieldOf(a.Key))],
+            [.. Schema.Numeric, .. numeric.Where(a => a.Value).Select(a => FieldOf(a.Key))]);
+    }
+
+    /// <summary>The attribute a field of a schema reads (an attribute named as a product field has <see cref="ImportedSuffix"/>).</summary>
+    private static string AttributeOf(string field) =>
+        field.EndsWith(ImportedSuffix, StringComparison.Ordinal) && field[..^ImportedSuffix.Length] is var name
+        && (Schema.Categorical.Contains(name) || Schema.Numeric.Contains(name)) ? name : field;
+
+    /// <summary>A lead as a model of the product's own fields sees it.</summary>
+    public static Example ToExample(PredictionFacts lead, bool converted) => ToExample(Schema, lead, converted);
+
+    /// <summary>A lead as a model with <paramref name="schema"/> sees it: the product's fields, then its attributes by name (not known when the lead lacks one).</summary>
+    public static Example ToExample(FeatureSchema schema, PredictionFacts lead, bool converted)
     {
         var events = lead.Events.Where(e => e.At <= lead.Cutoff).ToList();
         var domain = lead.Email[(lead.Email.LastIndexOf('@') + 1)..];
         double? daysSinceLast = events.Count == 0 ? null : (lead.Cutoff - events.Max(e => e.At)).TotalDays;
-        return new Example(
-            [lead.Source, lead.Campaign, lead.Country, lead.Industry, SizeBand(lead.Employees), Seniority(lead.JobTitle),
-             LeadFields.IsFreeMail(domain) ? "free-mail" : "business", lead.Imported ? "import" : "form, API or outreach"],
-            [.. EventTypes.Select(t => (double?)events.Count(e => e.Type == t)), daysSinceLast,
-             events.Count(e => e.At > lead.Cutoff.AddDays(-30)), lead.FitScore is { } fit ? (double)fit : null],
-            converted);
+        var categories = new List<string?>(schema.Categorical.Count)
+        {
+            lead.Source, lead.Campaign, lead.Country, lead.Industry, SizeBand(lead.Employees), Seniority(lead.JobTitle),
+            LeadFields.IsFreeMail(domain) ? "free-mail" : "business", lead.Imported ? "import" : "form, API or outreach",
+        };
+        var numbers = new List<double?>(schema.Numeric.Count);
+        numbers.AddRange(EventTypes.Select(t => (double?)events.Count(e => e.Type == t)));
+        numbers.AddRange([daysSinceLast, events.Count(e => e.At > lead.Cutoff.AddDays(-30)), lead.FitScore is { } fit ? (double)fit : null]);
+        foreach (var field in schema.Categorical.Skip(Schema.Categorical.Count))
+        {
+            categories.Add(lead.Attributes.GetValueOrDefault(AttributeOf(field)));
+        }
+
+        foreach (var field in schema.Numeric.Skip(Schema.Numeric.Count))
+        {
+            numbers.Add(lead.Attributes.GetValueOrDefault(AttributeOf(field)) is { } text
+                && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null);
+        }
+
+        return new Example(categories, numbers, converted);
     }
 
     /// <summary>Company size in the bands sales speaks of.</summary>

@@ -81,6 +81,8 @@ public static class LeadHistory
                 l.Contact.JobTitle,
                 l.Contact.Email,
                 l.FitScore,
+                l.SourceOutcome,
+                l.AttributesJson,
                 Imported = db.StageEvents.Any(e => e.LeadId == l.Id && e.From == null && e.ActorKind == ActorKind.Import),
             })
             .ToListAsync(cancellationToken);
@@ -93,12 +95,17 @@ public static class LeadHistory
             for (var i = 0; i < chunk.Count; i++)
             {
                 var l = chunk[i];
-                var outcome = TrainingLabels.Outcome(l.Stage, l.HighestStage, l.StageChangedAt, target, TrainingLabels.DefaultRequalifyWindow, now);
+                // The lead's own lifecycle decides; a lead it leaves open learns from how it ended in the system it came from.
+                var outcome = TrainingLabels.Outcome(l.Stage, l.HighestStage, l.StageChangedAt, target, TrainingLabels.DefaultRequalifyWindow, now)
+                    ?? (l.SourceOutcome is { } source ? source == SourceOutcome.Converted : null);
                 var cutoff = l.MqlAt ?? (outcome is null ? now : l.StageChangedAt);
                 var facts = new PredictionFacts(
                     l.Source, l.Campaign, l.Country, l.Industry, l.Employees, l.JobTitle, l.Email, l.Imported, l.FitScore,
                     [.. events[i].Select(e => (e.Type, new DateTimeOffset(e.OccurredAtUtcTicks, TimeSpan.Zero)))],
-                    cutoff);
+                    cutoff)
+                {
+                    Attributes = LeadAttributes.Read(l.AttributesJson),
+                };
                 rows.Add(new LeadHistoryRow(l.Id, facts, outcome));
             }
         }
@@ -112,9 +119,14 @@ public static class LeadHistory
         Stage[] reached = target == TargetStage.Sql ? [Stage.Sql, Stage.Opportunity, Stage.Customer] : [Stage.Customer];
         var sentBackBefore = now - TrainingLabels.DefaultRequalifyWindow;
         var leads = db.Leads.Where(l => l.OrganisationId == organisationId);
-        var converted = await leads.CountAsync(l => reached.Contains(l.HighestStage), cancellationToken);
+        // As ReadAsync labels them: the lifecycle's outcome first, the source system's for a lead the lifecycle leaves open.
+        var converted = await leads.CountAsync(
+            l => reached.Contains(l.HighestStage)
+                || (l.SourceOutcome == SourceOutcome.Converted && l.Stage != Stage.Disqualified && !(l.Stage == Stage.Nurture && l.StageChangedAt <= sentBackBefore)),
+            cancellationToken);
         var notConverted = await leads.CountAsync(
-            l => !reached.Contains(l.HighestStage) && (l.Stage == Stage.Disqualified || (l.Stage == Stage.Nurture && l.StageChangedAt <= sentBackBefore)),
+            l => !reached.Contains(l.HighestStage)
+                && (l.Stage == Stage.Disqualified || (l.Stage == Stage.Nurture && l.StageChangedAt <= sentBackBefore) || l.SourceOutcome == SourceOutcome.NotConverted),
             cancellationToken);
         return new ClosedLeadCounts(converted, notConverted);
     }

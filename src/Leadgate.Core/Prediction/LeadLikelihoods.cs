@@ -90,7 +90,7 @@ public static class LeadLikelihoods
 
     public static LeadLikelihoodView Explain(LikelihoodModel model, PredictionFacts facts, int version)
     {
-        var explained = model.Explain(LeadFeatures.ToExample(facts, converted: false));
+        var explained = model.Explain(LeadFeatures.ToExample(model.Encoder.Schema, facts, converted: false));
         return new LeadLikelihoodView(
             explained.Probability,
             BandOf(explained.Probability),

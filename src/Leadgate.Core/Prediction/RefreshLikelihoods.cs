@@ -68,7 +68,7 @@ public static class RefreshLikelihoods
         var rows = await LeadHistory.ReadAsync(db, organisationId, ids, active.Target, now, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.LeadLikelihoods.Where(l => EF.Parameter(ids).Contains(l.LeadId)).ExecuteDeleteAsync(cancellationToken);
-        db.LeadLikelihoods.AddRange(rows.Select(r => LeadLikelihood.Of(r.LeadId, organisationId, active.Id, model.Probability(LeadFeatures.ToExample(r.Facts, converted: false)), now)));
+        db.LeadLikelihoods.AddRange(rows.Select(r => LeadLikelihood.Of(r.LeadId, organisationId, active.Id, model.Probability(LeadFeatures.ToExample(model.Encoder.Schema, r.Facts, converted: false)), now)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();

@@ -62,14 +62,16 @@ public sealed partial class TrainModel(LeadgateDbContext db, TimeProvider clock,
             return new NotEnoughHistory(counts);
         }
 
-        var examples = closed.ConvertAll(r => LeadFeatures.ToExample(r.Facts, r.Outcome!.Value));
+        // The organisation's imported attributes are fields of their own; the encoder drops what is too rare to learn from.
+        var schema = LeadFeatures.SchemaFor(closed.Select(r => r.Facts));
+        var examples = closed.ConvertAll(r => LeadFeatures.ToExample(schema, r.Facts, r.Outcome!.Value));
         var (quality, fitted) = await Task.Run(
             () =>
             {
                 var folds = new SynchronousProgress<int>(fold => progress?.Report(new TrainingProgress(TrainingStep.CrossValidating, fold, 0.05 + 0.75 * fold / Folds)));
-                var measured = ModelTraining.CrossValidate(LeadFeatures.Schema, examples, Folds, Seed, folds);
+                var measured = ModelTraining.CrossValidate(schema, examples, Folds, Seed, folds);
                 progress?.Report(new TrainingProgress(TrainingStep.Training, 0, 0.8));
-                return (measured.Quality, ModelTraining.Fit(LeadFeatures.Schema, examples, Seed));
+                return (measured.Quality, ModelTraining.Fit(schema, examples, Seed));
             },
             cancellationToken);
         var factors = Strengths(fitted.Model, examples);

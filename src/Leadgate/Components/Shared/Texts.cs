@@ -19,6 +19,8 @@ public static class Texts
 
     public static string Label(this IStringLocalizer l, ActivityType type) => l[$"ActivityType.{type}"];
 
+    public static string Label(this IStringLocalizer l, SourceOutcome outcome) => l[$"SourceOutcome.{outcome}"];
+
     public static string Label(this IStringLocalizer l, Direction direction) => l[$"Direction.{direction}"];
 
     public static string Label(this IStringLocalizer l, ActivityOutcome outcome) => l[$"Outcome.{outcome}"];

@@ -704,6 +704,9 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AttributesJson")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("BantAssessedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -769,6 +772,10 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("SourceCreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("SourceStage")
                         .HasMaxLength(100)

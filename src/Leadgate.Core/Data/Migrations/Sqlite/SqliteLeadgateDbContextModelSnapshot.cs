@@ -716,6 +716,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.Property<byte[]>("Id")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("AttributesJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("BantAssessedAt")
                         .HasColumnType("INTEGER");
 
@@ -783,6 +786,10 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.Property<long?>("SourceCreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceOutcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SourceStage")
                         .HasMaxLength(100)

@@ -11,6 +11,19 @@ namespace Leadgate.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "AttributesJson",
+                table: "Leads",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceOutcome",
+                table: "Leads",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PredictionModels",
                 columns: table => new
@@ -127,6 +140,14 @@ namespace Leadgate.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "PredictionModels");
+
+            migrationBuilder.DropColumn(
+                name: "AttributesJson",
+                table: "Leads");
+
+            migrationBuilder.DropColumn(
+                name: "SourceOutcome",
+                table: "Leads");
         }
     }
 }

@@ -10,6 +10,19 @@ namespace Leadgate.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "AttributesJson",
+                table: "Leads",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceOutcome",
+                table: "Leads",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PredictionModels",
                 columns: table => new
@@ -126,6 +139,14 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PredictionModels");
+
+            migrationBuilder.DropColumn(
+                name: "AttributesJson",
+                table: "Leads");
+
+            migrationBuilder.DropColumn(
+                name: "SourceOutcome",
+                table: "Leads");
         }
     }
 }
