@@ -51,5 +51,17 @@ public sealed class PredictionTests(LeadgateServer server, BrowserFixture browse
         await Expect(panel.GetByTestId("likelihood-band")).ToContainTextAsync("Hoog");
         await page.GetByTestId("language-EN").ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+
+        // The leads list: most likely first, only those of 50% or more, each with its likelihood.
+        await page.GotoAsync("/leads?sort=likelihood&minLikelihood=50");
+        await page.WaitUntilInteractiveAsync();
+        var grid = page.GetByTestId("leads-grid");
+        await Expect(page.GetByTestId("sort")).ToContainTextAsync("Most likely to convert first");
+        await Expect(grid.GetByTestId("lead-likelihood").First).ToContainTextAsync("%");
+        var shown = await grid.GetByTestId("lead-likelihood").AllInnerTextsAsync();
+        var percents = shown.Select(t => int.Parse(t.TrimEnd('%', ' ', '\u00a0'), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(percents, p => Assert.InRange(p, 50, 100));
+        Assert.Equal(percents.OrderDescending(), percents);
+        await page.ScreenshotAsync("leads-by-likelihood");
     }
 }

@@ -12,6 +12,9 @@ public enum PriorityFactor
     Timeline,
     Value,
     Fit,
+
+    /// <summary>The likelihood by the organisation's active model (issue 20).</summary>
+    Likelihood,
 }
 
 /// <summary>One line of a rank's explanation: the factor, the points it gave, and the facts behind them.</summary>
@@ -30,17 +33,21 @@ public sealed record PriorityReason(PriorityFactor Factor, int Points, string Te
     public string? Currency { get; init; }
 
     public decimal? Fit { get; init; }
+
+    /// <summary>The lead's likelihood (0–1) by the active model, as stored for the lists.</summary>
+    public double? Likelihood { get; init; }
 }
 
 /// <summary>
 /// "Who to work first": the pure ranking of an SQL out of 100 points — BANT strength (10 per confirmed dimension, 5 per
 /// partial: 40), timeline urgency (the buying date, or the deal's close date when BANT has none: 30 within a week, less
 /// the further away, little for half a year and beyond: 30), deal value (logarithmic, 1,000 → 0 up to 10,000,000 → 20)
-/// and fit with the ICP (fit / 10: 10). Every part says why.
+/// and fit with the ICP (fit / 10: 10); when the organisation has an active likelihood model, the lead's likelihood
+/// (probability × 10: 10 more, so a ranking with a model is out of 110). Every part says why.
 /// </summary>
 public static class SqlPriority
 {
-    public static (int Score, IReadOnlyList<PriorityReason> Reasons) Rank(Bant bant, DateOnly? closeDate, decimal? value, string? currency, decimal? fit, DateOnly today)
+    public static (int Score, IReadOnlyList<PriorityReason> Reasons) Rank(Bant bant, DateOnly? closeDate, decimal? value, string? currency, decimal? fit, DateOnly today, double? likelihood = null)
     {
         var confirmed = bant.ConfirmedCount;
         var partial = new[] { bant.Budget.Status, bant.Authority.Status, bant.Need.Status, bant.Timeline.Status }.Count(s => s == BantStatus.Partial);
@@ -88,6 +95,11 @@ public static class SqlPriority
             reasons.Add(new PriorityReason(PriorityFactor.Fit, (int)Math.Round(Math.Clamp(f, 0, 100) / 10), $"Fit {f:0}") { Fit = f });
         }
 
+        if (likelihood is { } p)
+        {
+            reasons.Add(new PriorityReason(PriorityFactor.Likelihood, (int)Math.Round(Math.Clamp(p, 0, 1) * 10), $"Likelihood {p:0%}") { Likelihood = p });
+        }
+
         return (reasons.Sum(r => r.Points), reasons);
     }
 }
@@ -119,6 +131,7 @@ public sealed class ListSqlPriority(LeadgateDbContext db, TimeProvider clock)
                     lead.DealId,
                     lead.Bant,
                     lead.FitScore,
+                    Likelihood = db.LeadLikelihoods.Where(l => l.LeadId == lead.Id).Select(l => (double?)l.Probability).FirstOrDefault(),
                     Value = (decimal?)deal.Value,
                     Currency = deal.Currency,
                     Close = (DateOnly?)deal.ExpectedCloseDate,
@@ -126,7 +139,7 @@ public sealed class ListSqlPriority(LeadgateDbContext db, TimeProvider clock)
             .ToListAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return rows
-            .Select(r => (Row: r, Rank: SqlPriority.Rank(r.Bant, r.Close, r.Value, r.Currency, r.FitScore, today)))
+            .Select(r => (Row: r, Rank: SqlPriority.Rank(r.Bant, r.Close, r.Value, r.Currency, r.FitScore, today, r.Likelihood)))
             .OrderByDescending(x => x.Rank.Score)
             .ThenBy(x => x.Row.Bant.Timeline.Date ?? x.Row.Close ?? DateOnly.MaxValue)
             .ThenByDescending(x => x.Row.Value ?? 0)

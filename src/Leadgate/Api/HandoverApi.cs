@@ -12,7 +12,7 @@ public static class HandoverApi
     public static RouteGroupBuilder MapHandover(this RouteGroupBuilder api)
     {
         api.MapGet("/inbox", Inbox).WithName("GetInbox").WithTags("Inbox")
-            .WithSummary("The caller's open MQLs and the shared queue, each ordered by SLA due time, then fit and engagement");
+            .WithSummary("The caller's open MQLs and the shared queue, each ordered by SLA due time, then fit and engagement (sort=due), or by likelihood (sort=likelihood), optionally only those with a likelihood of at least minLikelihood (0-1)");
         api.MapPost("/leads/{id:guid}/claim", Claim).WithName("ClaimLead").Versioned().WithTags("Leads").WithIdempotency()
             .WithSummary("A sales rep takes an MQL from the shared queue (409 when another rep was first)");
         var routing = api.MapGroup("/settings/routing").WithTags("Settings");
@@ -25,8 +25,10 @@ public static class HandoverApi
         return api;
     }
 
-    private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(GetInbox handler, HttpContext http, CancellationToken cancellationToken, [Range(1, GetInbox.MaxLimit)] int limit = 100) =>
-        Answer(await handler.HandleAsync(http.Actor(), limit, cancellationToken));
+    private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(
+        GetInbox handler, HttpContext http, CancellationToken cancellationToken, [Range(1, GetInbox.MaxLimit)] int limit = 100,
+        InboxSort sort = InboxSort.Due, [Range(0, 1)] double? minLikelihood = null) =>
+        Answer(await handler.HandleAsync(http.Actor(), limit, sort, minLikelihood, cancellationToken));
 
     private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Claim(Guid id, ClaimLead handler, HttpContext http, CancellationToken cancellationToken) =>
         ApiEndpoints.ChangeAsync(http, (expected, actor) => handler.HandleAsync(id, expected, actor, cancellationToken), lead => lead.Version);

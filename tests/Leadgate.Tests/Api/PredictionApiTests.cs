@@ -163,6 +163,25 @@ public abstract class PredictionApiTests(TestApp app)
         Assert.Equal("Active", (string?)status["state"]);
         Assert.Contains("\"minLikelihood\"", (await tenant.Sales.ListLeadsAsync("?minLikelihood=1.5")).Expect(HttpStatusCode.BadRequest).Text);
 
+        // The inbox orders by it and filters by it; the SQL priority counts it.
+        (await tenant.Marketing.MarkMqlAsync(promising)).Expect(HttpStatusCode.OK);
+        (await tenant.Marketing.MarkMqlAsync(unlikely)).Expect(HttpStatusCode.OK);
+        static List<string?> Queue(JsonNode inbox) => [.. inbox["mine"]!.AsArray().Concat(inbox["shared"]!.AsArray()).Select(i => (string?)i!["id"])];
+        var byLikelihood = (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/inbox?sort=likelihood")).Expect(HttpStatusCode.OK).Body!;
+        Assert.Equal([promising.ToString(), unlikely.ToString()], Queue(byLikelihood));
+        Assert.All(byLikelihood["shared"]!.AsArray().Concat(byLikelihood["mine"]!.AsArray()), i => Assert.NotNull(i!["likelihood"]));
+        var onlyLikely = (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/inbox?sort=likelihood&minLikelihood=0.5")).Expect(HttpStatusCode.OK).Body!;
+        Assert.Equal([promising.ToString()], Queue(onlyLikely));
+        Assert.Contains("\"minLikelihood\"", (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/inbox?minLikelihood=2")).Expect(HttpStatusCode.BadRequest).Text);
+        var priority = (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/sql-priority")).Expect(HttpStatusCode.OK).Body!.AsArray();
+        Assert.NotEmpty(priority);
+        foreach (var item in priority)
+        {
+            var reason = item!["reasons"]!.AsArray().Single(r => (string?)r!["factor"] == "Likelihood")!;
+            Assert.Equal((int)Math.Round((double)reason["likelihood"]! * 10), (int)reason["points"]!);
+            Assert.Equal(item["reasons"]!.AsArray().Sum(r => (int)r!["points"]!), (int)item["score"]!);
+        }
+
         // A second version waits for an admin; activating it moves every lead to it, and the first stays for a roll-back.
         var second = (await TrainAsync(tenant.Admin)).Expect(HttpStatusCode.Created).Body!;
         Assert.Equal(2, (int)second["version"]!);
