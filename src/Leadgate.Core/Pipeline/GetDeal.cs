@@ -72,11 +72,7 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
     {
         var row = await db.Deals.AsNoTracking()
             .Where(d => d.Id == dealId && d.OrganisationId == actor.OrganisationId)
-            .Select(d => new
-            {
-                Deal = d,
-                Lead = db.Leads.Where(l => l.Id == d.LeadId).Select(l => new { l.Stage, l.LastActivityAt }).First(),
-            })
+            .Join(db.Leads, d => d.LeadId, l => l.Id, (d, l) => new { Deal = d, Lead = new { l.Stage, l.LastActivityAt } })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {

@@ -42,12 +42,13 @@ public sealed class ListAttention(LeadgateDbContext db, TimeProvider clock)
         var rows = await needing
             .OrderBy(d => d.ExpectedCloseDate).ThenBy(d => d.Id)
             .Take(MaxItems)
-            .Select(d => new
+            .Join(db.Leads, d => d.LeadId, l => l.Id, (d, l) => new
             {
                 Deal = d,
-                Lead = db.Leads.Where(l => l.Id == d.LeadId).Select(l => new { l.Stage, l.LastActivityAt }).First(),
+                Lead = new { l.Stage, l.LastActivityAt },
                 WarmByPlan = db.ScheduledActivities.Any(s => s.DealId == d.Id && s.DoneAt == null && s.DueAt > now),
             })
+            .OrderBy(r => r.Deal.ExpectedCloseDate).ThenBy(r => r.Deal.Id)
             .ToListAsync(cancellationToken);
         var items = rows.Select(r =>
         {

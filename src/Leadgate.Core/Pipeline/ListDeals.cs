@@ -123,15 +123,18 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
             query = query.Where(d => d.CreatedAt < createdAt || (d.CreatedAt == createdAt && d.Id.CompareTo(afterId) < 0));
         }
 
+        // The page's deals first, then their leads by key: a First() in the projection made EF number every lead of the
+        // organisation (ROW_NUMBER over all of them) on each read.
         var rows = await query
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Take(request.Limit + 1)
-            .Select(d => new
+            .Join(db.Leads, d => d.LeadId, l => l.Id, (d, l) => new
             {
                 Deal = d,
-                Lead = db.Leads.Where(l => l.Id == d.LeadId).Select(l => new { l.Stage, l.LastActivityAt }).First(),
+                Lead = new { l.Stage, l.LastActivityAt },
                 WarmByPlan = db.ScheduledActivities.Any(s => s.DealId == d.Id && s.DoneAt == null && s.DueAt > now),
             })
+            .OrderByDescending(r => r.Deal.CreatedAt).ThenByDescending(r => r.Deal.Id)
             .ToListAsync(cancellationToken);
         var hasMore = rows.Count > request.Limit;
         var items = rows.Take(request.Limit).Select(r =>
