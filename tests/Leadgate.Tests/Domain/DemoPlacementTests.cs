@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Demo;
+using Leadgate.Pipeline;
 using Leadgate.Qualification;
 
 namespace Leadgate.Tests.Domain;
@@ -34,7 +35,7 @@ public sealed class DemoPlacementTests
         var organisation = Organisation.Create("demo", "Demo B.V.", now - History - TimeSpan.FromDays(14)).Value;
         var actors = Players.ToDictionary(name => name, name => Actor.ForUser(organisation.Id, Guid.NewGuid(), name, [name == "Mia Marketing" ? Roles.Marketing : Roles.Sales], Channel.Ui));
 
-        var journeys = DemoData.Tell(DemoData.CastOf(organisation, [.. Reason.DefaultsFor(organisation.Id)], actors), now - History, now);
+        var journeys = DemoData.Tell(DemoData.CastOf(organisation, [.. Reason.DefaultsFor(organisation.Id)], SalesPipeline.CreateDefault(organisation.Id, organisation.CreatedAt), actors), now - History, now);
 
         Assert.NotEmpty(journeys);
         Assert.All(journeys, journey => Assert.True(
