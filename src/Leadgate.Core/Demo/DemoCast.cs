@@ -1,5 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Leads;
+using Leadgate.Pipeline;
 using Leadgate.Qualification;
 
 namespace Leadgate.Demo;
@@ -9,15 +10,16 @@ internal sealed record DemoRep(Actor Actor, IReadOnlySet<string> Territory, doub
 
 /// <summary>
 /// Who plays in the demo organisation: its marketer, its sales reps (each with a territory), the scoring rule, the web
-/// form and the list import; and what they share: the reason lists and the companies, one record per domain.
+/// form and the list import; and what they share: the reason lists, the sales pipeline and the companies, one record per domain.
 /// </summary>
 internal sealed class DemoCast
 {
     private readonly IReadOnlyList<Reason> _reasons;
     private readonly Dictionary<string, Company> _companies = new(StringComparer.Ordinal);
 
-    public DemoCast(Organisation organisation, IReadOnlyList<Reason> reasons, Actor marketer, IReadOnlyList<DemoRep> reps)
+    public DemoCast(Organisation organisation, IReadOnlyList<Reason> reasons, SalesPipeline pipeline, Actor marketer, IReadOnlyList<DemoRep> reps)
     {
+        Pipelines = [pipeline];
         OrganisationId = organisation.Id;
         Currency = organisation.DefaultCurrency;
         SqlMinimum = organisation.SqlMinimum;
@@ -34,6 +36,9 @@ internal sealed class DemoCast
     public string Currency { get; }
 
     public BantMinimum SqlMinimum { get; }
+
+    /// <summary>The organisation's one pipeline, the default, in which every demo deal is opened and moved.</summary>
+    public IReadOnlyList<SalesPipeline> Pipelines { get; }
 
     public Actor Marketer { get; }
 

@@ -29,10 +29,13 @@ public sealed record DemoSummary(
     /// <summary>The likelihood model trained on the demo's closed leads, active; null when training was refused (the reason is in <see cref="ModelRefused"/>).</summary>
     public Prediction.ModelVersionView? Model { get; init; }
 
+    /// <summary>The deals in each stage of the default pipeline, in its order.</summary>
+    public IReadOnlyList<(string Stage, int Deals)> DealsPerStage { get; init; } = [];
+
     public string? ModelRefused { get; init; }
 }
 
-/// <summary>The demo organisation: a user per role and about 500 leads with six months of history.</summary>
+/// <summary>The demo organisation: a user per role and about 500 leads with six months of history, their deals worked through the default pipeline.</summary>
 public static class DemoData
 {
     public const string Slug = "demo";
@@ -137,23 +140,22 @@ public static class DemoData
         }
 
         db.ChangeTracker.Clear();
-        var cast = CastOf(organisation, reasons, actors);
+        var cast = CastOf(organisation, reasons, pipeline, actors);
         var journeys = Tell(cast, historyStart, now);
         progress?.Report(25);
 
         var leads = journeys.Select(j => j.Lead).ToList();
-        var deals = journeys.Where(j => j.Deal is not null).ToDictionary(j => j.Lead.Id, j => j.Deal!);
 
-        // Each deal stands in the stage of the default pipeline its story reached: won, lost, proposed, or still qualified.
-        foreach (var deal in deals.Values)
-        {
-            deal.EnterStage(Pipelines.PlacementOf(pipeline, deal.Status, deal.ProposalAmount is not null), pipeline.Id, deal.UpdatedAt);
-        }
+        // Each deal was opened in Qualified and moved by its story through the default pipeline; it stands where the story left it.
+        var deals = journeys.Where(j => j.Deal is not null).ToDictionary(j => j.Lead.Id);
         var batches = ByCompany(leads, LeadsPerBatch);
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
+            var worked = batch.Where(l => deals.ContainsKey(l.Id)).Select(l => deals[l.Id]).ToList();
             db.Leads.AddRange(batch);
-            db.Deals.AddRange(batch.Where(l => deals.ContainsKey(l.Id)).Select(l => deals[l.Id]));
+            db.Contacts.AddRange(worked.SelectMany(j => j.Colleagues));
+            db.Deals.AddRange(worked.Select(j => j.Deal!));
+            db.ScheduledActivities.AddRange(worked.SelectMany(j => j.Scheduled));
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             progress?.Report(25 + (74 * (index + 1) / batches.Count));
@@ -178,6 +180,7 @@ public static class DemoData
             leads.Sum(l => l.History.Count),
             deals.Count)
         {
+            DealsPerStage = pipeline.Stages.OrderBy(s => s.Position).Select(s => (s.Name, deals.Values.Count(j => j.Deal!.StageId == s.Id))).ToList(),
             Model = trained.IsSuccess ? trained.Value : null,
             ModelRefused = trained.Error?.Message,
         };
@@ -216,8 +219,8 @@ public static class DemoData
     }
 
     /// <summary>Who plays which part in the stories: the demo users by display name.</summary>
-    internal static DemoCast CastOf(Organisation organisation, IReadOnlyList<Reason> reasons, IReadOnlyDictionary<string, Actor> actors) =>
-        new(organisation, reasons, actors["Mia Marketing"],
+    internal static DemoCast CastOf(Organisation organisation, IReadOnlyList<Reason> reasons, SalesPipeline pipeline, IReadOnlyDictionary<string, Actor> actors) =>
+        new(organisation, reasons, pipeline, actors["Mia Marketing"],
         [
             new(actors["Sam Sales"], new HashSet<string>(["NL", "GB"], StringComparer.Ordinal), 1.0),
             new(actors["Noor de Vries"], new HashSet<string>(["NL", "BE"], StringComparer.Ordinal), 1.0),
@@ -236,7 +239,7 @@ public static class DemoData
         foreach (var ending in endings)
         {
             var story = stories.Write(ending);
-            story.Journey.Play(Place(story, dice, historyStart, now));
+            story.Journey.Play(Place(story, dice, historyStart, now), now);
             if (story.Journey.Lead.Stage != story.FinalStage)
             {
                 throw new InvalidOperationException($"A demo story meant to end in {story.FinalStage} ended in {story.Journey.Lead.Stage}.");

@@ -58,12 +58,17 @@ internal readonly record struct Gap
 
 /// <summary>
 /// One lead's life in the demo, written first as beats with the gaps between them, then placed in time and played
-/// through the lead's own methods — the same rules as in the product, so a refused beat is a bug in the story and stops
-/// the seed. Every beat is later than the one before it.
+/// through the lead's own methods and, once it has a deal, the deal's use cases in memory (<see cref="DealChanges.Apply"/>
+/// with <see cref="MoveDeal"/>'s move): the same rules as in the product, so a refused beat is a bug in the story and
+/// stops the seed, and the deal's history rows say who moved it when. Every beat is later than the one before it; what a
+/// beat plans ahead (a next step, a scheduled activity) is dated from the moment the demo is seeded.
 /// </summary>
 internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string source, string? campaign, Actor creator)
 {
     private readonly List<(Gap Gap, Action<DateTimeOffset> Play)> _beats = [];
+    private readonly List<Contact> _colleagues = [];
+    private readonly List<ScheduledActivity> _scheduled = [];
+    private DateTimeOffset _now;
 
     public DemoPerson Person => person;
 
@@ -72,6 +77,12 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
     public Deal? Deal { get; private set; }
 
     public Actor? Owner { get; private set; }
+
+    /// <summary>The lead's colleagues the deal names as stakeholders: contacts without a lead of their own.</summary>
+    public IReadOnlyList<Contact> Colleagues => _colleagues;
+
+    /// <summary>The activities planned on the deal, due after the moment the demo was seeded.</summary>
+    public IReadOnlyList<ScheduledActivity> Scheduled => _scheduled;
 
     /// <summary>Set while the story is being written: the beats after it are sales work by this rep.</summary>
     public Actor? PlannedOwner { get; private set; }
@@ -97,7 +108,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
     public DemoJourney AssessBant(Gap gap, Func<DateTimeOffset, Bant> bant) =>
         Then(gap, at => Must(Lead.RecordBant(bant(at), OwnerOrFail(), at)));
 
-    /// <summary>Accepts with the latest two-way conversation since the lead became MQL, as the AcceptLead use case does.</summary>
+    /// <summary>Accepts with the latest two-way conversation since the lead became MQL, as the AcceptLead use case does; the deal starts in the first Sql stage.</summary>
     public DemoJourney Accept(Gap gap, decimal value, int closeInDays) =>
         Then(gap, at =>
         {
@@ -106,6 +117,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
                 .MaxBy(a => a.OccurredAt);
             var terms = new DealTerms(value, cast.Currency, DateOnly.FromDateTime(at.UtcDateTime).AddDays(closeInDays));
             Deal = Must(Lead.Accept(terms, conversation, cast.SqlMinimum, OwnerOrFail(), at));
+            AcceptLead.Place(Deal, cast.Pipelines[0], OwnerOrFail(), at);
         });
 
     public DemoJourney Reject(Gap gap, string reasonCode, string? note, int? revisitInDays) =>
@@ -117,22 +129,84 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
     public DemoJourney Disqualify(Gap gap, Actor? by, string reasonCode, string? note) =>
         Then(gap, at => Must(Lead.Disqualify(cast.Reason(ReasonKind.Disqualification, reasonCode), note, by ?? OwnerOrFail(), at)));
 
-    public DemoJourney RecordProposal(Gap gap, decimal amount) =>
-        Then(gap, at => Must(Lead.RecordProposal(DealOrFail(), amount, OwnerOrFail(), at)));
+    /// <summary>Moves the deal on the board to the stage of this name, as MoveDeal does: the stage's fields and the lifecycle decide.</summary>
+    public DemoJourney MoveTo(Gap gap, string stage, decimal? amount = null) =>
+        Then(gap, at => Move(at, new MoveDealRequest { Stage = stage, Amount = amount }, null));
 
-    public DemoJourney MarkWon(Gap gap, decimal amount) =>
-        Then(gap, at => Must(Lead.MarkWon(DealOrFail(), amount, DateOnly.FromDateTime(at.UtcDateTime), OwnerOrFail(), at)));
+    /// <summary>Moves the deal to its won stage with the final amount, closed on the day of the beat.</summary>
+    public DemoJourney Win(Gap gap, decimal amount) =>
+        Then(gap, at => Move(at, new MoveDealRequest { Stage = cast.Pipelines[0].FirstWith(StageMeaning.Won)!.Name, Amount = amount, ClosedOn = DateOnly.FromDateTime(at.UtcDateTime) }, null));
 
-    public DemoJourney MarkLost(Gap gap, string reasonCode, string? note, Stage then) =>
-        Then(gap, at => Must(Lead.MarkLost(DealOrFail(), cast.Reason(ReasonKind.Lost, reasonCode), note, then, OwnerOrFail(), at)));
+    /// <summary>Moves the deal to its lost stage with a lost reason of the organisation's list; the lead goes to <paramref name="then"/>.</summary>
+    public DemoJourney Lose(Gap gap, string reasonCode, string? note, Stage then) =>
+        Then(gap, at => Move(
+            at,
+            new MoveDealRequest
+            {
+                Stage = cast.Pipelines[0].FirstWith(StageMeaning.Lost)!.Name,
+                Reason = reasonCode,
+                Note = note,
+                Then = then == Stage.Disqualified ? AfterLost.Disqualified : AfterLost.Nurture,
+            },
+            cast.Reason(ReasonKind.Lost, reasonCode)));
+
+    /// <summary>Names the lead's own contact (<paramref name="colleague"/> null) or a colleague as a stakeholder of the deal, as AddStakeholder does.</summary>
+    public DemoJourney AddStakeholder(Gap gap, DemoPerson? colleague, StakeholderRole role) =>
+        Then(gap, at =>
+        {
+            var contact = Lead.Contact;
+            if (colleague is not null)
+            {
+                contact = _colleagues.Find(c => c.Email == colleague.Email) ?? NewContact(colleague, at);
+            }
+
+            var id = contact.Id;
+            ChangeDeal(at, (deal, _, _) => deal.AddStakeholder(id, role, at).Map(_ => Done.Value));
+        });
+
+    /// <summary>
+    /// The next step and its due day, as ReviseDeal sets them: <paramref name="dueInDays"/> after the day the demo is seeded,
+    /// or, when <paramref name="overdue"/>, after the day of the beat (a step nobody took). A close date that would lie
+    /// within two weeks of the seed is pushed to <paramref name="closeInDays"/> after it, so no open deal closes in the past.
+    /// </summary>
+    public DemoJourney PlanNextStep(Gap gap, string text, int dueInDays, bool overdue, int closeInDays) =>
+        Then(gap, at => ChangeDeal(at, (deal, _, _) =>
+        {
+            var today = DateOnly.FromDateTime(_now.UtcDateTime);
+            if (deal.ExpectedCloseDate < today.AddDays(14))
+            {
+                var revised = deal.Revise(null, null, today.AddDays(closeInDays), at);
+                if (revised.Error is { } refused)
+                {
+                    return refused;
+                }
+            }
+
+            var due = overdue ? DateOnly.FromDateTime(at.UtcDateTime).AddDays(dueInDays) : today.AddDays(dueInDays);
+            return deal.Plan(new DealPlan { SetsNextStep = true, NextStepText = text, NextStepDueOn = due }, at);
+        }));
+
+    /// <summary>Schedules an activity on the deal, as LogDealActivity does with a due time: <paramref name="dueIn"/> after the moment the demo is seeded.</summary>
+    public DemoJourney Schedule(Gap gap, ActivityType type, string notes, Gap dueIn) =>
+        Then(gap, at => ChangeDeal(at, (deal, _, _) =>
+        {
+            var scheduled = ScheduledActivity.Create(deal, type, notes, dueIn.After(_now), OwnerOrFail(), at);
+            if (scheduled.IsSuccess)
+            {
+                _scheduled.Add(scheduled.Value);
+            }
+
+            return scheduled.Map(_ => Done.Value);
+        }));
 
     /// <summary>When the last beat happens if the lead is created at <paramref name="start"/>.</summary>
     public DateTimeOffset EndWhenStartingAt(DateTimeOffset start) =>
         _beats.Aggregate(start, (at, beat) => beat.Gap.After(at));
 
-    /// <summary>Creates the lead at <paramref name="start"/> and plays every beat; returns the moment of the last one.</summary>
-    public DateTimeOffset Play(DateTimeOffset start)
+    /// <summary>Creates the lead at <paramref name="start"/> and plays every beat; <paramref name="now"/> is when the demo is seeded. Returns the moment of the last beat.</summary>
+    public DateTimeOffset Play(DateTimeOffset start, DateTimeOffset now)
     {
+        _now = now;
         var contact = Contact.Create(cast.OrganisationId, EmailAddress.Parse(person.Email).Value, start);
         contact.Describe(person.FirstName, person.LastName, person.JobTitle, person.Phone);
         Lead = Must(Lead.Create(contact, cast.CompanyFor(person.Company, start), source, campaign, creator, start));
@@ -150,6 +224,21 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
     {
         _beats.Add((gap, play));
         return this;
+    }
+
+    private void Move(DateTimeOffset at, MoveDealRequest request, Reason? reason) =>
+        ChangeDeal(at, (deal, lead, pipelines) => MoveDeal.Move(deal, lead, pipelines, request, reason, OwnerOrFail(), at));
+
+    /// <summary>A change to the deal by its owner, kept in step with the lead and written to the deal's history as the use cases do.</summary>
+    private void ChangeDeal(DateTimeOffset at, Func<Deal, Lead, IReadOnlyList<SalesPipeline>, Result<Done>> change) =>
+        Must(DealChanges.Apply(DealOrFail(), Lead, cast.Pipelines, OwnerOrFail(), at, change));
+
+    private Contact NewContact(DemoPerson colleague, DateTimeOffset at)
+    {
+        var contact = Contact.Create(cast.OrganisationId, EmailAddress.Parse(colleague.Email).Value, at);
+        contact.Describe(colleague.FirstName, colleague.LastName, colleague.JobTitle, colleague.Phone);
+        _colleagues.Add(contact);
+        return contact;
     }
 
     private Actor OwnerOrFail() => Owner ?? throw new InvalidOperationException("A demo journey has sales work before the lead was assigned.");

@@ -78,6 +78,15 @@ internal sealed class DemoPeople(DemoDice dice)
         var known = _companies.Where(c => _headcount[c] < 3).ToList();
         var company = known.Count > 20 && dice.Chance(0.25) ? dice.Pick(known) : NewCompany();
         _headcount[company] = _headcount.GetValueOrDefault(company) + 1;
+        var (title, decisionMaker) = dice.Chance(0.15) ? dice.Pick(Locales[company.Country].LocalTitles) : dice.Pick(Titles);
+        return PersonAt(company, title, decisionMaker);
+    }
+
+    /// <summary>Someone else at the company of a lead, with this job title: a stakeholder in the lead's deal, not a lead of their own.</summary>
+    public DemoPerson ColleagueAt(DemoCompany company, string title, bool decisionMaker) => PersonAt(company, title, decisionMaker);
+
+    private DemoPerson PersonAt(DemoCompany company, string title, bool decisionMaker)
+    {
         var locale = Locales[company.Country];
         while (true)
         {
@@ -91,13 +100,10 @@ internal sealed class DemoPeople(DemoDice dice)
                 (() => Ascii(first), company.Employees < 50 ? 10 : 1),
             ])();
             var email = $"{local}@{company.Domain}";
-            if (!_emails.Add(email))
+            if (_emails.Add(email))
             {
-                continue;
+                return new DemoPerson(first, last, email, title, locale.Phone(dice), decisionMaker, company);
             }
-
-            var (title, decisionMaker) = dice.Chance(0.15) ? dice.Pick(locale.LocalTitles) : dice.Pick(Titles);
-            return new DemoPerson(first, last, email, title, locale.Phone(dice), decisionMaker, company);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Leadgate.Accounts;
 using Leadgate.Leads;
+using Leadgate.Pipeline;
 using Leadgate.Qualification;
 
 namespace Leadgate.Demo;
@@ -13,10 +14,33 @@ internal sealed record DemoStory(DemoJourney Journey, Stage FinalStage, TimeSpan
 
 /// <summary>
 /// Writes the demo's journeys: for each stage a lead should end in, a believable road there — how the lead came in,
-/// why marketing handed it over, how many calls it took to reach the person, what they said, and what sales decided.
+/// why marketing handed it over, how many calls it took to reach the person, what they said, and what sales decided;
+/// and for a deal, how far up the pipeline it was worked, who of the buyer took part, and what happens next.
 /// </summary>
 internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople people)
 {
+    /// <summary>How far up the default pipeline a deal was worked, in its order: Qualified, Discovery/demo, Proposal, Negotiation, Contracting.</summary>
+    private enum Reach
+    {
+        Qualified,
+        Discovery,
+        Proposal,
+        Negotiation,
+        Contracting,
+    }
+
+    private static readonly string[] Pushback =
+    [
+        "Replied: \"The price is above what we budgeted; can you do better on a two-year term?\"",
+        "Replied: procurement wants a volume discount and monthly invoicing.",
+        "Replied: their IT director asks whether the data stays in the EU.",
+    ];
+
+    /// <summary>Open deals so far, to spread them over the open stages and leave every fourth one gone quiet (stale).</summary>
+    private int _openSqlDeals;
+    private int _openOpportunityDeals;
+    private int _openDeals;
+
     /// <summary>How many leads end in each stage: about 500, every stage present, shaped like a real funnel.</summary>
     public static readonly IReadOnlyList<(Stage Stage, int Count)> Mix =
     [
@@ -135,22 +159,22 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         throw new InvalidOperationException($"No story for work status {status}.");
     }
 
+    /// <summary>An SQL whose deal is open in Qualified or Discovery/demo, in turns.</summary>
     private DemoStory OpenDeal(DemoPerson person)
     {
-        var journey = Qualified(person, requalifiedChance: 0.15, out _);
-        if (dice.Chance(0.6))
-        {
-            journey.Log(Gap.Minutes(dice.Between(30, 240)), ActivityType.Email, Direction.Outbound, ActivityOutcome.Sent, "Sent the call recap and the plan for the next meeting.");
-        }
-
-        return new(journey, Stage.Sql, TimeSpan.FromDays(1), TimeSpan.FromDays(40));
+        var journey = Qualified(person, requalifiedChance: 0.15, out var value);
+        var reach = _openSqlDeals++ % 2 == 0 ? Reach.Qualified : Reach.Discovery;
+        WorkDeal(journey, person, value, reach);
+        return KeepOpen(journey, reach, Stage.Sql);
     }
 
+    /// <summary>An opportunity whose deal is open in Proposal, Negotiation or Contracting, in turns.</summary>
     private DemoStory Proposal(DemoPerson person)
     {
         var journey = Qualified(person, requalifiedChance: 0.1, out var value);
-        DemoAndProposal(journey, value);
-        return new(journey, Stage.Opportunity, TimeSpan.FromHours(4), TimeSpan.FromDays(30));
+        var reach = (Reach)((int)Reach.Proposal + (_openOpportunityDeals++ % 3));
+        WorkDeal(journey, person, value, reach);
+        return KeepOpen(journey, reach, Stage.Opportunity);
     }
 
     private DemoStory Won(DemoPerson person)
@@ -158,19 +182,21 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         var journey = Qualified(person, requalifiedChance: 0.08, out var value);
         if (dice.Chance(0.7))
         {
-            var proposed = DemoAndProposal(journey, value);
-            if (dice.Chance(0.6))
+            var reach = dice.Pick<Reach>([(Reach.Proposal, 40), (Reach.Negotiation, 30), (Reach.Contracting, 30)]);
+            var proposed = WorkDeal(journey, person, value, reach)!.Value;
+            if (reach == Reach.Proposal && dice.Chance(0.6))
             {
-                journey.Log(Gap.WorkingDays(dice.Between(2, 8), dice.OfficeHour()), ActivityType.Email, Direction.Inbound, ActivityOutcome.Received,
+                journey.Log(Gap.WorkingDays(dice.Between(2, 6), dice.OfficeHour()), ActivityType.Email, Direction.Inbound, ActivityOutcome.Received,
                     "Questions about the proposal: onboarding time and the data export.");
             }
 
-            journey.MarkWon(Gap.WorkingDays(dice.Between(3, 15), dice.OfficeHour()), Round(proposed * (decimal)dice.Between(0.88, 1.0), 100));
+            journey.Win(Gap.WorkingDays(dice.Between(2, 10), dice.OfficeHour()), Round(proposed * (decimal)dice.Between(0.94, 1.0), 100));
         }
         else
         {
             // Small deals close on the first call's terms, without a formal proposal.
-            journey.MarkWon(Gap.WorkingDays(dice.Between(5, 20), dice.OfficeHour()), value);
+            WorkDeal(journey, person, value, dice.Chance(0.5) ? Reach.Qualified : Reach.Discovery);
+            journey.Win(Gap.WorkingDays(dice.Between(5, 15), dice.OfficeHour()), value);
         }
 
         return new(journey, Stage.Customer);
@@ -203,11 +229,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
             default:
             {
                 var journey = Qualified(person, requalifiedChance: 0, out var value);
-                if (dice.Chance(0.4))
-                {
-                    DemoAndProposal(journey, value);
-                }
-
+                WorkDeal(journey, person, value, dice.Pick<Reach>([(Reach.Qualified, 30), (Reach.Discovery, 30), (Reach.Proposal, 25), (Reach.Negotiation, 15)]));
                 var (code, note) = dice.Pick<(string, string?)>(
                 [
                     (("Timing", "Project moved to next year after a reorganisation."), 40),
@@ -215,7 +237,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
                     (("NoBudget", "Budget went to a new ERP system first."), 20),
                     (("LostContact", null), 15),
                 ]);
-                journey.MarkLost(Gap.WorkingDays(dice.Between(5, 25), dice.OfficeHour()), code, note, Stage.Nurture);
+                journey.Lose(Gap.WorkingDays(dice.Between(5, 20), dice.OfficeHour()), code, note, Stage.Nurture);
                 return new(journey, Stage.Nurture);
             }
         }
@@ -272,18 +294,18 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
             default:
             {
                 var journey = Qualified(person, requalifiedChance: 0, out var value);
-                if (dice.Chance(0.6))
-                {
-                    DemoAndProposal(journey, value);
-                }
-
+                var proposed = WorkDeal(journey, person, value, dice.Pick<Reach>([(Reach.Qualified, 20), (Reach.Discovery, 20), (Reach.Proposal, 35), (Reach.Negotiation, 25)]));
                 var (code, note) = dice.Pick<(string, string?)>(
                 [
-                    (("Competitor", "Chose the CRM their parent company already uses."), 45),
-                    (("Price", "Our proposal was 40% above their budget; no room to move."), 35),
+                    (("Competitor", "Chose Salesforce, which their parent company already uses."), 15),
+                    (("Competitor", "Went with HubSpot Sales Hub: their marketing team already works in HubSpot."), 15),
+                    (("Competitor", "Chose Pipedrive: cheaper per seat, and the handover was not their priority."), 15),
+                    (("Price", proposed is null
+                        ? "Our list price is 40% above their budget; no room to move."
+                        : "Our proposal was 40% above their budget; no room to move."), 35),
                     (("Other", "Acquired by a group that standardises on its own tools."), 20),
                 ]);
-                journey.MarkLost(Gap.WorkingDays(dice.Between(5, 25), dice.OfficeHour()), code, note, Stage.Disqualified);
+                journey.Lose(Gap.WorkingDays(dice.Between(5, 20), dice.OfficeHour()), code, note, Stage.Disqualified);
                 return new(journey, Stage.Disqualified);
             }
         }
@@ -448,16 +470,123 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         journey.Reject(Gap.WorkingDays(dice.Between(0, 2), dice.OfficeHour()), code, note, revisit);
     }
 
-    /// <summary>A demo for the buying team, then a proposal; returns the amount proposed.</summary>
-    private decimal DemoAndProposal(DemoJourney journey, decimal value)
+    /// <summary>
+    /// Works an accepted lead's deal up the pipeline to <paramref name="reach"/> through the board's moves: the person the
+    /// rep talks to on the deal (a decision maker or a champion), a demo for the team with colleagues as stakeholders, a
+    /// proposal, the buyer's pushback, and a contract once the one who signs is on the deal. Returns the amount on the
+    /// table (null before a proposal).
+    /// </summary>
+    private decimal? WorkDeal(DemoJourney journey, DemoPerson person, decimal value, Reach reach)
     {
+        if (dice.Chance(0.6))
+        {
+            journey.Log(Gap.Minutes(dice.Between(30, 240)), ActivityType.Email, Direction.Outbound, ActivityOutcome.Sent, "Sent the call recap and the plan for the next meeting.");
+        }
+
+        journey.AddStakeholder(Gap.Minutes(dice.Between(2, 15)), null, person.DecisionMaker ? StakeholderRole.DecisionMaker : StakeholderRole.Champion);
+        if (reach == Reach.Qualified)
+        {
+            return null;
+        }
+
         journey.Log(Gap.WorkingDays(dice.Between(1, 4), dice.OfficeHour()), ActivityType.Call, Direction.Outbound, ActivityOutcome.MeetingBooked, "Booked a demo for the whole team.");
-        journey.Log(Gap.WorkingDays(dice.Between(2, 7), dice.OfficeHour()), ActivityType.Meeting, Direction.Outbound, ActivityOutcome.MeetingHeld,
+        journey.MoveTo(Gap.Minutes(dice.Between(2, 20)), StageName(Reach.Discovery));
+        journey.AddStakeholder(Gap.Minutes(dice.Between(2, 20)), Colleague(person, ["Head of Marketing", "Sales Operations Lead", "IT Manager"]), StakeholderRole.Influencer);
+        if (dice.Chance(0.5))
+        {
+            journey.AddStakeholder(Gap.Minutes(dice.Between(2, 20)), Colleague(person, ["Account Manager", "Sales Team Lead", "Inside Sales Representative"]), StakeholderRole.User);
+        }
+
+        journey.Log(Gap.WorkingDays(dice.Between(2, 6), dice.OfficeHour()), ActivityType.Meeting, Direction.Outbound, ActivityOutcome.MeetingHeld,
             "Demo for sales, marketing and the finance lead. Questions about the import and the forecast.");
+        if (reach == Reach.Discovery)
+        {
+            return null;
+        }
+
         var amount = Round(value * (decimal)dice.Between(0.9, 1.15), 100);
-        journey.RecordProposal(Gap.WorkingDays(dice.Between(1, 6), dice.OfficeHour()), amount);
+        journey.MoveTo(Gap.WorkingDays(dice.Between(1, 5), dice.OfficeHour()), StageName(Reach.Proposal), amount);
+        journey.Log(Gap.Minutes(dice.Between(5, 60)), ActivityType.Email, Direction.Outbound, ActivityOutcome.Sent, "Sent the proposal with the implementation plan.");
+        if (dice.Chance(0.4))
+        {
+            journey.AddStakeholder(Gap.Minutes(dice.Between(2, 20)), Colleague(person, ["Procurement Manager", "Purchasing Officer"]), StakeholderRole.Procurement);
+        }
+
+        if (reach == Reach.Proposal)
+        {
+            return amount;
+        }
+
+        journey.Log(Gap.WorkingDays(dice.Between(2, 5), dice.OfficeHour()), ActivityType.Email, Direction.Inbound, ActivityOutcome.Received, dice.Pick(Pushback));
+        journey.Log(Gap.WorkingDays(dice.Between(1, 3), dice.OfficeHour()), ActivityType.Call, Direction.Outbound, ActivityOutcome.Connected,
+            "Negotiation call: they will look at a two-year term for a better price.");
+        journey.MoveTo(Gap.Minutes(dice.Between(5, 30)), StageName(Reach.Negotiation));
+        if (dice.Chance(0.2))
+        {
+            journey.AddStakeholder(Gap.Minutes(dice.Between(2, 20)), Colleague(person, ["IT Director"]), StakeholderRole.Blocker);
+        }
+
+        amount = Round(amount * (decimal)dice.Between(0.9, 1.0), 100);
+        if (reach == Reach.Negotiation)
+        {
+            return amount;
+        }
+
+        // Contracting asks for a decision maker among the stakeholders: the one who signs joins the deal first.
+        if (!person.DecisionMaker)
+        {
+            journey.AddStakeholder(Gap.WorkingDays(dice.Between(1, 3), dice.OfficeHour()), Colleague(person, ["CFO", "Managing Director", "Commercial Director"], decisionMaker: true), StakeholderRole.DecisionMaker);
+        }
+
+        if (dice.Chance(0.5))
+        {
+            journey.AddStakeholder(Gap.Minutes(dice.Between(2, 20)), Colleague(person, ["Legal Counsel", "Contract Manager"]), StakeholderRole.Legal);
+        }
+
+        journey.MoveTo(Gap.WorkingDays(dice.Between(0, 3), dice.OfficeHour()), StageName(Reach.Contracting));
+        journey.Log(Gap.Minutes(dice.Between(5, 60)), ActivityType.Email, Direction.Outbound, ActivityOutcome.Sent, "Sent the contract for signature.");
         return amount;
     }
+
+    /// <summary>
+    /// Leaves the deal open where it was worked to, with a next step. Three in four are warm: the next step is due in the
+    /// coming days and an activity is scheduled for it, so their last beat may lie up to the stage's stale days back. Every
+    /// fourth has gone quiet: its next step's day passed, nothing is planned, and its last touch is older than the stage allows.
+    /// </summary>
+    private DemoStory KeepOpen(DemoJourney journey, Reach reach, Stage leadStage)
+    {
+        var staleAfter = TimeSpan.FromDays(StageOf(reach).StaleAfterDays);
+        var (nextStep, type, planned) = PlanFor(reach);
+        if (_openDeals++ % 4 == 3)
+        {
+            journey.PlanNextStep(Gap.Minutes(dice.Between(5, 30)), nextStep, dice.Between(2, 5), overdue: true, dice.Between(20, 60));
+            return new(journey, leadStage, staleAfter + TimeSpan.FromDays(4), staleAfter + TimeSpan.FromDays(dice.Between(8, 20)));
+        }
+
+        journey.PlanNextStep(Gap.Minutes(dice.Between(5, 30)), nextStep, dice.Between(1, 10), overdue: false, dice.Between(20, 75));
+        journey.Schedule(Gap.Minutes(dice.Between(1, 10)), type, planned, Gap.WorkingDays(dice.Between(1, 8), dice.OfficeHour()));
+        return new(journey, leadStage, TimeSpan.FromHours(4), staleAfter);
+    }
+
+    /// <summary>What the rep plans in an open stage: the next step, and the activity scheduled for it.</summary>
+    private static (string NextStep, ActivityType Type, string Planned) PlanFor(Reach reach) => reach switch
+    {
+        Reach.Qualified => ("Discovery call with their head of sales", ActivityType.Call, "Discovery call: current process, volumes, who decides."),
+        Reach.Discovery => ("Send the scope and agree on a date for the proposal", ActivityType.Meeting, "Follow-up with their IT lead about the import and the API."),
+        Reach.Proposal => ("Walk through the proposal with their finance lead", ActivityType.Meeting, "Proposal walkthrough with finance."),
+        Reach.Negotiation => ("Agree on the term and the volume discount", ActivityType.Call, "Negotiation call: two-year term against the volume discount."),
+        _ => ("Contract signed by the decision maker", ActivityType.Email, "Check with their legal counsel that the contract is ready to sign."),
+    };
+
+    /// <summary>A colleague of the lead at the same company, with one of these titles.</summary>
+    private DemoPerson Colleague(DemoPerson person, IReadOnlyList<string> titles, bool decisionMaker = false) =>
+        people.ColleagueAt(person.Company, dice.Pick(titles), decisionMaker);
+
+    /// <summary>The default pipeline's open stages, in order: what <see cref="Reach"/> counts.</summary>
+    private PipelineStage StageOf(Reach reach) =>
+        cast.Pipelines[0].Stages.Where(s => s.IsActive && s.Meaning is StageMeaning.Sql or StageMeaning.Opportunity).OrderBy(s => s.Position).ElementAt((int)reach);
+
+    private string StageName(Reach reach) => StageOf(reach).Name;
 
     private Bant StrongBant(DemoPerson person, decimal value, DateTimeOffset at)
     {

@@ -178,13 +178,31 @@ internal static class DealChanges
         var at = clock.GetUtcNow();
         var lead = await db.Leads.Include(l => l.Contact).Include(l => l.Company).FirstAsync(l => l.Id == deal.LeadId, cancellationToken);
         var pipelines = await Pipelines.LoadAsync(db, actor.OrganisationId, at, cancellationToken);
+        if (Apply(deal, lead, pipelines, actor, at, change).Error is { } refused)
+        {
+            db.ChangeTracker.Clear();
+            return refused;
+        }
+
+        var saved = await db.SaveAsync(expectedVersion, cancellationToken);
+        return saved.Error is { } error ? error : await new GetDeal(db, clock).HandleAsync(dealId, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// The change itself, in memory: applies it, keeps the deal's pipeline stage in step with the lead's lifecycle, announces
+    /// a stage change and appends the deal's history. The use cases reach it through <see cref="ChangeDealAsync"/>; the
+    /// demo plays its deals through it, so their history is written by the same rules.
+    /// </summary>
+    internal static Result<Done> Apply(
+        Deal deal, Lead lead, IReadOnlyList<SalesPipeline> pipelines, Actor actor, DateTimeOffset at,
+        Func<Deal, Lead, IReadOnlyList<SalesPipeline>, Result<Done>> change)
+    {
         var before = deal.StageId is null ? null : DealChange.Of(deal, actor, at);
         var (pipeline, stageBefore) = GetDeal.StageOf(deal, pipelines);
         var leadStageBefore = lead.Stage;
         var changed = change(deal, lead, pipelines);
         if (changed.Error is { } refused)
         {
-            db.ChangeTracker.Clear();
             return refused;
         }
 
@@ -210,7 +228,6 @@ internal static class DealChanges
         }
 
         deal.Recorded(before, actor, at);
-        var saved = await db.SaveAsync(expectedVersion, cancellationToken);
-        return saved.Error is { } error ? error : await new GetDeal(db, clock).HandleAsync(dealId, actor, cancellationToken);
+        return Done.Value;
     }
 }

@@ -82,7 +82,8 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
             cancellationToken);
     }
 
-    private static Result<Done> Move(Deal deal, Lead lead, IReadOnlyList<SalesPipeline> pipelines, MoveDealRequest request, Reason? reason, Actor actor, DateTimeOffset at)
+    /// <summary>The move itself, on a loaded deal and lead (run inside <see cref="DealChanges.Apply"/>); the demo moves its deals through it too.</summary>
+    internal static Result<Done> Move(Deal deal, Lead lead, IReadOnlyList<SalesPipeline> pipelines, MoveDealRequest request, Reason? reason, Actor actor, DateTimeOffset at)
     {
         if (deal.Status != DealStatus.Open)
         {

@@ -62,11 +62,17 @@ public sealed class AcceptLead(LeadgateDbContext db, TimeProvider clock)
                 // The deal starts in the first stage of the organisation's first pipeline that means Sql.
                 var pipeline = (await Pipelines.LoadAsync(db, actor.OrganisationId, now, cancellationToken))[0];
                 var deal = accepted.Value;
-                deal.EnterStage(Pipelines.PlacementOf(pipeline, DealStatus.Open, proposed: false), pipeline.Id, now);
-                deal.Recorded(null, actor, now);
+                Place(deal, pipeline, actor, now);
                 db.Deals.Add(deal);
                 return Done.Value;
             },
             cancellationToken);
+    }
+
+    /// <summary>A newly opened deal starts in the pipeline's first stage that means Sql; its history starts with that row.</summary>
+    internal static void Place(Deal deal, SalesPipeline pipeline, Actor actor, DateTimeOffset at)
+    {
+        deal.EnterStage(Pipelines.PlacementOf(pipeline, DealStatus.Open, proposed: false), pipeline.Id, at);
+        deal.Recorded(null, actor, at);
     }
 }

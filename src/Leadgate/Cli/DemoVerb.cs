@@ -31,6 +31,7 @@ internal static class DemoVerb
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Seeded '{summary.OrganisationSlug}' ({summary.OrganisationName}) in {clock.Elapsed.TotalSeconds:0.00} s: {summary.Users.Count} users, {summary.Leads} leads, {summary.Companies} companies, {summary.Activities} activities, {summary.StageEvents} stage events, {summary.Deals} deals."));
             await output.WriteLineAsync("Leads per stage: " + string.Join(", ", summary.LeadsPerStage.Select(s => $"{s.Key} {s.Value}")) + ".");
+            await output.WriteLineAsync("Deals per stage: " + string.Join(", ", summary.DealsPerStage.Select(s => $"{s.Stage} {s.Deals}")) + ".");
             await output.WriteLineAsync(summary.Model is { } model
                 ? string.Create(CultureInfo.InvariantCulture, $"Likelihood model version {model.Version} active: {model.Kind}, cross-validated AUC {model.Auc:0.000}, Brier {model.Brier:0.000}, on {model.ClosedLeads} closed leads ({model.ConvertedLeads} converted).")
                 : $"No likelihood model: {summary.ModelRefused}");

@@ -83,6 +83,115 @@ public abstract class DemoSeedTests(CliDatabase database)
         Assert.Equal(Math.Log(p / (1 - p)), lead.Likelihood.Baseline + lead.Likelihood.Reasons.Sum(r => r.Contribution), 6);
     }
 
+    /// <summary>
+    /// The demo's deals stand in every stage of the default pipeline, each moved there by its owner through the board's
+    /// rules: the deal's history walks forward stage by stage, in step with the lead's own stage events.
+    /// </summary>
+    [Fact]
+    public async Task Demo_WorksDealsThroughEveryStage_WithStakeholdersPlansAndStaleOnes_InStepWithTheirLeads()
+    {
+        (await database.RunAsync("demo", "--org", "demo-deals")).Succeeded();
+
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var demo = await LoadAsync("demo-deals");
+        await using var app = await database.ServicesAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-deals", cancellationToken);
+        var pipeline = await db.Pipelines.AsNoTracking().Include(p => p.Stages).SingleAsync(p => p.OrganisationId == organisation.Id, cancellationToken);
+        var stages = pipeline.Stages.ToDictionary(s => s.Id);
+        var deals = await db.Deals.AsNoTracking().Include(d => d.Stakeholders).Where(d => d.OrganisationId == organisation.Id).ToListAsync(cancellationToken);
+        var history = (await db.DealChanges.AsNoTracking().Where(c => c.OrganisationId == organisation.Id).ToListAsync(cancellationToken))
+            .ToLookup(c => c.DealId);
+        var scheduled = await db.ScheduledActivities.AsNoTracking().Where(s => s.OrganisationId == organisation.Id).ToListAsync(cancellationToken);
+        var lostReasons = await db.Reasons.AsNoTracking().Where(r => r.OrganisationId == organisation.Id && r.Kind == Qualification.ReasonKind.Lost).Select(r => r.Code).ToListAsync(cancellationToken);
+        var leads = demo.Leads.ToDictionary(l => l.Id);
+        var open = deals.Where(d => d.Status == DealStatus.Open).ToList();
+
+        // Open deals in every active open stage, won and lost ones in theirs.
+        Assert.All(pipeline.Stages.Where(s => s.IsActive), stage => Assert.Contains(deals, d => d.StageId == stage.Id));
+        Assert.All(pipeline.Stages.Where(s => s.IsActive && s.Meaning is StageMeaning.Sql or StageMeaning.Opportunity), stage => Assert.Contains(open, d => d.StageId == stage.Id));
+
+        // Stakeholders in several roles; every deal in Contracting has its decision maker.
+        Assert.True(deals.SelectMany(d => d.Stakeholders).Select(s => s.Role).Distinct().Count() >= 5);
+        Assert.All(deals.Where(d => stages[d.StageId!.Value].RequiredFields.Contains(StageFields.StakeholderPrefix + StakeholderRole.DecisionMaker)),
+            d => Assert.Contains(d.Stakeholders, s => s.Role == StakeholderRole.DecisionMaker));
+        Assert.Contains(deals, d => stages[d.StageId!.Value].Name == "Contracting");
+
+        // Every open deal has a next step with a due day and closes from today on; activities are scheduled ahead on open deals.
+        Assert.All(open, d =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(d.NextStepText));
+            Assert.NotNull(d.NextStepDueOn);
+            Assert.True(d.ExpectedCloseDate >= today, $"Deal {d.Id} closes on {d.ExpectedCloseDate}, before today.");
+        });
+        var ahead = scheduled.Where(s => s.DoneAt is null && s.DueAt > now).ToList();
+        Assert.NotEmpty(ahead);
+        Assert.All(ahead, s => Assert.Contains(open, d => d.Id == s.DealId));
+
+        // Some have gone stale by the sweep's own rule — not all of them.
+        var staleIds = await db.Deals.AsNoTracking().Where(d => d.OrganisationId == organisation.Id)
+            .Where(ListDeals.StaleWhere(db, pipeline.Stages, now)).Select(d => d.Id).ToListAsync(cancellationToken);
+        Assert.NotEmpty(staleIds);
+        Assert.True(staleIds.Count < open.Count / 2, $"{staleIds.Count} of {open.Count} open deals are stale.");
+        Assert.All(staleIds, id => Assert.DoesNotContain(ahead, s => s.DealId == id));
+
+        // Won with a final amount and close date; lost with a reason of the organisation's list, a competitor named on some.
+        var won = deals.Where(d => d.Status == DealStatus.Won).ToList();
+        var lost = deals.Where(d => d.Status == DealStatus.Lost).ToList();
+        Assert.NotEmpty(won);
+        Assert.NotEmpty(lost);
+        Assert.All(won, d => Assert.True(d.WonAmount > 0 && d.ClosedOn <= today));
+        Assert.All(lost, d => Assert.Contains(d.LostReason!, lostReasons));
+        Assert.Contains(lost, d => d.LostReason == "Competitor" && d.LostNote is not null);
+
+        Assert.All(deals, deal => AssertDealAgreesWithItsLead(deal, leads[deal.LeadId], history[deal.Id], stages, demo.SalesUsers, now));
+    }
+
+    /// <summary>A deal's stage, its history rows and its lead's stage events tell one story.</summary>
+    private static void AssertDealAgreesWithItsLead(Deal deal, Lead lead, IEnumerable<DealChange> changes, Dictionary<Guid, PipelineStage> stages, IReadOnlySet<Guid> salesUsers, DateTimeOffset now)
+    {
+        var stage = stages[deal.StageId!.Value];
+        var events = lead.History.OrderBy(e => e.At).ToList();
+        Stage[] leadStages = stage.Meaning switch
+        {
+            StageMeaning.Sql => [Stage.Sql],
+            StageMeaning.Opportunity => [Stage.Opportunity],
+            StageMeaning.Won => [Stage.Customer],
+            StageMeaning.Lost => [Stage.Nurture, Stage.Disqualified],
+        };
+        Assert.True(leadStages.Contains(lead.Stage), $"Lead {lead.Id} is {lead.Stage}, its deal stands in {stage.Name}.");
+
+        // The history: opened in the first stage at accept, then forward stage by stage, each row by a sales user.
+        var rows = changes.OrderBy(c => c.At).ThenBy(c => c.Id).ToList();
+        Assert.NotEmpty(rows);
+        Assert.Equal(deal.CreatedAt, rows[0].At);
+        Assert.Equal(0, stages[rows[0].StageId!.Value].Position);
+        Assert.Equal(deal.StageId, rows[^1].StageId);
+        Assert.Equal(deal.Status, rows[^1].Status);
+        Assert.All(rows, r => Assert.Contains(r.ActorUserId!.Value, salesUsers));
+        Assert.All(rows, r => Assert.True(r.At <= now));
+        var entered = rows.Where((r, i) => i == 0 || r.StageId != rows[i - 1].StageId).ToList();
+        for (var i = 1; i < entered.Count; i++)
+        {
+            Assert.True(stages[entered[i].StageId!.Value].Position > stages[entered[i - 1].StageId!.Value].Position, $"Deal {deal.Id} moved backwards.");
+        }
+
+        // The lead's stage events happen with the moves that made them: accept, proposal, won or lost.
+        Assert.Equal(events.Single(e => e.To == Stage.Sql).At, rows[0].At);
+        var proposed = events.SingleOrDefault(e => e.To == Stage.Opportunity);
+        var firstOpportunity = entered.FirstOrDefault(r => stages[r.StageId!.Value].Meaning == StageMeaning.Opportunity);
+        Assert.Equal(proposed?.At, firstOpportunity?.At);
+        if (stage.Meaning is StageMeaning.Won or StageMeaning.Lost)
+        {
+            var closed = events[^1];
+            Assert.Equal(closed.At, entered[^1].At);
+            Assert.Equal(DateOnly.FromDateTime(closed.At.UtcDateTime), deal.ClosedOn);
+        }
+    }
+
     /// <summary>The rules a seeded lead's history must follow, read from the database.</summary>
     private static void AssertHistoryIsAllowed(Lead lead, Seeded demo)
     {
