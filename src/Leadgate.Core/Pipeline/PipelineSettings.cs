@@ -155,7 +155,11 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        var pipelines = await Pipelines.LoadAsync(db, actor.OrganisationId, now, cancellationToken);
+        var pipelines = await db.Pipelines.Include(p => p.Stages).Where(p => p.OrganisationId == actor.OrganisationId).OrderBy(p => p.Position).ToListAsync(cancellationToken);
+
+        // Until an organisation's pipelines are first stored, every read shows the default pipeline made afresh, with new
+        // ids each time: the ids sent back are that default's, so its pipeline and stages are saved as new.
+        var unsaved = pipelines.Count == 0;
         var used = (await db.Deals.Where(d => d.OrganisationId == actor.OrganisationId && d.StageId != null).Select(d => d.StageId!.Value).Distinct().ToListAsync(cancellationToken))
             .Concat(await db.DealChanges.Where(c => c.OrganisationId == actor.OrganisationId && c.StageId != null).Select(c => c.StageId!.Value).Distinct().ToListAsync(cancellationToken))
             .ToHashSet();
@@ -164,7 +168,7 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
         {
             var p = settings[i];
             SalesPipeline pipeline;
-            if (p.Id is { } id)
+            if (p.Id is { } id && !unsaved)
             {
                 if (pipelines.Find(x => x.Id == id) is not { } existing)
                 {
@@ -190,7 +194,7 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
             {
                 var s = stages[j];
                 var requires = (s.Requires ?? []).Select(code => StageFields.Parse(code)!).Distinct().ToList();
-                if (s.Id is { } stageId)
+                if (s.Id is { } stageId && !unsaved)
                 {
                     if (pipeline.Stages.FirstOrDefault(x => x.Id == stageId) is not { } stage)
                     {
@@ -199,7 +203,10 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
 
                     if (stage.Meaning != s.Meaning && used.Contains(stage.Id))
                     {
-                        return new Conflict("stage-meaning-in-use", $"The stage '{stage.Name}' has deals: it may be renamed, not change what it means ({stage.Meaning}).");
+                        return new Conflict("stage-meaning-in-use", $"The stage '{stage.Name}' has deals: it may be renamed, not change what it means ({stage.Meaning}).")
+                        {
+                            Subject = stage.Name,
+                        };
                     }
 
                     stage.ChangeMeaning(s.Meaning!.Value);
@@ -218,7 +225,10 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
             {
                 if (used.Contains(dropped.Id))
                 {
-                    return new Conflict("stage-in-use", $"The stage '{dropped.Name}' has deals or history; deactivate it instead of deleting it.");
+                    return new Conflict("stage-in-use", $"The stage '{dropped.Name}' has deals or history; deactivate it instead of deleting it.")
+                    {
+                        Subject = dropped.Name,
+                    };
                 }
 
                 pipeline.Remove(dropped);
@@ -230,7 +240,10 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
         {
             if (dropped.Stages.Any(s => used.Contains(s.Id)))
             {
-                return new Conflict("pipeline-in-use", $"The pipeline '{dropped.Name}' has deals or history; deactivate it instead of deleting it.");
+                return new Conflict("pipeline-in-use", $"The pipeline '{dropped.Name}' has deals or history; deactivate it instead of deleting it.")
+                {
+                    Subject = dropped.Name,
+                };
             }
 
             db.Pipelines.Remove(dropped);
