@@ -76,7 +76,7 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
     }
 
     [Fact]
-    public async Task RemovingAStageThatHasDeals_IsRefusedNamingIt_AndNothingElseInTheSameSaveIsKept()
+    public async Task RemovingOrDeactivatingAStageThatHasDeals_IsRefusedNamingIt_AndNothingElseInTheSameSaveIsKept()
     {
         await server.CreateSqlAsync("Ada", "Lovelace", "Analytical Engines", 7_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(20)));
         var before = (await server.GetPipelinesAsync())[0];
@@ -97,6 +97,13 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
         await Expect(Stage(page, before.Name, "Qualified")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("error")).ToHaveCountAsync(0);
         await Expect(Stage(page, before.Name, "Negotiation").GetByTestId("stage-probability").Locator("input")).ToHaveValueAsync("70");
+
+        await Stage(page, before.Name, "Qualified").GetByTestId("stage-active").Locator("input").UncheckAsync();
+        await Expect(Stage(page, before.Name, "Qualified")).ToHaveAttributeAsync("data-active", "false");
+        await page.GetByTestId("pipelines-save").ClickAsync();
+        await Expect(page.GetByTestId("error")).ToContainTextAsync("The stage 'Qualified' holds open deals: move them to another stage before deactivating it. Nothing was saved.");
+        await Expect(Stage(page, before.Name, "Qualified")).ToHaveAttributeAsync("data-refused", "true");
+        Assert.True((await server.GetPipelinesAsync())[0].Stages.Single(s => s.Name == "Qualified").Active);
     }
 
     [Fact]
@@ -114,7 +121,7 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
         await qualified.GetByTestId("stage-meaning").ChooseAsync("Verkoopkans");
         await page.GetByTestId("pipelines-save").ClickAsync();
 
-        await Expect(page.GetByTestId("error")).ToContainTextAsync("De fase 'Qualified' heeft deals: je mag hem hernoemen of uitschakelen, maar niet veranderen wat hij betekent.");
+        await Expect(page.GetByTestId("error")).ToContainTextAsync("De fase 'Qualified' heeft deals: je mag hem hernoemen, maar niet veranderen wat hij betekent.");
         await Expect(qualified).ToHaveAttributeAsync("data-refused", "true");
         await page.ScreenshotAsync("pipeline-settings-refused-dutch");
         Assert.Equal(StageMeaning.Sql, (await server.GetPipelinesAsync())[0].Stages.Single(s => s.Name == "Qualified").Meaning);

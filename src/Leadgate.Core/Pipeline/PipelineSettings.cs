@@ -77,7 +77,8 @@ public sealed record ChangePipelinesRequest
 
 /// <summary>
 /// An admin or manager renames, reorders, adds and deactivates pipelines and stages. A stage that deals or their history
-/// use is never deleted and never changes meaning (an organisation may rename a stage, not change what it means).
+/// use is never deleted and never changes meaning (an organisation may rename a stage, not change what it means); a stage
+/// or pipeline that holds open deals is not deactivated.
 /// </summary>
 public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
 {
@@ -163,6 +164,9 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
         var used = (await db.Deals.Where(d => d.OrganisationId == actor.OrganisationId && d.StageId != null).Select(d => d.StageId!.Value).Distinct().ToListAsync(cancellationToken))
             .Concat(await db.DealChanges.Where(c => c.OrganisationId == actor.OrganisationId && c.StageId != null).Select(c => c.StageId!.Value).Distinct().ToListAsync(cancellationToken))
             .ToHashSet();
+        // A stage or pipeline that holds open deals stays active: its deals would drop off the board and could not move.
+        var holdingOpenDeals = (await db.Deals.Where(d => d.OrganisationId == actor.OrganisationId && d.Status == DealStatus.Open && d.StageId != null)
+            .Select(d => d.StageId!.Value).Distinct().ToListAsync(cancellationToken)).ToHashSet();
         var kept = new HashSet<Guid>();
         for (var i = 0; i < settings.Count; i++)
         {
@@ -173,6 +177,14 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
                 if (pipelines.Find(x => x.Id == id) is not { } existing)
                 {
                     return Invalid.Field($"pipelines[{i}].id", "Not a pipeline of this organisation; leave the id out for a new one.");
+                }
+
+                if (existing.IsActive && !p.Active && existing.Stages.Any(x => holdingOpenDeals.Contains(x.Id)))
+                {
+                    return new Conflict("pipeline-has-open-deals", $"The pipeline '{existing.Name}' holds open deals; win, lose or move them before deactivating it.")
+                    {
+                        Subject = existing.Name,
+                    };
                 }
 
                 pipeline = existing;
@@ -204,6 +216,14 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
                     if (stage.Meaning != s.Meaning && used.Contains(stage.Id))
                     {
                         return new Conflict("stage-meaning-in-use", $"The stage '{stage.Name}' has deals: it may be renamed, not change what it means ({stage.Meaning}).")
+                        {
+                            Subject = stage.Name,
+                        };
+                    }
+
+                    if (stage.IsActive && !s.Active && holdingOpenDeals.Contains(stage.Id))
+                    {
+                        return new Conflict("stage-has-open-deals", $"The stage '{stage.Name}' holds open deals; move them to another stage before deactivating it.")
                         {
                             Subject = stage.Name,
                         };

@@ -142,6 +142,10 @@ public abstract class KeepWarmApiTests(TestApp app)
         (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(meaningChanged))).Expect(HttpStatusCode.Conflict);
         var withoutQualified = current.Where(s => (string)s!["name"]! != "Gekwalificeerd").Select(s => (JsonNode)Setting(s!)).ToList();
         (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(withoutQualified))).Expect(HttpStatusCode.Conflict);
+        var holdingTheDealOff = current.Select(s => (JsonNode)Setting(s!, active: (string)s!["name"]! != "Gekwalificeerd")).ToList();
+        var stillActive = (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(holdingTheDealOff))).Expect(HttpStatusCode.Conflict);
+        Assert.Equal("stage-has-open-deals", (string)stillActive.Body!["code"]!);
+        Assert.Equal("Gekwalificeerd", (await tenant.Sales.GetDealAsync(dealId)).Str("stage"));
         var unusedGone = current.Where(s => (string)s!["name"]! != "Security review").Select(s => (JsonNode)Setting(s!)).ToList();
         Assert.Equal(7, (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(unusedGone))).Expect(HttpStatusCode.OK).Body!.AsArray()[0]!["stages"]!.AsArray().Count);
         (await tenant.Sales.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(unusedGone))).Expect(HttpStatusCode.Forbidden);
