@@ -30,7 +30,11 @@ public sealed record RequirementsMissing(Leads.Stage From, Leads.Stage To, IRead
     : Error($"{From} → {To} needs: " + string.Join("; ", Missing.Select(m => m.Message)));
 
 /// <summary>A state conflict that is not a lifecycle move: a duplicate, a concurrent change, a replayed key with another body.</summary>
-public sealed record Conflict(string Code, string Message) : Error(Message);
+public sealed record Conflict(string Code, string Message) : Error(Message)
+{
+    /// <summary>What the conflict is about, by its name (a stage, a pipeline), so a translated message can name it too.</summary>
+    public string? Subject { get; init; }
+}
 
 /// <summary>The caller's If-Match no longer names the current version.</summary>
 public sealed record PreconditionFailed(long CurrentVersion)

@@ -77,7 +77,8 @@ public sealed record ChangePipelinesRequest
 
 /// <summary>
 /// An admin or manager renames, reorders, adds and deactivates pipelines and stages. A stage that deals or their history
-/// use is never deleted and never changes meaning (an organisation may rename a stage, not change what it means).
+/// use is never deleted and never changes meaning (an organisation may rename a stage, not change what it means); a stage
+/// or pipeline that holds open deals is not deactivated.
 /// </summary>
 public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
 {
@@ -155,20 +156,35 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        var pipelines = await Pipelines.LoadAsync(db, actor.OrganisationId, now, cancellationToken);
+        var pipelines = await db.Pipelines.Include(p => p.Stages).Where(p => p.OrganisationId == actor.OrganisationId).OrderBy(p => p.Position).ToListAsync(cancellationToken);
+
+        // Until an organisation's pipelines are first stored, every read shows the default pipeline made afresh, with new
+        // ids each time: the ids sent back are that default's, so its pipeline and stages are saved as new.
+        var unsaved = pipelines.Count == 0;
         var used = (await db.Deals.Where(d => d.OrganisationId == actor.OrganisationId && d.StageId != null).Select(d => d.StageId!.Value).Distinct().ToListAsync(cancellationToken))
             .Concat(await db.DealChanges.Where(c => c.OrganisationId == actor.OrganisationId && c.StageId != null).Select(c => c.StageId!.Value).Distinct().ToListAsync(cancellationToken))
             .ToHashSet();
+        // A stage or pipeline that holds open deals stays active: its deals would drop off the board and could not move.
+        var holdingOpenDeals = (await db.Deals.Where(d => d.OrganisationId == actor.OrganisationId && d.Status == DealStatus.Open && d.StageId != null)
+            .Select(d => d.StageId!.Value).Distinct().ToListAsync(cancellationToken)).ToHashSet();
         var kept = new HashSet<Guid>();
         for (var i = 0; i < settings.Count; i++)
         {
             var p = settings[i];
             SalesPipeline pipeline;
-            if (p.Id is { } id)
+            if (p.Id is { } id && !unsaved)
             {
                 if (pipelines.Find(x => x.Id == id) is not { } existing)
                 {
                     return Invalid.Field($"pipelines[{i}].id", "Not a pipeline of this organisation; leave the id out for a new one.");
+                }
+
+                if (existing.IsActive && !p.Active && existing.Stages.Any(x => holdingOpenDeals.Contains(x.Id)))
+                {
+                    return new Conflict("pipeline-has-open-deals", $"The pipeline '{existing.Name}' holds open deals; win, lose or move them before deactivating it.")
+                    {
+                        Subject = existing.Name,
+                    };
                 }
 
                 pipeline = existing;
@@ -190,7 +206,7 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
             {
                 var s = stages[j];
                 var requires = (s.Requires ?? []).Select(code => StageFields.Parse(code)!).Distinct().ToList();
-                if (s.Id is { } stageId)
+                if (s.Id is { } stageId && !unsaved)
                 {
                     if (pipeline.Stages.FirstOrDefault(x => x.Id == stageId) is not { } stage)
                     {
@@ -199,7 +215,18 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
 
                     if (stage.Meaning != s.Meaning && used.Contains(stage.Id))
                     {
-                        return new Conflict("stage-meaning-in-use", $"The stage '{stage.Name}' has deals: it may be renamed, not change what it means ({stage.Meaning}).");
+                        return new Conflict("stage-meaning-in-use", $"The stage '{stage.Name}' has deals: it may be renamed, not change what it means ({stage.Meaning}).")
+                        {
+                            Subject = stage.Name,
+                        };
+                    }
+
+                    if (stage.IsActive && !s.Active && holdingOpenDeals.Contains(stage.Id))
+                    {
+                        return new Conflict("stage-has-open-deals", $"The stage '{stage.Name}' holds open deals; move them to another stage before deactivating it.")
+                        {
+                            Subject = stage.Name,
+                        };
                     }
 
                     stage.ChangeMeaning(s.Meaning!.Value);
@@ -218,7 +245,10 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
             {
                 if (used.Contains(dropped.Id))
                 {
-                    return new Conflict("stage-in-use", $"The stage '{dropped.Name}' has deals or history; deactivate it instead of deleting it.");
+                    return new Conflict("stage-in-use", $"The stage '{dropped.Name}' has deals or history; deactivate it instead of deleting it.")
+                    {
+                        Subject = dropped.Name,
+                    };
                 }
 
                 pipeline.Remove(dropped);
@@ -230,7 +260,10 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
         {
             if (dropped.Stages.Any(s => used.Contains(s.Id)))
             {
-                return new Conflict("pipeline-in-use", $"The pipeline '{dropped.Name}' has deals or history; deactivate it instead of deleting it.");
+                return new Conflict("pipeline-in-use", $"The pipeline '{dropped.Name}' has deals or history; deactivate it instead of deleting it.")
+                {
+                    Subject = dropped.Name,
+                };
             }
 
             db.Pipelines.Remove(dropped);

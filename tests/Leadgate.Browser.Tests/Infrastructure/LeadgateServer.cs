@@ -127,18 +127,22 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     /// <summary>A lead sales has talked to, assessed and accepted: Sql, with an open deal of the given value.</summary>
-    public async Task<Guid> CreateSqlAsync(string firstName, string lastName, string company, decimal dealValue, DateOnly expectedClose)
+    public async Task<Guid> CreateSqlAsync(string firstName, string lastName, string company, decimal dealValue, DateOnly expectedClose, string currency = "EUR")
     {
         var id = await CreateMqlAsync(firstName, lastName, company);
         var call = new LogActivityRequest { Type = ActivityType.Call, Direction = Direction.Outbound, Outcome = ActivityOutcome.Connected, Notes = "Discovery call" };
         await RunAsync<LogActivity, Result<LoggedActivity>>(h => h.HandleAsync(id, call, null, Sales, default));
         var bant = new RecordBantRequest { Need = new BantDimensionInput { Status = BantStatus.Confirmed, Note = "Manual lead routing costs them a day per week" } };
         await RunAsync<RecordBant, Result<LeadDetails>>(h => h.HandleAsync(id, bant, null, Sales, default));
-        var accept = new AcceptLeadRequest { DealValue = dealValue, Currency = "EUR", ExpectedCloseDate = expectedClose };
+        var accept = new AcceptLeadRequest { DealValue = dealValue, Currency = currency, ExpectedCloseDate = expectedClose };
         var accepted = await RunAsync<AcceptLead, Result<LeadDetails>>(h => h.HandleAsync(id, accept, null, Sales, default));
         Assert.True(accepted.IsSuccess, accepted.Error?.Message);
         return id;
     }
+
+    /// <summary>The organisation's pipelines and stages as the database now holds them, read through the core.</summary>
+    public Task<IReadOnlyList<Pipeline.PipelineView>> GetPipelinesAsync() =>
+        RunAsync<Pipeline.GetPipelines, IReadOnlyList<Pipeline.PipelineView>>(h => h.HandleAsync(Sales, default));
 
     /// <summary>A manager gives the lead to the demo sales rep (who is notified in the app).</summary>
     public async Task AssignToSalesAsync(Guid id)

@@ -142,12 +142,36 @@ public abstract class KeepWarmApiTests(TestApp app)
         (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(meaningChanged))).Expect(HttpStatusCode.Conflict);
         var withoutQualified = current.Where(s => (string)s!["name"]! != "Gekwalificeerd").Select(s => (JsonNode)Setting(s!)).ToList();
         (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(withoutQualified))).Expect(HttpStatusCode.Conflict);
+        var holdingTheDealOff = current.Select(s => (JsonNode)Setting(s!, active: (string)s!["name"]! != "Gekwalificeerd")).ToList();
+        var stillActive = (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(holdingTheDealOff))).Expect(HttpStatusCode.Conflict);
+        Assert.Equal("stage-has-open-deals", (string)stillActive.Body!["code"]!);
+        Assert.Equal("Gekwalificeerd", (await tenant.Sales.GetDealAsync(dealId)).Str("stage"));
         var unusedGone = current.Where(s => (string)s!["name"]! != "Security review").Select(s => (JsonNode)Setting(s!)).ToList();
         Assert.Equal(7, (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(unusedGone))).Expect(HttpStatusCode.OK).Body!.AsArray()[0]!["stages"]!.AsArray().Count);
         (await tenant.Sales.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(unusedGone))).Expect(HttpStatusCode.Forbidden);
         var unknownField = current.Select(s => (JsonNode)Setting(s!)).ToList();
         ((JsonObject)unknownField[0])["requires"] = new JsonArray("budget");
         Assert.NotNull((await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", Body(unknownField))).Expect(HttpStatusCode.BadRequest).Body!["errors"]!["pipelines[0].stages[0].requires"]);
+    }
+
+    [Fact]
+    public async Task ANewOrganisation_SavesTheDefaultPipelineItRead_BeforeAnyDealStoredIt()
+    {
+        var tenant = await app.NewTenantAsync();
+        var read = (await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/settings/pipelines")).Expect(HttpStatusCode.OK).Body!.AsArray()[0]!.AsObject();
+        var stages = read["stages"]!.AsArray().Select(stage => new
+        {
+            id = (string)stage!["id"]!, name = (string)stage["name"]! == "Qualified" ? "First talk" : (string)stage["name"]!, probability = (int)stage["probability"]!,
+            meaning = (string)stage["meaning"]!, active = true,
+        });
+
+        var saved = (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines", new { pipelines = new[] { new { id = (string)read["id"]!, name = "Sales", active = true, stages } } }))
+            .Expect(HttpStatusCode.OK).Body!.AsArray();
+
+        var again = (await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/settings/pipelines")).Expect(HttpStatusCode.OK).Body!.AsArray();
+        Assert.Equal((string)Assert.Single(saved)!["id"]!, (string)Assert.Single(again)!["id"]!);
+        Assert.Equal("First talk", (string)again[0]!["stages"]![0]!["name"]!);
+        Assert.Equal(7, again[0]!["stages"]!.AsArray().Count);
     }
 
     /// <summary>Checks every column's count, total and weighted total against a plain sum over the deals the API lists.</summary>

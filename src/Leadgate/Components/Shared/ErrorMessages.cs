@@ -28,7 +28,7 @@ public static class ErrorMessages
             false),
         Forbidden => new(l["Error.Forbidden"], [], false),
         PreconditionFailed => new(l["Error.Stale"], [], true),
-        Conflict conflict => new(Or(l[$"Conflict.{conflict.Code}"], conflict.Message), [], conflict.Code == "concurrent-update"),
+        Conflict conflict => new(Or(l[$"Conflict.{conflict.Code}", conflict.Subject ?? ""], conflict.Message), [], conflict.Code == "concurrent-update"),
         NotFound => new(l["Error.NotFound"], [], false),
         _ => new(l["Error.Unexpected"], [error.Message], false),
     };
