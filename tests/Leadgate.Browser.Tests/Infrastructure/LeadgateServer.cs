@@ -70,7 +70,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         // Development: the sign-in page shows the demo accounts. The demo seeder stays off: each test makes its own leads.
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_folder, "leadgate.db")}");
+        builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Imports:Folder", Path.Combine(_folder, "imports"));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -230,6 +230,25 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
 
     public async Task<IReadOnlyList<Pipeline.DealChangeView>> GetDealHistoryAsync(Guid id) =>
         (await RunAsync<Pipeline.GetDealHistory, Result<IReadOnlyList<Pipeline.DealChangeView>>>(h => h.HandleAsync(id, Sales, default))).Value;
+
+    /// <summary>
+    /// An organisation of its own with one sales rep (who signs in with the demo password) and the benchmark's deals on the
+    /// default pipeline (<c>leadgate bench board</c>'s seeding), so a test sees a board at scale without touching the
+    /// other tests' organisation. Returns the rep's address and the organisation.
+    /// </summary>
+    public async Task<(string Email, Guid OrganisationId)> SeedBoardAsync(string slug, int open, int closed)
+    {
+        var organisation = await RunAsync<CreateOrganisation, Result<OrganisationView>>(h => h.HandleAsync(slug, "Board at scale B.V.", "EUR", default));
+        var email = $"rep@{slug}.example.com";
+        var rep = await RunAsync<AddUser, Result<AddedUser>>(h => h.HandleAsync(slug, email, [Roles.Sales], DemoData.Password, "Scale Rep", default));
+        var actor = Actor.ForUser(organisation.Value.Id, rep.Value.User.Id, "Scale Rep", [Roles.Sales], Channel.Ui);
+        var pipelines = await RunAsync<Pipeline.GetPipelines, IReadOnlyList<Pipeline.PipelineView>>(h => h.HandleAsync(actor, default));
+        Guid[] stages = [.. pipelines[0].Stages.OrderBy(s => s.Position).Select(s => s.Id)];
+        await Web.Cli.BenchBoard.SeedAsync(ConnectionString, organisation.Value.Id, [(rep.Value.User.Id, "Scale Rep")], stages, open, closed, DateTimeOffset.UtcNow, null, default);
+        return (email, organisation.Value.Id);
+    }
+
+    public string ConnectionString => $"Data Source={Path.Combine(_folder, "leadgate.db")}";
 
     private async Task<TResult> RunAsync<THandler, TResult>(Func<THandler, Task<TResult>> operation)
         where THandler : notnull
