@@ -78,7 +78,7 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
     [Fact]
     public async Task RemovingOrDeactivatingAStageThatHasDeals_IsRefusedNamingIt_AndNothingElseInTheSameSaveIsKept()
     {
-        await server.CreateSqlAsync("Ada", "Lovelace", "Analytical Engines", 7_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(20)));
+        await server.CreateSqlAsync("Mary", "Somerville", "Mechanism of the Heavens", 7_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(20)));
         var before = (await server.GetPipelinesAsync())[0];
         var page = await OpenSettingsAsync(Roles.Manager);
 
@@ -109,7 +109,7 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
     [Fact]
     public async Task InDutch_GivingAStageWithDealsAnotherMeaning_IsRefusedInDutch_NamingTheStage()
     {
-        await server.CreateSqlAsync("Alan", "Turing", "Universal Machines", 6_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(25)));
+        await server.CreateSqlAsync("Ida", "Rhodes", "Universal Machines", 6_000m, DateOnly.FromDateTime(DateTime.Today.AddDays(25)));
         var before = (await server.GetPipelinesAsync())[0];
         var page = await OpenSettingsAsync(Roles.Manager);
         await page.GetByTestId("language-NL").ClickAsync();
