@@ -53,9 +53,6 @@ public sealed class GetInbox(LeadgateDbContext db, TimeProvider clock)
 {
     public const int MaxLimit = 500;
 
-    public Task<Result<Inbox>> HandleAsync(Actor actor, int limit, CancellationToken cancellationToken) =>
-        HandleAsync(actor, limit, InboxSort.Due, null, cancellationToken);
-
     public async Task<Result<Inbox>> HandleAsync(Actor actor, int limit, InboxSort sort, double? minLikelihood, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)

@@ -22,7 +22,9 @@ public static class LeadAttributes
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IReadOnlyDictionary<string, string> Read(string? json) =>
-        json is null ? Empty : JsonSerializer.Deserialize<SortedDictionary<string, string>>(json, Json) ?? Empty;
+        json is not null && JsonSerializer.Deserialize<Dictionary<string, string>>(json, Json) is { } read
+            ? new SortedDictionary<string, string>(read, StringComparer.Ordinal)
+            : Empty;
 
     /// <summary>The stored attributes with the new ones laid over them, as JSON (keys in ordinal order), or null for none.</summary>
     public static string? Merge(string? stored, IReadOnlyDictionary<string, string>? added)
@@ -32,12 +34,7 @@ public static class LeadAttributes
             return stored;
         }
 
-        var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in Read(stored))
-        {
-            merged[name] = value;
-        }
-
+        var merged = new SortedDictionary<string, string>(Read(stored).ToDictionary(), StringComparer.Ordinal);
         foreach (var (name, value) in added)
         {
             merged[name] = value;
