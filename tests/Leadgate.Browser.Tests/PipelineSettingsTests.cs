@@ -23,7 +23,9 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
         await first.GetByTestId("stage-name").Locator("input").BlurAsync();
         await page.GetByTestId("pipelines-save").ClickAsync();
         await Expect(Stage(page, name, "Renewal talks")).ToHaveAttributeAsync("data-position", "1");
-        Assert.Equal("Renewal talks", (await StoredAsync(name)).Stages[0].Name);
+        // The page shows the new name as soon as it is typed, and still says "Pipelines saved." from adding the pipeline,
+        // so the save is awaited in the database itself.
+        Assert.Equal("Renewal talks", await StoredFirstStageAsync(name, "Renewal talks"));
 
         await page.GotoAsync("/pipeline");
         await page.WaitUntilInteractiveAsync();
@@ -196,6 +198,15 @@ public sealed class PipelineSettingsTests(LeadgateServer server, BrowserFixture 
         await page.GetByTestId("pipelines-save").ClickAsync();
         await Expect(page.GetByTestId("pipelines-announcer")).ToHaveTextAsync("Pipelines saved.");
         await Expect(Pipeline(page, name).GetByTestId("stage")).ToHaveCountAsync(3);
+    }
+
+    private async Task<string> StoredFirstStageAsync(string name, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        string stored;
+        while ((stored = (await StoredAsync(name)).Stages[0].Name) != expected && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        return stored;
     }
 
     private async Task<PipelineView> StoredAsync(string name) => (await server.GetPipelinesAsync()).Single(p => p.Name == name);
