@@ -23,6 +23,9 @@ public static class Server
     /// </summary>
     internal static readonly string[] HostDefaults = ["--hostBuilder:reloadConfigOnChange=false"];
 
+    /// <summary>The most prerendered state a page hands to its circuit, as JSON (base64 in the message makes it a third larger).</summary>
+    public const int MaxPersistedStateBytes = 128 * 1024;
+
     /// <param name="args">Command-line arguments: <c>--urls</c> and configuration switches.</param>
     /// <param name="configure">A last word on the builder before the app's services are added (the benchmarks quieten logging).</param>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -48,7 +51,10 @@ public static class Server
         services.ConfigureHttpJsonOptions(json => JsonContract.Configure(json.SerializerOptions));
         services.AddLocalization();
         services.AddMudServices();
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // A page's prerendered state (the board's first cards) comes back from the browser in one SignalR message when the
+        // circuit starts: room for it beside SignalR's 32 KB default, which a board of 140 cards passes.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 2 * MaxPersistedStateBytes);
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
         services.AddScoped<Operations>();

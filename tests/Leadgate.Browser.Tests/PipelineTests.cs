@@ -71,6 +71,8 @@ public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
 
         var card = Card(page, menuDeal);
         await card.GetByTestId("card-move-menu").ClickAsync();
+        await Expect(card.GetByTestId("card-move-menu")).ToHaveAttributeAsync("aria-expanded", "true");
+        await Expect(card.GetByTestId("move-to")).ToHaveCountAsync(6);
         await page.Locator("[data-testid=move-to][data-stage=Proposal]").ClickAsync();
         await Expect(card.GetByTestId("card-refusal")).ToBeVisibleAsync();
         await card.GetByTestId("card-amount").Locator("input").FillAsync("7500");
