@@ -66,12 +66,17 @@ public sealed record DealPlan
     public bool SetsOwner { get; init; }
 
     public Guid? OwnerId { get; init; }
+
+    public bool SetsProposalReference { get; init; }
+
+    public string? ProposalReference { get; init; }
 }
 
 /// <summary>The pipeline record opened when a lead is accepted as SQL.</summary>
 public sealed class Deal
 {
     public const int MaxNextStepLength = 500;
+    public const int MaxProposalReferenceLength = 200;
 
     private readonly List<Stakeholder> _stakeholders = [];
     private readonly List<DealChange> _history = [];
@@ -99,6 +104,9 @@ public sealed class Deal
     public decimal? ProposalAmount { get; private set; }
 
     public DateTimeOffset? ProposedAt { get; private set; }
+
+    /// <summary>Which proposal is on the table: its number in the rep's quoting tool, or a link to it.</summary>
+    public string? ProposalReference { get; private set; }
 
     public DealStatus Status { get; private set; }
 
@@ -184,8 +192,11 @@ public sealed class Deal
         UpdatedAt = at;
     }
 
-    /// <summary>What a stage asks of the deal that it does not have yet; <paramref name="amount"/> is a proposal amount the move brings.</summary>
-    public IReadOnlyList<Leads.Requirement> MissingFor(PipelineStage stage, decimal? amount)
+    /// <summary>
+    /// What a stage asks of the deal that it does not have yet; <paramref name="amount"/> is a proposal amount and
+    /// <paramref name="proposalReference"/> a proposal reference the move brings.
+    /// </summary>
+    public IReadOnlyList<Leads.Requirement> MissingFor(PipelineStage stage, decimal? amount, string? proposalReference = null)
     {
         var missing = new List<Leads.Requirement>();
         foreach (var field in stage.RequiredFields)
@@ -201,6 +212,10 @@ public sealed class Deal
             else if (field == StageFields.ExpectedCloseDate && ExpectedCloseDate == default)
             {
                 missing.Add(StageFields.CloseDateRequirement);
+            }
+            else if (field == StageFields.ProposalReference && string.IsNullOrWhiteSpace(ProposalReference) && string.IsNullOrWhiteSpace(proposalReference))
+            {
+                missing.Add(StageFields.ProposalReferenceRequirement);
             }
             else if (field.StartsWith(StageFields.StakeholderPrefix, StringComparison.Ordinal)
                 && Enum.TryParse<StakeholderRole>(field[StageFields.StakeholderPrefix.Length..], out var role)
@@ -237,6 +252,11 @@ public sealed class Deal
             errors["nextStep.text"] = ["Say what the next step is."];
         }
 
+        if (plan.ProposalReference?.Trim().Length > MaxProposalReferenceLength)
+        {
+            errors["proposalReference"] = [$"At most {MaxProposalReferenceLength} characters."];
+        }
+
         if (errors.Count > 0)
         {
             return new Invalid(errors);
@@ -261,6 +281,11 @@ public sealed class Deal
         if (plan.SetsOwner)
         {
             OwnerId = plan.OwnerId;
+        }
+
+        if (plan.SetsProposalReference)
+        {
+            ProposalReference = string.IsNullOrWhiteSpace(plan.ProposalReference) ? null : plan.ProposalReference.Trim();
         }
 
         UpdatedAt = at;

@@ -51,6 +51,9 @@ public sealed record DealView(
 
     public NextStepView? NextStep { get; init; }
 
+    /// <summary>Which proposal is on the table: its number or a link.</summary>
+    public string? ProposalReference { get; init; }
+
     public IReadOnlyList<StakeholderView> Stakeholders { get; init; } = [];
 
     /// <summary>Activities planned on the deal, by due time, done or not.</summary>
@@ -122,6 +125,7 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
             ProbabilitySource = d.ProbabilitySource,
             ForecastCategory = d.RepForecastCategory ?? (placed ? d.StageForecastCategory : stage.ForecastCategory),
             NextStep = d.NextStepText is { } text ? new NextStepView(text, d.NextStepDueOn) : null,
+            ProposalReference = d.ProposalReference,
             LastTouchAt = lastTouch,
             Stale = !warmByPlan && Staleness.IsStale(d.Status, stage.StaleAfterDays, lastTouch, now),
         };

@@ -19,6 +19,10 @@ public sealed record MoveDealRequest
     [Range(0.01, 1_000_000_000_000)]
     public decimal? Amount { get; set; }
 
+    /// <summary>The proposal's reference (its number or link), for a stage that asks for one; kept on the deal.</summary>
+    [MaxLength(Deal.MaxProposalReferenceLength)]
+    public string? ProposalReference { get; set; }
+
     /// <summary>For Won: the day it closed; today when left out.</summary>
     public DateOnly? ClosedOn { get; set; }
 
@@ -65,6 +69,11 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
             return Invalid.Field("closedOn", "A deal cannot close in the future.");
         }
 
+        if (request.ProposalReference?.Trim().Length > Deal.MaxProposalReferenceLength)
+        {
+            return Invalid.Field("proposalReference", $"At most {Deal.MaxProposalReferenceLength} characters.");
+        }
+
         if (request.Note?.Length > 2000)
         {
             return Invalid.Field("note", "At most 2000 characters.");
@@ -105,7 +114,7 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
             return Done.Value;
         }
 
-        var missing = new List<Requirement>(deal.MissingFor(target, request.Amount));
+        var missing = new List<Requirement>(deal.MissingFor(target, request.Amount, request.ProposalReference));
         var today = DateOnly.FromDateTime(at.UtcDateTime);
         var then = request.Then switch
         {
@@ -149,6 +158,12 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
         if (missing.Count > 0)
         {
             return new RequirementsMissing(lead.Stage, toStage, missing);
+        }
+
+        // Kept before the lifecycle closes the deal (a refused move is not saved, so it leaves no reference behind).
+        if (!string.IsNullOrWhiteSpace(request.ProposalReference))
+        {
+            deal.Plan(new DealPlan { SetsProposalReference = true, ProposalReference = request.ProposalReference }, at);
         }
 
         var moved = target.Meaning switch

@@ -23,7 +23,7 @@ public sealed record ReviseDealRequest
 {
     public static readonly IReadOnlySet<string> Fields = new HashSet<string>(StringComparer.Ordinal)
     {
-        "value", "currency", "expectedCloseDate", "probability", "forecastCategory", "nextStep", "ownerId",
+        "value", "currency", "expectedCloseDate", "probability", "forecastCategory", "nextStep", "ownerId", "proposalReference",
     };
 
     [Range(0.01, 1_000_000_000_000)]
@@ -43,6 +43,10 @@ public sealed record ReviseDealRequest
     public NextStepRequest? NextStep { get; set; }
 
     public Guid? OwnerId { get; set; }
+
+    /// <summary>Which proposal is on the table (its number or link); null clears it.</summary>
+    [MaxLength(Deal.MaxProposalReferenceLength)]
+    public string? ProposalReference { get; set; }
 
     /// <summary>The fields the patch named; null (a caller in process) counts every field that has a value.</summary>
     [JsonIgnore]
@@ -88,6 +92,8 @@ public sealed class ReviseDeal(LeadgateDbContext db, TimeProvider clock)
             NextStepDueOn = request.NextStep?.DueOn,
             SetsOwner = setsOwner,
             OwnerId = request.OwnerId,
+            SetsProposalReference = request.Names("proposalReference", request.ProposalReference),
+            ProposalReference = request.ProposalReference,
         };
         return await db.ChangeDealAsync(
             dealId, actor, expectedVersion, clock,

@@ -53,6 +53,7 @@ public static class StageFields
     public const string Amount = "amount";
     public const string ExpectedCloseDate = "expectedCloseDate";
     public const string NextStep = "nextStep";
+    public const string ProposalReference = "proposalReference";
     public const string StakeholderPrefix = "stakeholder.";
 
     public static readonly Requirement AmountRequirement = Requirement.ProposalAmount;
@@ -60,6 +61,8 @@ public static class StageFields
     public static readonly Requirement NextStepRequirement = new(NextStep, "A next step on the deal (what happens next, and when).");
 
     public static readonly Requirement CloseDateRequirement = new(ExpectedCloseDate, "An expected close date on the deal.");
+
+    public static readonly Requirement ProposalReferenceRequirement = new(ProposalReference, "A reference to the proposal sent (its number or link).");
 
     public static Requirement Stakeholder(StakeholderRole role) => new(StakeholderPrefix + role, $"A stakeholder in the role {role} among the deal's stakeholders.");
 
@@ -80,6 +83,11 @@ public static class StageFields
         if (string.Equals(text, NextStep, StringComparison.OrdinalIgnoreCase))
         {
             return NextStep;
+        }
+
+        if (string.Equals(text, ProposalReference, StringComparison.OrdinalIgnoreCase))
+        {
+            return ProposalReference;
         }
 
         return text is not null && text.StartsWith(StakeholderPrefix, StringComparison.OrdinalIgnoreCase)

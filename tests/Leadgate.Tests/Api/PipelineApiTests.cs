@@ -99,6 +99,43 @@ public abstract class PipelineApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task AStageThatAsksForAProposalReference_RefusesAMoveWithoutOne_NamingIt_AndTheMoveThatBringsOne_KeepsIt()
+    {
+        var tenant = await app.NewTenantAsync();
+        var dealId = await DealAsync(tenant);
+        (await MoveAsync(tenant, dealId, new { stage = "Proposal", amount = 18_000m })).Expect(HttpStatusCode.OK);
+        var pipeline = (await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/settings/pipelines")).Expect(HttpStatusCode.OK).Body!.AsArray()[0]!;
+        var stages = pipeline["stages"]!.AsArray().Select(stage => new JsonObject
+        {
+            ["id"] = (string)stage!["id"]!, ["name"] = (string)stage["name"]!, ["probability"] = (int)stage["probability"]!,
+            ["forecastCategory"] = (string)stage["forecastCategory"]!, ["staleAfterDays"] = (int)stage["staleAfterDays"]!,
+            ["requires"] = (string)stage["name"]! == "Negotiation" ? new JsonArray("ProposalReference") : stage["requires"]!.DeepClone(),
+            ["meaning"] = (string)stage["meaning"]!, ["active"] = true,
+        });
+        var saved = (await tenant.Manager.SendAsync(HttpMethod.Put, "/api/v1/settings/pipelines",
+            new { pipelines = new[] { new { id = (string)pipeline["id"]!, name = (string)pipeline["name"]!, active = true, stages } } })).Expect(HttpStatusCode.OK);
+        Assert.Equal(["proposalReference"], saved.Body![0]!["stages"]!.AsArray().Single(s => (string)s!["name"]! == "Negotiation")!["requires"]!.AsArray().Select(r => (string)r!));
+        var before = (await tenant.Sales.GetDealAsync(dealId)).Expect(HttpStatusCode.OK);
+
+        var refused = (await MoveAsync(tenant, dealId, new { stage = "Negotiation" }, before.ETag)).Expect(HttpStatusCode.Conflict);
+
+        Assert.Equal(["proposalReference"], refused.Body!["missing"]!.AsArray().Select(m => (string)m!["code"]!));
+        Assert.Equal(before.Text, (await tenant.Sales.GetDealAsync(dealId)).Text);
+        (await MoveAsync(tenant, dealId, new { stage = "Negotiation", proposalReference = new string('Q', 201) }, before.ETag)).Expect(HttpStatusCode.BadRequest);
+
+        var moved = (await MoveAsync(tenant, dealId, new { stage = "Negotiation", proposalReference = "  Q-2026-114  " }, before.ETag)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(("Negotiation", "Q-2026-114"), (moved.Str("stage"), moved.Str("proposalReference")));
+        var back = (await MoveAsync(tenant, dealId, new { stage = "Proposal" }, moved.ETag)).Expect(HttpStatusCode.OK);
+        var cleared = (await tenant.Sales.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { proposalReference = (string?)null }, back.ETag)).Expect(HttpStatusCode.OK);
+        Assert.Null(cleared.Body!["proposalReference"]);
+        (await MoveAsync(tenant, dealId, new { stage = "Negotiation" }, cleared.ETag)).Expect(HttpStatusCode.Conflict);
+        var set = (await tenant.Sales.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { proposalReference = "https://quotes.example.com/q/114" }, cleared.ETag)).Expect(HttpStatusCode.OK);
+        var again = (await MoveAsync(tenant, dealId, new { stage = "Negotiation" }, set.ETag)).Expect(HttpStatusCode.OK);
+        Assert.Equal("https://quotes.example.com/q/114", again.Str("proposalReference"));
+    }
+
+    [Fact]
     public async Task ARepsProbability_SurvivesAMove_AndSaysSo_AndClearingItRestoresTheStageDefault()
     {
         var tenant = await app.NewTenantAsync();

@@ -14,7 +14,7 @@ public sealed class PipelinesDraft
     /// <summary>The fields a stage may require, in the order the page offers them (the core's <see cref="StageFields"/> list).</summary>
     public static IReadOnlyList<string> FieldCodes { get; } =
     [
-        StageFields.Amount, StageFields.ExpectedCloseDate, StageFields.NextStep,
+        StageFields.Amount, StageFields.ExpectedCloseDate, StageFields.NextStep, StageFields.ProposalReference,
         .. Enum.GetValues<StakeholderRole>().Select(role => StageFields.StakeholderPrefix + role),
     ];
 

@@ -1163,6 +1163,10 @@ namespace Leadgate.Data.Migrations.Postgres
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)");
 
+                    b.Property<string>("ProposalReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTimeOffset?>("ProposedAt")
                         .HasColumnType("timestamp with time zone");
 

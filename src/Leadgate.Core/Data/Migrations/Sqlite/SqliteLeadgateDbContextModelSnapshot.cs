@@ -1187,6 +1187,10 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasPrecision(18, 2)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProposalReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ProposedAt")
                         .HasColumnType("INTEGER");
 
