@@ -283,6 +283,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             deal.HasIndex(d => new { d.OrganisationId, d.Status });
             deal.Property(d => d.NextStepText).HasMaxLength(Deal.MaxNextStepLength);
             deal.Property(d => d.ProposalReference).HasMaxLength(Deal.MaxProposalReferenceLength);
+            deal.Property(d => d.Competitor).HasMaxLength(Deal.MaxCompetitorLength);
             // The board reads an organisation's open deals by stage.
             deal.HasIndex(d => new { d.OrganisationId, d.StageId, d.Status });
             deal.HasMany(d => d.Stakeholders).WithOne().HasForeignKey(s => s.DealId).OnDelete(DeleteBehavior.Cascade);

@@ -138,7 +138,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
         Then(gap, at => Move(at, new MoveDealRequest { Stage = cast.Pipelines[0].FirstWith(StageMeaning.Won)!.Name, Amount = amount, ClosedOn = DateOnly.FromDateTime(at.UtcDateTime) }, null));
 
     /// <summary>Moves the deal to its lost stage with a lost reason of the organisation's list; the lead goes to <paramref name="then"/>.</summary>
-    public DemoJourney Lose(Gap gap, string reasonCode, string? note, Stage then) =>
+    public DemoJourney Lose(Gap gap, string reasonCode, string? note, Stage then, string? competitor = null) =>
         Then(gap, at => Move(
             at,
             new MoveDealRequest
@@ -146,6 +146,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
                 Stage = cast.Pipelines[0].FirstWith(StageMeaning.Lost)!.Name,
                 Reason = reasonCode,
                 Note = note,
+                Competitor = competitor,
                 Then = then == Stage.Disqualified ? AfterLost.Disqualified : AfterLost.Nurture,
             },
             cast.Reason(ReasonKind.Lost, reasonCode)));

@@ -295,17 +295,17 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
             {
                 var journey = Qualified(person, requalifiedChance: 0, out var value);
                 var proposed = WorkDeal(journey, person, value, dice.Pick<Reach>([(Reach.Qualified, 20), (Reach.Discovery, 20), (Reach.Proposal, 35), (Reach.Negotiation, 25)]));
-                var (code, note) = dice.Pick<(string, string?)>(
+                var (code, note, competitor) = dice.Pick<(string, string?, string?)>(
                 [
-                    (("Competitor", "Chose Salesforce, which their parent company already uses."), 15),
-                    (("Competitor", "Went with HubSpot Sales Hub: their marketing team already works in HubSpot."), 15),
-                    (("Competitor", "Chose Pipedrive: cheaper per seat, and the handover was not their priority."), 15),
+                    (("Competitor", "Chose Salesforce, which their parent company already uses.", "Salesforce"), 15),
+                    (("Competitor", "Went with HubSpot Sales Hub: their marketing team already works in HubSpot.", "HubSpot"), 15),
+                    (("Competitor", "Chose Pipedrive: cheaper per seat, and the handover was not their priority.", "Pipedrive"), 15),
                     (("Price", proposed is null
                         ? "Our list price is 40% above their budget; no room to move."
-                        : "Our proposal was 40% above their budget; no room to move."), 35),
-                    (("Other", "Acquired by a group that standardises on its own tools."), 20),
+                        : "Our proposal was 40% above their budget; no room to move.", null), 35),
+                    (("Other", "Acquired by a group that standardises on its own tools.", null), 20),
                 ]);
-                journey.Lose(Gap.WorkingDays(dice.Between(5, 20), dice.OfficeHour()), code, note, Stage.Disqualified);
+                journey.Lose(Gap.WorkingDays(dice.Between(5, 20), dice.OfficeHour()), code, note, Stage.Disqualified, competitor);
                 return new(journey, Stage.Disqualified);
             }
         }

@@ -77,6 +77,7 @@ public sealed class Deal
 {
     public const int MaxNextStepLength = 500;
     public const int MaxProposalReferenceLength = 200;
+    public const int MaxCompetitorLength = 200;
 
     private readonly List<Stakeholder> _stakeholders = [];
     private readonly List<DealChange> _history = [];
@@ -117,6 +118,9 @@ public sealed class Deal
     public string? LostReason { get; private set; }
 
     public string? LostNote { get; private set; }
+
+    /// <summary>Who the deal was lost to, when the rep knows.</summary>
+    public string? Competitor { get; private set; }
 
     public Guid? OwnerId { get; private set; }
 
@@ -406,4 +410,7 @@ public sealed class Deal
         ClosedOn = closedOn;
         UpdatedAt = at;
     }
+
+    /// <summary>Names the competitor a lost deal went to (blank names none).</summary>
+    internal void LostTo(string? competitor) => Competitor = string.IsNullOrWhiteSpace(competitor) ? null : competitor.Trim();
 }

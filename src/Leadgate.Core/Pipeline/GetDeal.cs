@@ -51,6 +51,9 @@ public sealed record DealView(
 
     public NextStepView? NextStep { get; init; }
 
+    /// <summary>Who a lost deal went to, when the rep knew.</summary>
+    public string? Competitor { get; init; }
+
     /// <summary>Which proposal is on the table: its number or a link.</summary>
     public string? ProposalReference { get; init; }
 
@@ -126,6 +129,7 @@ public sealed class GetDeal(LeadgateDbContext db, TimeProvider clock)
             ForecastCategory = d.RepForecastCategory ?? (placed ? d.StageForecastCategory : stage.ForecastCategory),
             NextStep = d.NextStepText is { } text ? new NextStepView(text, d.NextStepDueOn) : null,
             ProposalReference = d.ProposalReference,
+            Competitor = d.Competitor,
             LastTouchAt = lastTouch,
             Stale = !warmByPlan && Staleness.IsStale(d.Status, stage.StaleAfterDays, lastTouch, now),
         };

@@ -26,6 +26,10 @@ public sealed record MarkDealLostRequest
 
     [MaxLength(2000)]
     public string? Note { get; set; }
+
+    /// <summary>Who the deal was lost to, when known.</summary>
+    [MaxLength(Deal.MaxCompetitorLength)]
+    public string? Competitor { get; set; }
 }
 
 /// <summary>The deal is lost: its lead goes to Nurture or Disqualified, with the lost reason.</summary>
@@ -43,6 +47,11 @@ public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
             return Invalid.Field("note", "At most 2000 characters.");
         }
 
+        if (request.Competitor?.Trim().Length > Deal.MaxCompetitorLength)
+        {
+            return Invalid.Field("competitor", $"At most {Deal.MaxCompetitorLength} characters.");
+        }
+
         var reason = await ListReasons.FindAsync(db, actor.OrganisationId, ReasonKind.Lost, request.Reason, cancellationToken);
         if (reason.Error is { } invalid)
         {
@@ -56,7 +65,16 @@ public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
         };
         return await db.ChangeDealAsync(
             dealId, actor, expectedVersion, clock,
-            (deal, lead, _) => lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow()),
+            (deal, lead, _) =>
+            {
+                var lost = lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow());
+                if (lost.IsSuccess)
+                {
+                    deal.LostTo(request.Competitor);
+                }
+
+                return lost;
+            },
             cancellationToken);
     }
 }

@@ -35,6 +35,10 @@ public sealed record MoveDealRequest
 
     [MaxLength(2000)]
     public string? Note { get; set; }
+
+    /// <summary>For Lost: who the deal was lost to, when known.</summary>
+    [MaxLength(Deal.MaxCompetitorLength)]
+    public string? Competitor { get; set; }
 }
 
 /// <summary>
@@ -77,6 +81,11 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
         if (request.Note?.Length > 2000)
         {
             return Invalid.Field("note", "At most 2000 characters.");
+        }
+
+        if (request.Competitor?.Trim().Length > Deal.MaxCompetitorLength)
+        {
+            return Invalid.Field("competitor", $"At most {Deal.MaxCompetitorLength} characters.");
         }
 
         var reason = await ListReasons.FindAsync(db, actor.OrganisationId, ReasonKind.Lost, request.Reason, cancellationToken);
@@ -177,6 +186,11 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
         if (moved.Error is { } refused)
         {
             return refused;
+        }
+
+        if (target.Meaning == StageMeaning.Lost)
+        {
+            deal.LostTo(request.Competitor);
         }
 
         deal.EnterStage(target, pipeline.Id, at);

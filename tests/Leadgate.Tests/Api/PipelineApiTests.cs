@@ -174,7 +174,8 @@ public abstract class PipelineApiTests(TestApp app)
         var won = (await MoveAsync(tenant, wonId, new { stage = "Won", amount = 23_000m })).Expect(HttpStatusCode.OK);
         var noReason = (await MoveAsync(tenant, lostId, new { stage = "Lost" })).Expect(HttpStatusCode.Conflict);
         Assert.Equal(["then", "reason"], noReason.Body!["missing"]!.AsArray().Select(m => (string)m!["code"]!));
-        var lost = (await MoveAsync(tenant, lostId, new { stage = "Lost", reason = "Price", then = "Nurture" })).Expect(HttpStatusCode.OK);
+        var lost = (await MoveAsync(tenant, lostId, new { stage = "Lost", reason = "Price", then = "Nurture", competitor = " Pipedrive " })).Expect(HttpStatusCode.OK);
+        Assert.Equal("Pipedrive", lost.Str("competitor"));
 
         Assert.Equal(("Won", "Won", "Customer"), (won.Str("stage"), won.Str("status"), won.Str("leadStage")));
         Assert.Equal(("Lost", "Lost", "Nurture", "Price"), (lost.Str("stage"), lost.Str("status"), lost.Str("leadStage"), lost.Str("lostReason")));

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Leadgate.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLeadgateDbContext))]
-    [Migration("20261206064314_DealProposalReference")]
-    partial class DealProposalReference
+    [Migration("20261206064957_DealProposalReferenceAndCompetitor")]
+    partial class DealProposalReferenceAndCompetitor
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1123,6 +1123,10 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.Property<DateOnly?>("ClosedOn")
                         .HasColumnType("date");
+
+                    b.Property<string>("Competitor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Leadgate.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLeadgateDbContext))]
-    [Migration("20261206064244_DealProposalReference")]
-    partial class DealProposalReference
+    [Migration("20261206064924_DealProposalReferenceAndCompetitor")]
+    partial class DealProposalReferenceAndCompetitor
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1144,6 +1144,10 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.Property<DateOnly?>("ClosedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Competitor")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
