@@ -26,7 +26,7 @@ internal sealed class DemoCast
         _reasons = reasons;
         Marketer = marketer;
         Reps = reps;
-        ScoringRule = Actor.ForRule(organisation.Id, "Fit and engagement score");
+        Model = Scoring.ScoringModel.Default;
         WebForm = Actor.ForSystem(organisation.Id);
         ListImport = Actor.ForImport(organisation.Id);
     }
@@ -44,7 +44,8 @@ internal sealed class DemoCast
 
     public IReadOnlyList<DemoRep> Reps { get; }
 
-    public Actor ScoringRule { get; }
+    /// <summary>The scoring model the demo organisation works with (the default, as a new organisation's): its rule moves the demo's leads to MQL as it would in the product.</summary>
+    public Scoring.ScoringModel Model { get; }
 
     /// <summary>Forms on the website and the webinar platform post their leads as the system.</summary>
     public Actor WebForm { get; }

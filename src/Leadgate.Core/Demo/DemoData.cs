@@ -145,6 +145,13 @@ public static class DemoData
         progress?.Report(25);
 
         var leads = journeys.Select(j => j.Lead).ToList();
+        // Each lead's scores are what its facts and its events give at the moment of the seed, as the product keeps them.
+        var byLead = journeys.ToDictionary(j => j.Lead.Id);
+        foreach (var journey in journeys)
+        {
+            journey.ScoreAt(now);
+        }
+
 
         // Each deal was opened in Qualified and moved by its story through the default pipeline; it stands where the story left it.
         var deals = journeys.Where(j => j.Deal is not null).ToDictionary(j => j.Lead.Id);
@@ -153,6 +160,7 @@ public static class DemoData
         {
             var worked = batch.Where(l => deals.ContainsKey(l.Id)).Select(l => deals[l.Id]).ToList();
             db.Leads.AddRange(batch);
+            db.BehaviourEvents.AddRange(batch.SelectMany(l => byLead[l.Id].BehaviourEvents()));
             db.Contacts.AddRange(worked.SelectMany(j => j.Colleagues));
             db.Deals.AddRange(worked.Select(j => j.Deal!));
             db.ScheduledActivities.AddRange(worked.SelectMany(j => j.Scheduled));

@@ -1,8 +1,10 @@
+using System.Globalization;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
+using Leadgate.Scoring;
 
 namespace Leadgate.Demo;
 
@@ -68,6 +70,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
     private readonly List<(Gap Gap, Action<DateTimeOffset> Play)> _beats = [];
     private readonly List<Contact> _colleagues = [];
     private readonly List<ScheduledActivity> _scheduled = [];
+    private readonly List<(BehaviourType Type, DateTimeOffset At, string? Properties)> _behaviour = [];
     private DateTimeOffset _now;
 
     public DemoPerson Person => person;
@@ -91,6 +94,50 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
 
     public DemoJourney MarkMql(Gap gap, Actor by, string reason) =>
         Then(gap, at => Must(Lead.MarkMql(reason, by, at)));
+
+    /// <summary>Something the person did that the behaviour events record (a page visit, a download, a reply).</summary>
+    public DemoJourney Engage(Gap gap, BehaviourType type, string? properties = null) =>
+        Then(gap, at => _behaviour.Add((type, at, properties)));
+
+    /// <summary>
+    /// The lead is scored on its facts and its events so far, as the product scores it when an event arrives; when the
+    /// model's rule is met the rule makes it an MQL, with the rule's own name and reason. A lead whose fit stays under the
+    /// rule's line is qualified by marketing by hand instead, and the reason says so with the scores as they were.
+    /// </summary>
+    public DemoJourney MarkMqlByScore(Gap gap) =>
+        Then(gap, at =>
+        {
+            var breakdown = ScoreAt(at);
+            if (MqlRule.Decide(cast.Model, breakdown.FitScore, breakdown.EngagementScore, null) is { } rule)
+            {
+                Must(Lead.MarkMql(rule.Reason, Actor.ForRule(cast.OrganisationId, rule.Rule), at));
+                return;
+            }
+
+            Must(Lead.MarkMql(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Engaged (engagement {breakdown.EngagementScore:0.##}) though fit {breakdown.FitScore ?? 0:0.#} is under the rule's {cast.Model.FitThreshold:0.#}: qualified by hand"),
+                cast.Marketer, at));
+        });
+
+    /// <summary>Scores the lead on its facts and its events up to <paramref name="at"/>, and keeps the scores on it.</summary>
+    public ScoreBreakdown ScoreAt(DateTimeOffset at)
+    {
+        var breakdown = ScoreBreakdown.Of(cast.Model, LeadScoring.FactsOf(Lead), ScoredEvents().Where(e => e.OccurredAt <= at), at);
+        Lead.RecordScores(breakdown.FitScore, breakdown.EngagementScore, at);
+        return breakdown;
+    }
+
+    /// <summary>The behaviour events of the journey, as the event API would have stored them (received when they happened).</summary>
+    public IEnumerable<BehaviourEvent> BehaviourEvents() =>
+        _behaviour.Select((b, i) => BehaviourEvent.Record(
+            cast.OrganisationId, Lead.Id, ExternalId(i), b.Type, b.At, b.Properties,
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{ExternalId(i)}|{b.Type}|{b.At:O}|{b.Properties}"))),
+            b.At));
+
+    private IEnumerable<ScoredEvent> ScoredEvents() => _behaviour.Select((b, i) => new ScoredEvent(ExternalId(i), b.Type, b.At));
+
+    private string ExternalId(int index) => string.Create(CultureInfo.InvariantCulture, $"demo-{Lead.Id:N}-{index}");
 
     public DemoJourney Assign(Gap gap, Actor rep)
     {

@@ -3,6 +3,7 @@ using Leadgate.Accounts;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Qualification;
+using Leadgate.Scoring;
 
 namespace Leadgate.Demo;
 
@@ -344,8 +345,64 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
             "Referral" => cast.Marketer,
             _ => cast.ListImport,
         };
-        return (new DemoJourney(cast, person, source, campaign, creator), raised);
+        var journey = new DemoJourney(cast, person, source, campaign, creator);
+        FirstTouch(journey, source, campaign, raised);
+        return (journey, raised);
     }
+
+    /// <summary>The behaviour event the lead came in with: the form, the download, the webinar, the reply.</summary>
+    private static void FirstTouch(DemoJourney journey, string source, string campaign, string? raised)
+    {
+        var now = Gap.Minutes(0);
+        switch (source, campaign)
+        {
+            case (_, "Demo request"):
+                journey.Engage(now, BehaviourType.DemoRequest, Json("form", "Demo request"));
+                break;
+            case (_, "Contact form"):
+                journey.Engage(now, BehaviourType.FormSubmit, Json("form", "Contact sales"));
+                break;
+            case (_, "Pricing page"):
+                journey.Engage(now, BehaviourType.PageVisit, Json("page", "/pricing"));
+                journey.Engage(Gap.Minutes(3), BehaviourType.FormSubmit, Json("form", "Pricing: send me the price list"));
+                break;
+            case (_, "Newsletter"):
+                journey.Engage(now, BehaviourType.NewsletterSignup, Json("form", "Newsletter"));
+                break;
+            case ("Website", _):
+                journey.Engage(now, BehaviourType.ContentDownload, Json("asset", campaign));
+                break;
+            case ("Webinar", _):
+                journey.Engage(now, BehaviourType.Webinar, Json("webinar", campaign));
+                break;
+            case ("LinkedIn", _) when campaign.StartsWith("LinkedIn Lead Gen", StringComparison.Ordinal):
+                journey.Engage(now, BehaviourType.FormSubmit, Json("form", campaign));
+                break;
+            case ("LinkedIn", _):
+                journey.Engage(now, BehaviourType.PageVisit, Json("page", "/"));
+                break;
+            case ("Outreach", _) when raised is not null:
+                journey.Engage(now, BehaviourType.EmailReply, Json("sequence", campaign));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Weeks after the first touch the person comes back: reads, watches, looks at the pricing and works the ROI
+    /// calculator. These are the events that carry the lead over the scoring rule's line a minute after the last one.
+    /// </summary>
+    private void ComesBack(DemoJourney journey, int workingDays)
+    {
+        journey.Engage(Gap.WorkingDays(Math.Max(1, workingDays - 3), dice.OfficeHour()), BehaviourType.ContentDownload, Json("asset", "Checklist: a handover SLA in five steps"));
+        journey.Engage(Gap.WorkingDays(1, dice.OfficeHour()), BehaviourType.Webinar, Json("webinar", "Webinar: Forecasting without spreadsheets"));
+        journey.Engage(Gap.WorkingDays(1, dice.OfficeHour()), BehaviourType.ContentDownload, Json("asset", "Case study: from 3 days to 3 hours speed to lead"));
+        journey.Engage(Gap.Minutes(dice.Between(2, 15)), BehaviourType.PageVisit, Json("page", "/pricing"));
+        journey.Engage(Gap.Minutes(dice.Between(1, 10)), BehaviourType.PageVisit, Json("page", "/pricing"));
+        journey.Engage(Gap.Minutes(dice.Between(2, 10)), BehaviourType.FormSubmit, Json("form", "ROI calculator"));
+        journey.MarkMqlByScore(Gap.Minutes(1));
+    }
+
+    private static string Json(string name, string value) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { [name] = value });
 
     /// <summary>Marketing qualifies the lead (a hand-raise at once, or the scoring rule after weeks of engagement) and routing assigns it.</summary>
     private void HandToSales(DemoJourney journey, string? handRaise, bool assign = true)
@@ -356,10 +413,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         }
         else
         {
-            var fit = dice.Between(25, 50);
-            var score = dice.Between(60, 88);
-            journey.MarkMql(Gap.WorkingDays(dice.Between(3, 25), dice.OfficeHour()), cast.ScoringRule,
-                string.Create(CultureInfo.InvariantCulture, $"Score {score} reached the MQL threshold of 60 (fit {fit}, engagement {score - fit})"));
+            ComesBack(journey, dice.Between(3, 25));
         }
 
         if (assign)
@@ -440,8 +494,7 @@ internal sealed class DemoStories(DemoCast cast, DemoDice dice, DemoPeople peopl
         Connect(journey);
         var revisitInDays = dice.Between(20, 35);
         journey.Reject(Gap.WorkingDays(dice.Between(0, 2), dice.OfficeHour()), "NotReadyToBuy", "Budget freeze until next quarter; asked us to come back then.", revisitInDays);
-        journey.MarkMql(Gap.WorkingDays(revisitInDays + dice.Between(1, 8), dice.OfficeHour()), cast.ScoringRule,
-            "Re-engaged after the revisit date: visited the pricing page twice and opened the follow-up mail");
+        ComesBack(journey, revisitInDays + dice.Between(1, 8));
         journey.Assign(Gap.Minutes(dice.Between(1, 20)), rep);
     }
 

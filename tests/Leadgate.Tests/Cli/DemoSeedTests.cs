@@ -151,6 +151,42 @@ public abstract class DemoSeedTests(CliDatabase database)
     }
 
     /// <summary>A deal's stage, its history rows and its lead's stage events tell one story.</summary>
+    [Fact]
+    public async Task Demo_LeadsScoresAreWhatTheirFactsAndEventsGive_AndTheScoringRuleMovedOnlyLeadsThatMetIt()
+    {
+        (await database.RunAsync("demo", "--org", "demo-scores")).Succeeded();
+
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var app = await database.ServicesAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-scores", cancellationToken);
+        var leads = await db.Leads.AsNoTracking().AsSplitQuery().Include(l => l.Contact).Include(l => l.Company).Include(l => l.History)
+            .Where(l => l.OrganisationId == organisation.Id).ToListAsync(cancellationToken);
+        var events = (await db.BehaviourEvents.AsNoTracking().Where(e => e.OrganisationId == organisation.Id).ToListAsync(cancellationToken))
+            .ToLookup(e => e.LeadId, e => e.ToScored());
+        var model = Scoring.ScoringModel.Default;
+
+        Assert.All(leads, lead =>
+        {
+            var scored = Scoring.ScoreBreakdown.Of(model, Scoring.LeadScoring.FactsOf(lead), events[lead.Id], lead.ScoredAt!.Value);
+            Assert.Equal((scored.FitScore, scored.EngagementScore), (lead.FitScore, lead.EngagementScore));
+        });
+        // Every lead that reached MQL shows the behaviour that brought it (a referral is an introduction, not an event).
+        Assert.All(leads.Where(l => l.HighestStage >= Stage.Mql && l.Source != "Referral"), lead => Assert.NotEmpty(events[lead.Id]));
+        var byRule = leads.SelectMany(l => l.History.Where(h => h.To == Stage.Mql && h.ActorKind == ActorKind.Rule).Select(h => (Lead: l, Moved: h))).ToList();
+        Assert.True(byRule.Count >= 20, $"Only {byRule.Count} leads were made MQL by the scoring rule.");
+        Assert.All(byRule, x =>
+        {
+            Assert.Equal(model.ThresholdRuleName, x.Moved.ActorName);
+            var then = Scoring.ScoreBreakdown.Of(model, Scoring.LeadScoring.FactsOf(x.Lead), events[x.Lead.Id].Where(e => e.OccurredAt <= x.Moved.At), x.Moved.At);
+            Assert.True(then.Rule.FitMet && then.Rule.EngagementMet, $"The rule moved a lead at fit {then.FitScore}, engagement {then.EngagementScore}.");
+            Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"fit {then.FitScore:0.#}, engagement {then.EngagementScore:0.##}"), x.Moved.Reason);
+        });
+        // An Iql lead that met the rule would have been moved by it: none does.
+        Assert.All(leads.Where(l => l.Stage == Stage.Iql), lead => Assert.Null(Scoring.MqlRule.Decide(model, lead.FitScore, lead.EngagementScore, null)));
+    }
+
     private static void AssertDealAgreesWithItsLead(Deal deal, Lead lead, IEnumerable<DealChange> changes, Dictionary<Guid, PipelineStage> stages, IReadOnlySet<Guid> salesUsers, DateTimeOffset now)
     {
         var stage = stages[deal.StageId!.Value];
