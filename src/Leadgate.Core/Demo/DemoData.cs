@@ -35,7 +35,7 @@ public sealed record DemoSummary(
     public string? ModelRefused { get; init; }
 }
 
-/// <summary>The demo organisation: a user per role and about 500 leads with six months of history, their deals worked through the default pipeline.</summary>
+/// <summary>The demo organisation: a user per role and about 500 leads with twelve months of history, their deals worked through the default pipeline.</summary>
 public static class DemoData
 {
     public const string Slug = "demo";
@@ -62,7 +62,14 @@ public static class DemoData
     /// <summary>The same seed tells the same stories, so a screenshot, a bug report and a test all see the same demo.</summary>
     private const int DiceSeed = 2026_03_01;
 
-    private static readonly TimeSpan History = TimeSpan.FromDays(182);
+    private static readonly TimeSpan History = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// How busy each month is (January first), as a B2B team sees it: campaigns in spring and autumn, quiet in the summer
+    /// holidays and around Christmas. A journey's start is drawn again until its month takes it, so the funnel's weekly
+    /// trends, cohorts and the forecast's back-test have a season to show.
+    /// </summary>
+    private static readonly double[] Season = [1.1, 1.2, 1.2, 1.0, 1.0, 0.85, 0.6, 0.5, 1.2, 1.3, 1.25, 0.7];
 
     private const int LeadsPerBatch = 60;
 
@@ -78,7 +85,7 @@ public static class DemoData
 
     /// <summary>
     /// Seeds a new demo organisation with this slug: its users (the password is <see cref="Password"/>) and about 500
-    /// leads walked through the lifecycle over the last six months. All or nothing: one transaction. Refused with a
+    /// leads walked through the lifecycle over the last twelve months. All or nothing: one transaction. Refused with a
     /// <see cref="Conflict"/> when the organisation or one of its users already exists. Progress goes from 0 to 100.
     /// </summary>
     public static async Task<Result<DemoSummary>> SeedAsync(IServiceProvider services, string slug, IProgress<int>? progress, CancellationToken cancellationToken)
@@ -236,7 +243,7 @@ public static class DemoData
             new(actors["Hannah Becker"], new HashSet<string>(["DE"], StringComparer.Ordinal), 1.0),
         ]);
 
-    /// <summary>Writes every journey, places it in the six months before <paramref name="now"/>, and plays it.</summary>
+    /// <summary>Writes every journey, places it in the twelve months before <paramref name="now"/>, and plays it.</summary>
     internal static List<DemoJourney> Tell(DemoCast cast, DateTimeOffset historyStart, DateTimeOffset now)
     {
         var dice = new DemoDice(DiceSeed);
@@ -279,7 +286,12 @@ public static class DemoData
         else
         {
             var latest = now - duration - TimeSpan.FromHours(1);
-            start = latest <= historyStart ? latest : historyStart + ((latest - historyStart) * dice.Between(0.0, 1.0));
+            var busiest = Season.Max();
+            do
+            {
+                start = latest <= historyStart ? latest : historyStart + ((latest - historyStart) * dice.Between(0.0, 1.0));
+            }
+            while (latest > historyStart && dice.Between(0.0, busiest) > Season[start.UtcDateTime.Month - 1]);
         }
 
         start = WholeSeconds(start);

@@ -8,7 +8,7 @@ using Leadgate.Scoring;
 namespace Leadgate.Demo;
 
 /// <summary>
-/// A written journey and where it belongs in time: most may happen anywhere in the six months, but work that is still
+/// A written journey and where it belongs in time: most may happen anywhere in the twelve months, but work that is still
 /// open (an MQL in the inbox, a deal being worked) must have had its last beat recently.
 /// </summary>
 internal sealed record DemoStory(DemoJourney Journey, Stage FinalStage, TimeSpan? EndsAtLeastAgo = null, TimeSpan? EndsAtMostAgo = null);

@@ -5,7 +5,7 @@ using Leadgate.Demo;
 
 namespace Leadgate.Web.Cli;
 
-/// <summary><c>leadgate demo</c>: a demo organisation with its users and six months of leads, in the configured database.</summary>
+/// <summary><c>leadgate demo</c>: a demo organisation with its users and twelve months of leads, in the configured database.</summary>
 internal static class DemoVerb
 {
     public static Command Create(CliContext cli)

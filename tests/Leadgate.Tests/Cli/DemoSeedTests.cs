@@ -26,15 +26,24 @@ public abstract class DemoSeedTests(CliDatabase database)
     }
 
     [Fact]
-    public async Task Demo_SpreadsSixMonthsOfHistory_OverTheSalesTeam()
+    public async Task Demo_SpreadsTwelveMonthsOfHistoryWithASeason_OverTheSalesTeam()
     {
         (await database.RunAsync("demo", "--org", "demo-team")).Succeeded();
 
         var demo = await LoadAsync("demo-team");
         var now = DateTimeOffset.UtcNow;
-        Assert.All(demo.Leads, l => Assert.InRange(l.CreatedAt, now.AddDays(-190), now));
-        Assert.Contains(demo.Leads, l => l.CreatedAt < now.AddDays(-150));
+        Assert.All(demo.Leads, l => Assert.InRange(l.CreatedAt, now.AddDays(-375), now));
+        Assert.Contains(demo.Leads, l => l.CreatedAt < now.AddDays(-330));
         Assert.Contains(demo.Leads, l => l.CreatedAt > now.AddDays(-7));
+        // The season: per day, the autumn campaigns (September, October) bring at least half as many leads again as the
+        // summer holidays (July, August). Counted over the days more than 60 days ago, where no open work is placed.
+        double PerDay(params int[] months)
+        {
+            var days = Enumerable.Range(61, 300).Select(d => now.AddDays(-d)).Where(d => months.Contains(d.Month)).ToList();
+            return demo.Leads.Count(l => l.CreatedAt < now.AddDays(-60) && l.CreatedAt > now.AddDays(-361) && months.Contains(l.CreatedAt.Month)) / (double)Math.Max(1, days.Count);
+        }
+
+        Assert.True(PerDay(9, 10) > 1.5 * PerDay(7, 8), $"Autumn {PerDay(9, 10):0.00} leads a day, summer {PerDay(7, 8):0.00}.");
         var owners = demo.Leads.Where(l => l.OwnerId is not null).Select(l => l.OwnerId!.Value).ToHashSet();
         Assert.Subset(demo.SalesUsers.ToHashSet(), owners);
         Assert.True(owners.Count >= 4, $"Only {owners.Count} sales reps own leads.");
