@@ -113,6 +113,7 @@ public static class UseCases
         services.AddTransient<GetExchangeRates>();
         services.AddTransient<ChangeExchangeRates>();
         services.AddTransient<GetBoard>();
+        services.AddTransient<Reports.GetFunnel>();
         services.AddTransient<ListAttention>();
         services.AddTransient<LogDealActivity>();
         services.AddTransient<CompleteDealActivity>();
