@@ -114,6 +114,7 @@ public static class UseCases
         services.AddTransient<ChangeExchangeRates>();
         services.AddTransient<GetBoard>();
         services.AddTransient<Reports.GetFunnel>();
+        services.AddTransient<Reports.GetForecast>();
         services.AddTransient<ListAttention>();
         services.AddTransient<LogDealActivity>();
         services.AddTransient<CompleteDealActivity>();

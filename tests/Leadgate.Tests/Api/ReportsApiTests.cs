@@ -5,6 +5,8 @@ using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
 using Leadgate.Leads;
+using Leadgate.Pipeline;
+using Microsoft.EntityFrameworkCore;
 using Leadgate.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -92,6 +94,99 @@ public abstract class ReportsApiTests(TestApp app)
         Assert.All(empty, s => Assert.Equal(0, (long)s!["reached"]! + (long)s["entered"]! + (long)s["exited"]!));
     }
 
+    [Fact]
+    public async Task Forecast_WeightedIsValueTimesProbabilityByMonthAndCategory_AndAPastMonthsBacktestIgnoresWhatCameAfterIt()
+    {
+        var tenant = await app.NewTenantAsync();
+        var now = app.Clock.GetUtcNow();
+        var thisMonth = new DateOnly(now.Year, now.Month, 1);
+        var past = thisMonth.AddMonths(-2);
+        var user = Actor.ForUser(tenant.OrganisationId, tenant.Members["sales"].Id, "Sales", [Roles.Sales], Channel.Api);
+        var categories = new[] { ForecastCategory.Pipeline, ForecastCategory.BestCase, ForecastCategory.Commit, ForecastCategory.Omitted };
+        var expected = new Dictionary<(string, string), (int Deals, decimal Value, decimal Weighted)>();
+        string currency;
+        Deal late;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            currency = await db.Organisations.Where(o => o.Id == tenant.OrganisationId).Select(o => o.DefaultCurrency).SingleAsync(TestContext.Current.CancellationToken);
+            var opened = Moment(past.AddMonths(-1));
+            Deal NewDeal(int i, decimal value, string inCurrency, DateOnly closes, int probability, ForecastCategory category)
+            {
+                var contact = Contact.Create(tenant.OrganisationId, EmailAddress.Parse($"deal{i}@forecast.example.com").Value, opened);
+                var lead = Lead.Create(contact, null, "Website", null, user, opened).Value;
+                db.Leads.Add(lead);
+                var deal = Deal.Open(lead, new DealTerms(value, inCurrency, closes), user, opened);
+                deal.Plan(new DealPlan { SetsProbability = true, Probability = probability, SetsForecastCategory = true, ForecastCategory = category }, opened);
+                db.Deals.Add(deal);
+                db.DealChanges.Add(DealChange.Of(deal, user, opened.AddMinutes(i)));
+                return deal;
+            }
+
+            for (var i = 0; i < 16; i++)
+            {
+                var (value, probability, category, closes) = (1_000m + (i * 250), 10 + (i * 5), categories[i % 4], thisMonth.AddMonths(i % 3).AddDays(i));
+                NewDeal(i, value, currency, closes, probability, category);
+                var key = (Month(closes), category.ToString());
+                var sum = expected.GetValueOrDefault(key);
+                expected[key] = (sum.Deals + 1, sum.Value + value, sum.Weighted + (value * probability / 100m));
+            }
+
+            NewDeal(100, 999m, currency == "USD" ? "JPY" : "USD", thisMonth.AddDays(3), 50, ForecastCategory.Commit);
+
+            // The past month: two deals expected to close in it, one won in it.
+            var won = NewDeal(200, 5_000m, currency, past.AddDays(10), 40, ForecastCategory.Commit);
+            NewDeal(201, 3_000m, currency, past.AddDays(20), 60, ForecastCategory.BestCase);
+            won.MarkWon(4_500m, past.AddDays(12), Moment(past.AddDays(12)));
+            db.DealChanges.Add(DealChange.Of(won, user, Moment(past.AddDays(12))));
+            late = NewDeal(202, 2_000m, currency, past.AddMonths(1).AddDays(5), 30, ForecastCategory.Pipeline);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var query = $"/api/v1/reports/forecast?from={Day(thisMonth)}&to={Day(thisMonth.AddMonths(3))}";
+        var answer = (await tenant.Manager.SendAsync(HttpMethod.Get, query)).Expect(HttpStatusCode.OK).Body!;
+        Assert.Equal(currency, (string?)answer["currency"]);
+        var weighted = answer["weighted"]!.AsArray().ToDictionary(
+            w => ((string)w!["month"]!, (string)w["category"]!), w => ((int)w!["deals"]!, (decimal)w["value"]!, (decimal)w["weightedValue"]!));
+        Assert.Equal(expected.OrderBy(e => e.Key).ToList(), weighted.OrderBy(e => e.Key).ToList());
+        var withoutRate = Assert.Single(answer["withoutRate"]!.AsArray())!;
+        Assert.Equal((1, 999m), ((int)withoutRate["deals"]!, (decimal)withoutRate["value"]!));
+        var first = answer["rollups"]!.AsArray()[0]!;
+        var month = Month(thisMonth);
+        Assert.Equal(expected.Where(e => e.Key.Item1 == month && e.Key.Item2 is "Commit").Sum(e => e.Value.Value), (decimal)first["commit"]!["value"]!);
+        Assert.Equal(expected.Where(e => e.Key.Item1 == month && e.Key.Item2 is "Commit" or "BestCase").Sum(e => e.Value.Value), (decimal)first["bestCase"]!["value"]!);
+        Assert.Equal(expected.Where(e => e.Key.Item1 == month).Sum(e => e.Value.Deals), (int)first["pipeline"]!["deals"]!);
+
+        var before = Backtest(answer);
+        Assert.Equal((5_000m * 0.4m) + (3_000m * 0.6m), before[Month(past)].Forecast);
+        Assert.Equal(4_500m, before[Month(past)].Actual);
+        Assert.NotNull(answer["backtest"]!["wape"]);
+
+        // What happens after the past month (a deal of the next month revised and won) leaves it as it was.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            db.Attach(late);
+            var after = Moment(past.AddMonths(1).AddDays(3));
+            late.Plan(new DealPlan { SetsProbability = true, Probability = 90 }, after);
+            late.MarkWon(2_500m, past.AddMonths(1).AddDays(3), after);
+            db.DealChanges.Add(DealChange.Of(late, user, after));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var later = Backtest((await tenant.Manager.SendAsync(HttpMethod.Get, query)).Expect(HttpStatusCode.OK).Body!);
+        Assert.Equal(before[Month(past)], later[Month(past)]);
+        Assert.Equal(2_500m, later[Month(past.AddMonths(1))].Actual);
+        Assert.NotEqual(before[Month(past.AddMonths(1))], later[Month(past.AddMonths(1))]);
+    }
+
+    private static Dictionary<string, (decimal Forecast, decimal Actual)> Backtest(JsonNode answer) =>
+        answer["backtest"]!["months"]!.AsArray().ToDictionary(m => (string)m!["month"]!, m => ((decimal)m!["forecast"]!, (decimal)m["actual"]!));
+
+    private static DateTimeOffset Moment(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue).AddHours(9), TimeSpan.Zero);
+
+    private static string Month(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
     [Theory]
     [InlineData("from=2026-13-01", "from")]
     [InlineData("from=2026-06-01&to=2026-05-01", "to")]
@@ -114,6 +209,8 @@ public abstract class ReportsApiTests(TestApp app)
         var tenant = await app.NewTenantAsync();
         (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/reports/funnel")).Expect(HttpStatusCode.Forbidden);
         (await tenant.Marketing.SendAsync(HttpMethod.Get, "/api/v1/reports/funnel")).Expect(HttpStatusCode.OK);
+        (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/reports/forecast")).Expect(HttpStatusCode.Forbidden);
+        (await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/reports/forecast?from=2026-01-01&to=2025-01-01")).Expect(HttpStatusCode.BadRequest);
     }
 
     internal static DateOnly Start(TestApp app) => new DateOnly(app.Clock.GetUtcNow().Year, app.Clock.GetUtcNow().Month, 1).AddMonths(-10);
