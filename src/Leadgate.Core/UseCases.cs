@@ -113,6 +113,8 @@ public static class UseCases
         services.AddTransient<GetExchangeRates>();
         services.AddTransient<ChangeExchangeRates>();
         services.AddTransient<GetBoard>();
+        services.AddTransient<Reports.GetFunnel>();
+        services.AddTransient<Reports.GetForecast>();
         services.AddTransient<ListAttention>();
         services.AddTransient<LogDealActivity>();
         services.AddTransient<CompleteDealActivity>();
