@@ -115,6 +115,7 @@ public static class UseCases
         services.AddTransient<GetBoard>();
         services.AddTransient<Reports.GetFunnel>();
         services.AddTransient<Reports.GetForecast>();
+        services.AddTransient<Reports.GetTrends>();
         services.AddTransient<ListAttention>();
         services.AddTransient<LogDealActivity>();
         services.AddTransient<CompleteDealActivity>();

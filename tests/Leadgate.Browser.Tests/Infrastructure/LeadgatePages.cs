@@ -76,8 +76,8 @@ public static partial class LeadgatePages
         }
     }
 
-    // A sales rep starts in the inbox, everyone else in the leads list, which keeps its filters in the address (so it
-    // may add a query string as soon as it runs).
-    [GeneratedRegex(@"/(leads|inbox)(\?.*)?$")]
+    // A sales rep starts in the inbox; managers, admins and marketing on the dashboard; anyone else in the leads list, which
+    // keeps its filters in the address (so it may add a query string as soon as it runs).
+    [GeneratedRegex(@"/(leads|inbox|dashboard)(\?.*)?$")]
     private static partial Regex FirstPage();
 }

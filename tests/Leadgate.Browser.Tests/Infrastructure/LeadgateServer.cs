@@ -141,6 +141,21 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     /// <summary>The organisation's pipelines and stages as the database now holds them, read through the core.</summary>
+    /// <summary>The funnel report over the last <paramref name="days"/> days up to today (UTC), as the dashboard asks for it.</summary>
+    public Task<Result<Reports.FunnelReport>> GetFunnelAsync(int days)
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var query = new Reports.ReportQuery
+        {
+            From = today.AddDays(-days + 1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            To = today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return RunAsync<Reports.GetFunnel, Result<Reports.FunnelReport>>(h => h.HandleAsync(query, Marketing, default));
+    }
+
+    public Task<Result<Reports.ForecastReport>> GetForecastAsync() =>
+        RunAsync<Reports.GetForecast, Result<Reports.ForecastReport>>(h => h.HandleAsync(new Reports.ReportQuery(), Marketing, default));
+
     public Task<IReadOnlyList<Pipeline.PipelineView>> GetPipelinesAsync() =>
         RunAsync<Pipeline.GetPipelines, IReadOnlyList<Pipeline.PipelineView>>(h => h.HandleAsync(Sales, default));
 
