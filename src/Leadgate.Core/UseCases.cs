@@ -122,6 +122,9 @@ public static class UseCases
         services.AddTransient<AnswerObjection>();
         services.AddTransient<MarkDealWon>();
         services.AddTransient<MarkDealLost>();
+
+        services.TryAddSingleton<Privacy.SuppressionList>();
+        services.AddTransient<Privacy.ErasePerson>();
         return services;
     }
 }

@@ -41,7 +41,7 @@ public sealed record CreatedLead(LeadDetails Lead, bool Created);
 /// Creates a lead at Iql, or updates the known lead with the same e-mail address (an upsert: what a form or an
 /// integration sends twice ends as one lead). Companies are shared by domain.
 /// </summary>
-public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
+public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock, Privacy.SuppressionList suppression)
 {
     private const int Attempts = 3;
 
@@ -71,6 +71,10 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
             lead.Contact.Describe(text.FirstName ?? lead.Contact.FirstName, text.LastName ?? lead.Contact.LastName, text.JobTitle ?? lead.Contact.JobTitle, text.Phone ?? lead.Contact.Phone);
             var companyOfLead = company is null ? lead.Company : await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, lead.Company, now, cancellationToken);
             lead.Describe(text.Source ?? lead.Source, text.Campaign ?? lead.Campaign, companyOfLead, now);
+        }
+        else if (await suppression.IsSuppressedAsync(db, actor.OrganisationId, email!.Value, cancellationToken))
+        {
+            return new Privacy.Suppressed(["email"]);
         }
         else
         {

@@ -228,6 +228,12 @@ internal static class ApiDocument
             ["from"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a refused transition (409): the lead's stage." },
             ["to"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "For a refused transition (409): the stage it would have reached." },
             ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a conflict (409): what it conflicts with." },
+            ["fields"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "For an erased person sent again (409 suppressed): the fields that carried their address.",
+                Items = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
             ["currentETag"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a changed resource (412): its ETag now; read it again, then retry with that." },
         },
     };
@@ -371,7 +377,11 @@ internal static class ApiDocument
 
         if (!reads && !anonymous)
         {
-            operation.Responses["409"] = Error(document, "The change conflicts with the resource's state: a refused transition names it (`action`, `from`, `to`), one that needs more says what is `missing`.");
+            operation.Responses["409"] = Error(document, "The change conflicts with the resource's state: a refused transition names it (`action`, `from`, `to`), one that needs more says what is `missing`; an erased person sent again is `suppressed`.");
+        }
+        else if (!reads)
+        {
+            operation.Responses["409"] = Error(document, "The person was erased at their request and is not taken in again (`suppressed`).");
         }
 
         if (version?.TakesIfMatch == true && !reads)

@@ -38,6 +38,7 @@ public static partial class ApiServices
         api.MapNotifications();
         api.MapQualification();
         api.MapModels();
+        api.MapPrivacy();
         app.MapPublicIntake();
         return app;
     }
