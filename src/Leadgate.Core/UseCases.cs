@@ -125,6 +125,8 @@ public static class UseCases
 
         services.TryAddSingleton<Privacy.SuppressionList>();
         services.AddTransient<Privacy.ErasePerson>();
+        services.AddTransient<Privacy.ExportPerson>();
+        services.AddTransient<Privacy.ListAudit>();
         return services;
     }
 }

@@ -55,7 +55,7 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
 
     public async Task<Result<Erasure>> HandleAsync(ErasureRequest request, Actor actor, CancellationToken cancellationToken)
     {
-        if (!actor.IsIn(Roles.Admin))
+        if (!Admin.May(actor))
         {
             return new Forbidden("Only an admin erases a person.");
         }

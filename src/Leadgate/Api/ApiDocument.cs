@@ -105,6 +105,7 @@ internal static class ApiDocument
             ("Settings", "The organisation's scoring, routing, SLA, qualification, forms, webhook sources and webhooks."),
             ("Directory", "The caller, the organisation, its users and its reasons."),
             ("API keys", "The caller's API keys."),
+            ("Privacy", "A person's export and erasure, and the audit log (admin)."),
         };
         var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
             .Select(t => t.Name).ToHashSet(StringComparer.Ordinal);

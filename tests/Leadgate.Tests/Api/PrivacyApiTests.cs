@@ -13,10 +13,10 @@ namespace Leadgate.Tests.Api;
 /// <summary>Issue 19: a person's erasure that keeps the funnel, and suppression on every intake path; on SQLite and PostgreSQL.</summary>
 public abstract class PrivacyApiTests(TestApp app)
 {
-    private const string Email = "qwyzandra.brightwaterly@quokka-mail.example";
+    internal const string Email = "qwyzandra.brightwaterly@quokka-mail.example";
 
     /// <summary>Everything personal the tests write about the person; none may be left after erasure.</summary>
-    private static readonly string[] Personal =
+    internal static readonly string[] Personal =
     [
         "qwyzandra", "brightwaterly", "4242 1717", "zebrafish wrangler", "okapi project", "narwhal rollout", "capybara-plan", "evt-capybara",
         "walrus budget", "pangolin objection",
@@ -25,8 +25,9 @@ public abstract class PrivacyApiTests(TestApp app)
     private readonly IntakeClient _intake = new(app);
 
     /// <summary>A person with a full history: API create (with an Idempotency-Key), an event, MQL, a call, BANT, a deal, an objection, a form submit with consent.</summary>
-    private async Task<Guid> PersonWithAHistoryAsync(Tenant tenant)
+    internal static async Task<Guid> PersonWithAHistoryAsync(TestApp app, Tenant tenant)
     {
+        var intake = new IntakeClient(app);
         var created = (await tenant.Marketing.CreateLeadAsync(new
         {
             email = Email, firstName = "Qwyzandra", lastName = "Brightwaterly", jobTitle = "Zebrafish Wrangler", phone = "+31 6 4242 1717",
@@ -47,7 +48,7 @@ public abstract class PrivacyApiTests(TestApp app)
         var dealId = Guid.Parse((await tenant.Sales.AcceptAsync(id)).Expect(HttpStatusCode.OK).Str("dealId")!);
         (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/objections", new { category = "Price", text = "Pangolin objection from Qwyzandra" })).Expect(HttpStatusCode.Created);
         var form = await IntakeClient.NewFormAsync(tenant);
-        (await _intake.SubmitJsonAsync(form.Str("key")!, new { email = Email, firstName = "Qwyzandra", consent = true, consentVersion = form.Str("consentVersion") })).Expect(HttpStatusCode.OK);
+        (await intake.SubmitJsonAsync(form.Str("key")!, new { email = Email, firstName = "Qwyzandra", consent = true, consentVersion = form.Str("consentVersion") })).Expect(HttpStatusCode.OK);
         return id;
     }
 
@@ -64,7 +65,7 @@ public abstract class PrivacyApiTests(TestApp app)
         return counts.Append(feedback.Body!["bySource"]!.ToJsonString()).Append(feedback.Body!["sentBack"]!.AsArray().Count).ToString();
     }
 
-    private static Task<ApiResponse> EraseAsync(Tenant tenant, object body) =>
+    internal static Task<ApiResponse> EraseAsync(Tenant tenant, object body) =>
         tenant.Admin.SendAsync(HttpMethod.Post, "/api/v1/privacy/erasures", body);
 
     [Fact]
@@ -72,7 +73,7 @@ public abstract class PrivacyApiTests(TestApp app)
     {
         var tenant = await app.NewTenantAsync();
         var other = await tenant.Marketing.NewLeadAsync("someone.else@example.org");
-        var id = await PersonWithAHistoryAsync(tenant);
+        var id = await PersonWithAHistoryAsync(app, tenant);
         var before = await FunnelAsync(tenant);
 
         var erased = (await EraseAsync(tenant, new { email = "  Qwyzandra.Brightwaterly@Quokka-Mail.example ", reason = "Art. 17 request #12" })).Expect(HttpStatusCode.OK);
@@ -123,7 +124,7 @@ public abstract class PrivacyApiTests(TestApp app)
     public async Task AfterErasure_EveryIntakePath_RefusesThePerson_WithTheSuppressionReason_AndStoresNothing()
     {
         var tenant = await app.NewTenantAsync();
-        await PersonWithAHistoryAsync(tenant);
+        await PersonWithAHistoryAsync(app, tenant);
         (await EraseAsync(tenant, new { email = Email, reason = "request" })).Expect(HttpStatusCode.OK);
         var stored = await _intake.StoredAsync(tenant.OrganisationId);
 
@@ -168,11 +169,80 @@ public abstract class PrivacyApiTests(TestApp app)
         (await tenant.Marketing.CreateLeadAsync(new { email = "seen@example.org" })).Expect(HttpStatusCode.Created);
     }
 
-    /// <summary>SQLite only: the raw file and its WAL, after a checkpoint, hold none of the person's bytes.</summary>
-    protected async Task AssertNoBytesLeftAsync()
+    [Fact]
+    public async Task Export_HoldsTheContactLeadHistoryActivitiesBantEventsDealAndConsents_AndIsInTheAuditLog()
     {
         var tenant = await app.NewTenantAsync();
-        var id = await PersonWithAHistoryAsync(tenant);
+        var stranger = await app.NewTenantAsync();
+        var id = await PersonWithAHistoryAsync(app, tenant);
+
+        var export = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/privacy/people?email={Uri.EscapeDataString(Email.ToUpperInvariant())}")).Expect(HttpStatusCode.OK).Body!;
+
+        Assert.Equal(("Qwyzandra", "+31 6 4242 1717"), ((string?)export["contact"]!["firstName"], (string?)export["contact"]!["phone"]));
+        var lead = export["leads"]!.AsArray().Single()!;
+        Assert.Equal((id.ToString(), "Quokka Freight"), ((string?)lead["id"], (string?)lead["company"]!["name"]));
+        Assert.Equal(3, lead["history"]!.AsArray().Count);
+        Assert.Contains("Okapi project", (string?)lead["activities"]![0]!["notes"], StringComparison.Ordinal);
+        Assert.Equal("Needs the Narwhal rollout", (string?)lead["bant"]!["need"]!["note"]);
+        Assert.Contains(export["events"]!.AsArray(), e => ((string?)e!["properties"])?.Contains("capybara-plan", StringComparison.Ordinal) == true);
+        Assert.Single(export["deals"]!.AsArray());
+        Assert.Single(export["handovers"]!.AsArray());
+        Assert.Equal("Contact us", (string?)export["consents"]!.AsArray().Single()!["formName"]);
+        var contactId = (string)export["contact"]!["id"]!;
+        var audit = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?entity=Person&entityId={contactId}")).Expect(HttpStatusCode.OK);
+        var entry = audit.Body!["items"]!.AsArray().Single()!;
+        Assert.Equal(("person.exported", "ApiKey"), ((string?)entry["action"], (string?)entry["actorKind"]));
+        Assert.DoesNotContain("qwyzandra", audit.Text, StringComparison.OrdinalIgnoreCase);
+
+        (await stranger.Admin.SendAsync(HttpMethod.Get, $"/api/v1/privacy/people?email={Uri.EscapeDataString(Email)}")).Expect(HttpStatusCode.NotFound);
+        (await tenant.Sales.SendAsync(HttpMethod.Get, $"/api/v1/privacy/people?email={Uri.EscapeDataString(Email)}")).Expect(HttpStatusCode.Forbidden);
+        (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/audit")).Expect(HttpStatusCode.Forbidden);
+        Assert.Empty((await stranger.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?entityId={id}")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task TheAuditLog_RecordsStageChangesAndAssignments_ByWhom_AndPagesWithACursor()
+    {
+        var tenant = await app.NewTenantAsync();
+        var id = await tenant.Sales.QualifiedMqlAsync(tenant.Marketing);
+        (await tenant.Manager.AssignAsync(id, tenant.Members["sales2"].Id)).Expect(HttpStatusCode.OK);
+
+        var all = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?entity=Lead&entityId={id}")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray();
+        Assert.Contains(all, e => (string?)e!["action"] == "lead.stage_changed" && (string?)e["fields"]![0] == "stage");
+        var assigned = all.Single(e => (string?)e!["action"] == "lead.assigned" && (string?)e["actorId"] == tenant.Members["manager"].Id.ToString())!;
+        Assert.Equal("ownerId", (string?)assigned["fields"]![0]);
+        var byManager = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?actor={tenant.Members["manager"].Id}")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray();
+        Assert.All(byManager, e => Assert.Equal(tenant.Members["manager"].Id.ToString(), (string?)e!["actorId"]));
+        Assert.NotEmpty(byManager);
+
+        var paged = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?entityId={id}&limit=1{(cursor is null ? "" : "&cursor=" + cursor)}")).Expect(HttpStatusCode.OK).Body!;
+            paged.AddRange(page["items"]!.AsArray().Select(e => (string)e!["id"]!));
+            cursor = (string?)page["nextCursor"];
+        }
+        while (cursor is not null);
+        Assert.Equal(all.Select(e => (string)e!["id"]!), paged);
+        var future = Uri.EscapeDataString(app.Clock.GetUtcNow().AddHours(1).ToString("O"));
+        Assert.Empty((await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?entityId={id}&from={future}")).Body!["items"]!.AsArray());
+        (await tenant.Admin.SendAsync(HttpMethod.Get, "/api/v1/audit?cursor=nonsense")).Expect(HttpStatusCode.BadRequest);
+    }
+}
+
+public sealed class PrivacyApiTests_Sqlite(SqliteApp app) : PrivacyApiTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PrivacyApiTests_Postgres(PostgresApp app) : PrivacyApiTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>R8 on SQLite, on a database of its own (no other test's person in it): the raw file and its WAL, after a checkpoint, hold none of the person's bytes.</summary>
+public sealed class ErasureFileTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public async Task Erasure_LeavesNoByteOfThePerson_InTheDatabaseFileOrItsWal_AfterACheckpoint()
+    {
+        var tenant = await app.NewTenantAsync();
+        var id = await PrivacyApiTests.PersonWithAHistoryAsync(app, tenant);
         var path = new SqliteConnectionStringBuilder(app.ConnectionString).DataSource;
         await CheckpointAsync(path);
         // More of them after the checkpoint: in the WAL only, until the next one.
@@ -181,7 +251,7 @@ public abstract class PrivacyApiTests(TestApp app)
         Assert.Contains("okapi project", Found(path + "-wal"), StringComparer.Ordinal);
         Assert.Contains("qwyzandra", Found(path), StringComparer.Ordinal);
 
-        (await EraseAsync(tenant, new { email = Email, reason = "request" })).Expect(HttpStatusCode.OK);
+        (await PrivacyApiTests.EraseAsync(tenant, new { email = PrivacyApiTests.Email, reason = "request" })).Expect(HttpStatusCode.OK);
         await CheckpointAsync(path);
 
         Assert.Empty(Found(path));
@@ -211,14 +281,6 @@ public abstract class PrivacyApiTests(TestApp app)
             }
         }
 
-        return [.. Personal.Where(p => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(p)) >= 0)];
+        return [.. PrivacyApiTests.Personal.Where(p => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(p)) >= 0)];
     }
 }
-
-public sealed class PrivacyApiTests_Sqlite(SqliteApp app) : PrivacyApiTests(app), IClassFixture<SqliteApp>
-{
-    [Fact]
-    public Task Erasure_LeavesNoByteOfThePerson_InTheDatabaseFileOrItsWal_AfterACheckpoint() => AssertNoBytesLeftAsync();
-}
-
-public sealed class PrivacyApiTests_Postgres(PostgresApp app) : PrivacyApiTests(app), IClassFixture<PostgresApp>;
