@@ -373,6 +373,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             {
                 var contact = Contact.Create(organisationId, row.Email, now);
                 contact.Describe(row.FirstName, row.LastName, row.JobTitle, row.Phone);
+                contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, Privacy.LawfulBasisSource.Import, now);
                 var company = CompanyOf(organisationId, row, null, companies, namedOnly, fresh, now);
                 var created = Lead.Create(contact, company, row.Source, row.Campaign, importer, now);
                 if (created.Error is { } refused)

@@ -80,6 +80,7 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock, Privacy
         {
             var contact = Contact.Create(actor.OrganisationId, email!, now);
             contact.Describe(text.FirstName, text.LastName, text.JobTitle, text.Phone);
+            contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, Privacy.LawfulBases.SourceOf(actor.Channel), now);
             var companyOfLead = await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, null, now, cancellationToken);
             var created = Lead.Create(contact, companyOfLead, text.Source, text.Campaign, actor, now);
             if (created.Error is { } refused)

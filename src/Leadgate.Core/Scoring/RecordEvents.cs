@@ -482,7 +482,9 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
                 newCompanies.Add(company);
             }
 
-            var created = Lead.Create(Contact.Create(org, email, now), company, null, null, batches[batch].Actor, now);
+            var contact = Contact.Create(org, email, now);
+            contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, Privacy.LawfulBasisSource.Api, now);
+            var created = Lead.Create(contact, company, null, null, batches[batch].Actor, now);
             if (created.Error is { } refused)
             {
                 return refused;

@@ -201,6 +201,29 @@ public abstract class PrivacyApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task TheLead_ShowsItsLawfulBasisAndConsents_AsEachIntakePathRecordedThem()
+    {
+        var tenant = await app.NewTenantAsync();
+        var byApi = await tenant.Marketing.NewLeadAsync("api.person@example.org");
+        (await tenant.Marketing.ImportCsvAsync("Email,First Name\nimported.person@example.org,Imp\n")).Expect(HttpStatusCode.Created);
+        var form = await IntakeClient.NewFormAsync(tenant);
+        (await _intake.SubmitJsonAsync(form.Str("key")!, new { email = "form.person@example.org", consent = true, consentVersion = form.Str("consentVersion") })).Expect(HttpStatusCode.OK);
+
+        async Task<JsonNode> LeadOf(string email) =>
+            (await tenant.Manager.GetLeadAsync(Guid.Parse((string)(await tenant.Manager.ListLeadsAsync($"?q={email}")).Body!["items"]![0]!["id"]!))).Expect(HttpStatusCode.OK).Body!;
+
+        var api = (await tenant.Manager.GetLeadAsync(byApi)).Body!;
+        Assert.Equal(("LegitimateInterest", "Api"), ((string?)api["lawfulBasis"]!["basis"], (string?)api["lawfulBasis"]!["source"]));
+        Assert.Empty(api["consents"]!.AsArray());
+        var imported = await LeadOf("imported.person");
+        Assert.Equal(("LegitimateInterest", "Import"), ((string?)imported["lawfulBasis"]!["basis"], (string?)imported["lawfulBasis"]!["source"]));
+        var byForm = await LeadOf("form.person");
+        Assert.Equal(("Consent", "Form"), ((string?)byForm["lawfulBasis"]!["basis"], (string?)byForm["lawfulBasis"]!["source"]));
+        var consent = byForm["consents"]!.AsArray().Single()!;
+        Assert.Equal(("Contact us", "Yes, Acme may e-mail me about its products.", form.Str("consentVersion")), ((string?)consent["formName"], (string?)consent["text"], (string?)consent["textVersion"]));
+    }
+
+    [Fact]
     public async Task TheAuditLog_RecordsStageChangesAndAssignments_ByWhom_AndPagesWithACursor()
     {
         var tenant = await app.NewTenantAsync();
