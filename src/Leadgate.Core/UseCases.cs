@@ -125,6 +125,11 @@ public static class UseCases
         services.AddTransient<AnswerObjection>();
         services.AddTransient<MarkDealWon>();
         services.AddTransient<MarkDealLost>();
+
+        services.TryAddSingleton<Privacy.SuppressionList>();
+        services.AddTransient<Privacy.ErasePerson>();
+        services.AddTransient<Privacy.ExportPerson>();
+        services.AddTransient<Privacy.ListAudit>();
         return services;
     }
 }

@@ -48,6 +48,7 @@ public static class Server
         services.AddLeadgateAuth();
         services.AddLeadgateApi();
         services.AddLeadgateIntake();
+        services.AddLeadgateRateLimits(configuration);
         services.ConfigureHttpJsonOptions(json => JsonContract.Configure(json.SerializerOptions));
         services.AddLocalization();
         services.AddMudServices();

@@ -20,6 +20,9 @@ public enum Channel
 /// <summary>Who does something: a person (with their roles), a named rule, an import or the system. Every stage event records one.</summary>
 public sealed record Actor(ActorKind Kind, Guid OrganisationId, Guid? UserId, string Name, IReadOnlySet<string> Roles, Channel Channel)
 {
+    /// <summary>The API key the user called with, if any: the audit log tells a key from the person who made it.</summary>
+    public Guid? ApiKeyId { get; init; }
+
     public static Actor ForUser(Guid organisationId, Guid userId, string name, IEnumerable<string> roles, Channel channel) =>
         new(ActorKind.User, organisationId, userId, name, roles.ToHashSet(StringComparer.Ordinal), channel);
 

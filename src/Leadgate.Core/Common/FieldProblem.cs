@@ -12,6 +12,9 @@ public sealed record FieldProblem(string Code, string Message, IReadOnlyList<lon
 {
     public static readonly FieldProblem EmailRequired = new("email.required", "An e-mail address is required.", []);
 
+    /// <summary>The person was erased at their request (docs/privacy.md): the row is not imported.</summary>
+    public static readonly FieldProblem EmailSuppressed = new("email.suppressed", "This person asked to be erased; their data is not taken in again.", []);
+
     public static readonly FieldProblem EmailInvalid = new("email.invalid", "This is not a valid e-mail address.", []);
 
     public static readonly FieldProblem ControlCharacters = new("field.controlCharacters", "Control characters are not allowed.", []);

@@ -87,7 +87,7 @@ public static class DataServices
     }
 
     /// <summary>
-    /// WAL makes a commit durable at checkpoint with synchronous=NORMAL; foreign keys are on for every connection. The log
+    /// WAL makes a commit durable at checkpoint with synchronous=NORMAL; foreign keys and secure_delete are on for every connection. The log
     /// is copied back into the database every 10,000 pages (40 MB) instead of SQLite's 1,000: each copy syncs the files, and
     /// a busy writer paid for one every few commits (docs/performance.md, P1).
     /// </summary>
@@ -107,7 +107,9 @@ public static class DataServices
         public static void Apply(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=10000;";
+            // secure_delete: what a delete or an update frees is overwritten with zeros, so an erased person's bytes do not stay
+            // in the file (docs/privacy.md); it is set per connection, and off by default.
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=10000; PRAGMA secure_delete=ON;";
             command.ExecuteNonQuery();
         }
     }

@@ -95,6 +95,12 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Prediction.PredictionSchedule> PredictionSchedules => Set<Prediction.PredictionSchedule>();
 
+    public DbSet<Privacy.Suppression> Suppressions => Set<Privacy.Suppression>();
+
+    public DbSet<Privacy.PrivacyKey> PrivacyKeys => Set<Privacy.PrivacyKey>();
+
+    public DbSet<Privacy.AuditEntry> AuditEntries => Set<Privacy.AuditEntry>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -397,6 +403,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         ImportJob.Configure(builder);
         Handover.HandoverSettings.Configure(builder);
         Prediction.PredictionModel.Configure(builder);
+        Privacy.PrivacyKey.Configure(builder);
+        Privacy.AuditEntry.Configure(builder);
 
         builder.Entity<WebhookSource>(source =>
         {
@@ -500,10 +508,18 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
     /// <summary>Runs after <see cref="RouteNewMqlsAsync"/>, which detected the changes already.</summary>
     private void StampVersions()
     {
+        List<Privacy.AuditEntry>? audit = null;
         foreach (var entry in ChangeTracker.Entries())
         {
             switch (entry.Entity)
             {
+                // The audit log's lines for stage changes and assignments are written with them, whichever use case made them.
+                case StageEvent stage when entry.State == EntityState.Added:
+                    (audit ??= []).Add(Privacy.AuditEntry.Record(stage.OrganisationId, stage.ActorKind, stage.ActorUserId, stage.ActorName, "lead.stage_changed", "Lead", stage.LeadId, "stage", stage.At));
+                    break;
+                case Assignment assignment when entry.State == EntityState.Added:
+                    (audit ??= []).Add(Privacy.AuditEntry.Record(assignment.OrganisationId, assignment.ActorUserId is null ? ActorKind.Rule : ActorKind.User, assignment.ActorUserId, assignment.ActorName, "lead.assigned", "Lead", assignment.LeadId, "ownerId", assignment.At));
+                    break;
                 case StageEvent when entry.State is EntityState.Modified or EntityState.Deleted:
                     throw new InvalidOperationException("Stage events are append-only.");
                 case BehaviourEvent when entry.State is EntityState.Modified:
@@ -517,11 +533,18 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
                     throw new InvalidOperationException("A deal's history is append-only.");
                 case Assignment when entry.State is EntityState.Modified or EntityState.Deleted:
                     throw new InvalidOperationException("Assignments are append-only.");
+                case Privacy.AuditEntry when entry.State is EntityState.Modified or EntityState.Deleted:
+                    throw new InvalidOperationException("The audit log is append-only.");
                 case Lead or Deal when entry.State == EntityState.Modified:
                     var version = entry.Property(nameof(Lead.Version));
                     version.CurrentValue = (long)version.OriginalValue! + 1;
                     break;
             }
+        }
+
+        if (audit is not null)
+        {
+            AuditEntries.AddRange(audit);
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed record ImportOutcome(ImportJobView Job, bool AlreadyImported, bool
 /// known ones, and is saved in one transaction together with the job's counters and the batch's row
 /// report, so an import stopped at any point continues after its last saved batch when the same file is imported again.
 /// </summary>
-public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock, ILogger<ImportLeads> logger)
+public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock, ILogger<ImportLeads> logger, Privacy.SuppressionList suppression)
 {
     /// <summary>At most this many row problems are kept per job; the count of bad rows is always complete.</summary>
     public const int MaxStoredProblems = 10_000;
@@ -266,6 +266,7 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
                     if (row is not null)
                     {
                         batch.Rows.Add(row);
+                        batch.Lines.Add(record.Line);
                         continue;
                     }
 
@@ -349,14 +350,30 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
             .ToListAsync(cancellationToken))
             .DistinctBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(c => c.Name, StringComparer.Ordinal);
+        // An erased person is not brought back: their row is reported, and nothing of it is stored.
+        var suppressed = await suppression.SuppressedAsync(db, organisationId, emails.Where(e => !leads.ContainsKey(e)), cancellationToken);
         var touched = new HashSet<Lead>(ReferenceEqualityComparer.Instance);
         var fresh = new FreshRows();
-        foreach (var row in rows)
+        for (var index = 0; index < rows.Count; index++)
         {
+            var row = rows[index];
+            if (suppressed.Count > 0 && suppressed.Contains(row.Email.Value))
+            {
+                tally.Bad++;
+                if (storedProblems < MaxStoredProblems)
+                {
+                    db.ImportProblems.Add(ImportProblem.For(job.Id, batch.Lines[index], "email", FieldProblem.EmailSuppressed, now));
+                    storedProblems++;
+                }
+
+                continue;
+            }
+
             if (!leads.TryGetValue(row.Email.Value, out var lead))
             {
                 var contact = Contact.Create(organisationId, row.Email, now);
                 contact.Describe(row.FirstName, row.LastName, row.JobTitle, row.Phone);
+                contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, Privacy.LawfulBasisSource.Import, now);
                 var company = CompanyOf(organisationId, row, null, companies, namedOnly, fresh, now);
                 var created = Lead.Create(contact, company, row.Source, row.Campaign, importer, now);
                 if (created.Error is { } refused)
@@ -552,6 +569,9 @@ public sealed partial class ImportLeads(LeadgateDbContext db, TimeProvider clock
     /// <summary>A batch of rows read and checked: the good rows, and each bad row's problems (line, column, problem).</summary>
     private sealed record ParsedBatch(List<ImportRow> Rows, List<(long Line, string Column, FieldProblem Problem)> Problems)
     {
+        /// <summary>The line of each of <see cref="Rows"/> in the file.</summary>
+        public List<long> Lines { get; } = [];
+
         /// <summary>Rows read, good and bad.</summary>
         public int Count { get; set; }
 

@@ -176,6 +176,7 @@ public sealed class SubmitWebForm(LeadgateDbContext db, TimeProvider clock, Crea
             }
 
             db.Consents.Add(Consent.Given(form, contactId, now));
+            (await db.Contacts.FirstAsync(c => c.Id == contactId, cancellationToken)).RecordBasis(Privacy.LawfulBasis.Consent, Privacy.LawfulBasisSource.Form, now);
             var saved = await db.SaveAsync(null, cancellationToken);
             if (saved.Error is { } notSaved)
             {

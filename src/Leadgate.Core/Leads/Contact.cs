@@ -24,6 +24,13 @@ public sealed class Contact
 
     public string? Phone { get; private set; }
 
+    /// <summary>The basis the organisation holds this person's data on, where it was recorded from, and when; null until recorded.</summary>
+    public Privacy.LawfulBasis? LawfulBasis { get; private set; }
+
+    public Privacy.LawfulBasisSource? LawfulBasisSource { get; private set; }
+
+    public DateTimeOffset? LawfulBasisAt { get; private set; }
+
     public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
 
     /// <summary>How lists name a person read by projection: the full name, or the e-mail address when there is none.</summary>
@@ -38,6 +45,32 @@ public sealed class Contact
     };
 
     internal void ChangeEmail(EmailAddress email) => Email = email.Value;
+
+    /// <summary>Records the basis the first time it is known; a later intake path does not replace it.</summary>
+    internal void RecordBasis(Privacy.LawfulBasis basis, Privacy.LawfulBasisSource source, DateTimeOffset at)
+    {
+        if (LawfulBasis is null || (basis == Privacy.LawfulBasis.Consent && LawfulBasis != Privacy.LawfulBasis.Consent))
+        {
+            LawfulBasis = basis;
+            LawfulBasisSource = source;
+            LawfulBasisAt = at;
+        }
+    }
+
+    /// <summary>The address an erased person's contact keeps: unique, and about nobody (docs/privacy.md).</summary>
+    public static string ErasedEmailOf(Guid contactId) => $"erased-{contactId:N}@erased.invalid";
+
+    public bool IsErased => Email == ErasedEmailOf(Id);
+
+    /// <summary>Erasure (docs/privacy.md): the person's data goes; the contact stays, so leads, deals and the funnel keep their rows.</summary>
+    internal void Erase()
+    {
+        Email = ErasedEmailOf(Id);
+        FirstName = null;
+        LastName = null;
+        JobTitle = null;
+        Phone = null;
+    }
 
     internal void Describe(string? firstName, string? lastName, string? jobTitle, string? phone)
     {

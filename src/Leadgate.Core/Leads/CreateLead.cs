@@ -41,7 +41,7 @@ public sealed record CreatedLead(LeadDetails Lead, bool Created);
 /// Creates a lead at Iql, or updates the known lead with the same e-mail address (an upsert: what a form or an
 /// integration sends twice ends as one lead). Companies are shared by domain.
 /// </summary>
-public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
+public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock, Privacy.SuppressionList suppression)
 {
     private const int Attempts = 3;
 
@@ -72,10 +72,15 @@ public sealed class CreateLead(LeadgateDbContext db, TimeProvider clock)
             var companyOfLead = company is null ? lead.Company : await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, lead.Company, now, cancellationToken);
             lead.Describe(text.Source ?? lead.Source, text.Campaign ?? lead.Campaign, companyOfLead, now);
         }
+        else if (await suppression.IsSuppressedAsync(db, actor.OrganisationId, email!.Value, cancellationToken))
+        {
+            return new Privacy.Suppressed(["email"]);
+        }
         else
         {
             var contact = Contact.Create(actor.OrganisationId, email!, now);
             contact.Describe(text.FirstName, text.LastName, text.JobTitle, text.Phone);
+            contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, Privacy.LawfulBases.SourceOf(actor.Channel), now);
             var companyOfLead = await CompanyFacts.FindOrCreateAsync(db, actor.OrganisationId, company, email!, null, now, cancellationToken);
             var created = Lead.Create(contact, companyOfLead, text.Source, text.Campaign, actor, now);
             if (created.Error is { } refused)

@@ -16,6 +16,10 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             .Select(l => new
             {
                 l.Id,
+                l.ContactId,
+                l.Contact.LawfulBasis,
+                l.Contact.LawfulBasisSource,
+                l.Contact.LawfulBasisAt,
                 l.Contact.Email,
                 l.Contact.FirstName,
                 l.Contact.LastName,
@@ -75,6 +79,12 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             .Select(a => new AssignmentView(a.Id, a.FromUserId, a.ToUserId, db.Users.Where(u => u.Id == a.ToUserId).Select(u => u.DisplayName).FirstOrDefault(), a.Reason, a.ActorName, a.At))
             .ToListAsync(cancellationToken);
 
+        var consents = await db.Consents.AsNoTracking()
+            .Where(c => c.ContactId == lead.ContactId)
+            .OrderBy(c => c.GivenAt).ThenBy(c => c.Id)
+            .Select(c => new Privacy.ConsentView(c.Id, c.FormId, c.FormName, c.Text, c.TextVersion, c.GivenAt))
+            .ToListAsync(cancellationToken);
+
         var model = await db.ScoringModelOfAsync(actor.OrganisationId, cancellationToken);
         var events = await db.EventsOfAsync(leadId, cancellationToken);
         var breakdown = ScoreBreakdown.Of(model, lead.Facts, events, clock.GetUtcNow());
@@ -98,6 +108,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             SourceCreatedAt = lead.SourceCreatedAt,
             SourceOutcome = lead.SourceOutcome,
             Attributes = lead.AttributesJson is null ? null : LeadAttributes.Read(lead.AttributesJson),
+            LawfulBasis = lead is { LawfulBasis: { } basis, LawfulBasisSource: { } source, LawfulBasisAt: { } at } ? new Privacy.RecordedBasis(basis, source, at) : null,
+            Consents = consents,
             Likelihood = await Prediction.LeadLikelihoods.OfLeadAsync(db, actor.OrganisationId, leadId, clock.GetUtcNow(), cancellationToken),
         };
     }

@@ -354,6 +354,23 @@ public sealed class Lead
         ScoredAt = at;
     }
 
+    /// <summary>
+    /// Erasure (docs/privacy.md): the person's contact, the free text about them (BANT notes, the import's own columns) and
+    /// the search text go; stages, dates, source, campaign, scores and BANT statuses stay, so the funnel keeps its counts.
+    /// </summary>
+    internal void Erase(DateTimeOffset at)
+    {
+        Contact.Erase();
+        Bant = new Bant(
+            Bant.Budget with { Note = null },
+            new AuthorityAssessment(Bant.Authority.Status, null, null, null),
+            Bant.Need with { Note = null },
+            Bant.Timeline with { Note = null });
+        AttributesJson = null;
+        SearchText = "";
+        UpdatedAt = at;
+    }
+
     /// <summary>Called after the contact's or company's names changed.</summary>
     public void Touch(DateTimeOffset at)
     {

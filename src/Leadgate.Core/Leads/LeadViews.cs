@@ -47,6 +47,12 @@ public sealed record LeadDetails(
 {
     public string FullName => string.Join(' ', new[] { FirstName, LastName }.Where(n => !string.IsNullOrWhiteSpace(n)));
 
+    /// <summary>The basis the person's data is held on (GDPR Art. 6): consent, legitimate interest or contract, where from and when; null until recorded.</summary>
+    public Privacy.RecordedBasis? LawfulBasis { get; init; }
+
+    /// <summary>The consents the person gave on web forms, oldest first.</summary>
+    public IReadOnlyList<Privacy.ConsentView> Consents { get; init; } = [];
+
     /// <summary>Fit with the ICP (0–100) as of this read; null when no criterion could be judged.</summary>
     public decimal? FitScore { get; init; }
 

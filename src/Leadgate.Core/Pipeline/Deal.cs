@@ -180,6 +180,18 @@ public sealed class Deal
         UpdatedAt = at,
     };
 
+    /// <summary>
+    /// Erasure of the lead's person (docs/privacy.md): a title made from their name becomes the company's name or a neutral
+    /// one, and the free text goes; amounts, dates, stages and status stay.
+    /// </summary>
+    internal void Erase(string? companyName, DateTimeOffset at)
+    {
+        Title = companyName ?? "Erased person";
+        LostNote = null;
+        NextStepText = null;
+        UpdatedAt = at;
+    }
+
     /// <summary>Enters a stage of its pipeline (or, for a deal without one, is placed in it). The caller has checked the stage's fields and the lifecycle.</summary>
     internal void EnterStage(PipelineStage stage, Guid pipelineId, DateTimeOffset at)
     {

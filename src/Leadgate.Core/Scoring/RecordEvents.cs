@@ -74,7 +74,7 @@ public sealed class EventBatch
 /// as if it had been recorded alone, in the order given. The batch costs a fixed number of queries, whatever its size,
 /// plus one prepared statement per new event and per touched lead (<see cref="EventWrites"/>).
 /// </summary>
-public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, ScoringModelCache models)
+public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, ScoringModelCache models, Privacy.SuppressionList suppression)
 {
     public const int MaxBatch = 1_000;
     private const int Attempts = 20;
@@ -226,19 +226,40 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         // Which events are new: the first of an external id (in batch order) that the organisation has not seen.
         var firstSeen = new Dictionary<string, Incoming>(StringComparer.Ordinal);
         var fresh = new List<(int Batch, Incoming Event)>();
-        foreach (var i in accepted)
+        void FreshEvents()
         {
-            foreach (var e in batches[i].Events)
+            foreach (var i in accepted)
             {
-                if (!known.ContainsKey(e.ExternalId) && firstSeen.TryAdd(e.ExternalId, e))
+                foreach (var e in batches[i].Events)
                 {
-                    fresh.Add((i, e));
+                    if (!known.ContainsKey(e.ExternalId) && firstSeen.TryAdd(e.ExternalId, e))
+                    {
+                        fresh.Add((i, e));
+                    }
                 }
             }
         }
 
+        FreshEvents();
+
         var emails = fresh.Where(f => f.Event.Email is not null).Select(f => f.Event.Email!.Value).Distinct(StringComparer.Ordinal).ToList();
         var byEmail = await EventReads.LeadsByEmailAsync(db, org, emails, cancellationToken);
+
+        // An erased person is not brought back: a batch with an event for one is refused whole, as a batch with a bad field is.
+        var suppressed = await suppression.SuppressedAsync(db, org, emails.Where(e => !byEmail.ContainsKey(e)), cancellationToken);
+        if (suppressed.Count > 0)
+        {
+            var refusedBatches = fresh.Where(f => suppressed.Contains(f.Event.Email!.Value)).Select(f => f.Batch).ToHashSet();
+            foreach (var i in refusedBatches)
+            {
+                results[i] = new Privacy.Suppressed([.. batches[i].Events.Where(e => e.Email is { } email && suppressed.Contains(email.Value)).Select(e => $"events[{e.Index}].email")]);
+                accepted.Remove(i);
+            }
+
+            firstSeen.Clear();
+            fresh.Clear();
+            FreshEvents();
+        }
 
         var targets = new Dictionary<Guid, Target>();
         var targetOfEmail = new Dictionary<string, Target>(StringComparer.Ordinal);
@@ -461,7 +482,9 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
                 newCompanies.Add(company);
             }
 
-            var created = Lead.Create(Contact.Create(org, email, now), company, null, null, batches[batch].Actor, now);
+            var contact = Contact.Create(org, email, now);
+            contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, Privacy.LawfulBasisSource.Api, now);
+            var created = Lead.Create(contact, company, null, null, batches[batch].Actor, now);
             if (created.Error is { } refused)
             {
                 return refused;

@@ -105,6 +105,7 @@ internal static class ApiDocument
             ("Settings", "The organisation's scoring, routing, SLA, qualification, forms, webhook sources and webhooks."),
             ("Directory", "The caller, the organisation, its users and its reasons."),
             ("API keys", "The caller's API keys."),
+            ("Privacy", "A person's export and erasure, and the audit log (admin)."),
         };
         var used = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>())
             .Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -228,6 +229,12 @@ internal static class ApiDocument
             ["from"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a refused transition (409): the lead's stage." },
             ["to"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "For a refused transition (409): the stage it would have reached." },
             ["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a conflict (409): what it conflicts with." },
+            ["fields"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Description = "For an erased person sent again (409 suppressed): the fields that carried their address.",
+                Items = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
             ["currentETag"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a changed resource (412): its ETag now; read it again, then retry with that." },
         },
     };
@@ -302,14 +309,16 @@ internal static class ApiDocument
         var version = metadata.OfType<VersionedResource>().LastOrDefault();
         var versioned = version is not null;
         var idempotent = metadata.OfType<IdempotentWrite>().Any();
-        var rateLimited = metadata.OfType<EnableRateLimitingAttribute>().Any();
+        var rateLimit = metadata.OfType<EnableRateLimitingAttribute>().LastOrDefault()?.PolicyName;
+        var rateLimited = rateLimit is not null;
+        var perCaller = rateLimit == RateLimits.Api;
         var hasBody = operation.RequestBody is not null;
         var hasPathParameters = operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true;
         var hasQuery = operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true;
         operation.Parameters ??= [];
         operation.Responses ??= new OpenApiResponses();
 
-        operation.Description ??= Described(operation.Summary, reads, anonymous, version, idempotent, rateLimited);
+        operation.Description ??= Described(operation.Summary, reads, anonymous, version, idempotent, rateLimited, perCaller);
         if (anonymous)
         {
             // Public: no API key is needed (the form and webhook endpoints are authenticated by their keys and signatures).
@@ -371,7 +380,11 @@ internal static class ApiDocument
 
         if (!reads && !anonymous)
         {
-            operation.Responses["409"] = Error(document, "The change conflicts with the resource's state: a refused transition names it (`action`, `from`, `to`), one that needs more says what is `missing`.");
+            operation.Responses["409"] = Error(document, "The change conflicts with the resource's state: a refused transition names it (`action`, `from`, `to`), one that needs more says what is `missing`; an erased person sent again is `suppressed`.");
+        }
+        else if (!reads)
+        {
+            operation.Responses["409"] = Error(document, "The person was erased at their request and is not taken in again (`suppressed`).");
         }
 
         if (version?.TakesIfMatch == true && !reads)
@@ -392,7 +405,9 @@ internal static class ApiDocument
 
         if (rateLimited)
         {
-            var tooMany = Error(document, "Too many requests from your address: try again after Retry-After seconds.");
+            var tooMany = Error(document, perCaller
+                ? "Too many requests with your API key (or as your user): try again after Retry-After seconds."
+                : "Too many requests from your address: try again after Retry-After seconds.");
             tooMany.Headers = new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = ResponseHeader("Seconds to wait before trying again.", required: false, JsonSchemaType.Integer) };
             operation.Responses["429"] = tooMany;
         }
@@ -402,7 +417,7 @@ internal static class ApiDocument
     }
 
     /// <summary>The operation's summary with what a client must know to call it: the write protocol it follows.</summary>
-    private static string Described(string? summary, bool reads, bool anonymous, VersionedResource? version, bool idempotent, bool rateLimited)
+    private static string Described(string? summary, bool reads, bool anonymous, VersionedResource? version, bool idempotent, bool rateLimited, bool perCaller)
     {
         var text = new System.Text.StringBuilder((summary ?? "").TrimEnd('.')).Append('.');
         text.Append(anonymous ? " Public: no API key; it is called by a web page or an outreach tool." : " Needs an API key; your role decides what you may do.");
@@ -423,7 +438,7 @@ internal static class ApiDocument
 
         if (rateLimited)
         {
-            text.Append(" Rate limited per client address (429 with Retry-After).");
+            text.Append(perCaller ? " Rate limited per API key or user (429 with Retry-After)." : " Rate limited per client address (429 with Retry-After).");
         }
 
         return text.Append(" Errors are problems (application/problem+json); see docs/api.md.").ToString();

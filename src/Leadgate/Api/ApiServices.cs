@@ -26,7 +26,7 @@ public static partial class ApiServices
         app.UseJsonBodyGuard();
         app.UseQueryRules();
         app.UseIdempotencyBuffering();
-        var api = app.MapGroup("/api/v1").RequireAuthorization(AuthServices.Member);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(AuthServices.Member).RequireRateLimiting(RateLimits.Api);
         api.AddEndpointFilterFactory(QueryRules.Factory);
         api.MapLeads();
         api.MapDeals();
@@ -39,6 +39,7 @@ public static partial class ApiServices
         api.MapQualification();
         api.MapModels();
         api.MapReports();
+        api.MapPrivacy();
         app.MapPublicIntake();
         return app;
     }

@@ -35,12 +35,7 @@ public static class IntakeApi
                     SegmentsPerWindow = 6,
                     QueueLimit = 0,
                 }));
-            limiter.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return new ValueTask(Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
-                    $"At most {FormSubmitsPerMinute} submits a minute from one address to one form; try again in a minute."));
-            };
+            // Refused requests are answered in RateLimits, for every policy alike.
         });
 
     public static RouteGroupBuilder MapIntakeSettings(this RouteGroupBuilder api)

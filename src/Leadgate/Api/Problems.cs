@@ -78,6 +78,9 @@ public static class Problems
                 ["minimumClosedLeads"] = Prediction.ClosedLeadCounts.MinimumClosed,
                 ["minimumEachOutcome"] = Prediction.ClosedLeadCounts.MinimumEachOutcome,
             }),
+        Privacy.Suppressed suppressed => ProblemOf(
+            StatusCodes.Status409Conflict, "suppressed", "The person was erased", error.Message,
+            new() { ["fields"] = suppressed.Fields.Select(JsonContract.Shown).ToList() }),
         Common.Conflict conflict => ProblemOf(StatusCodes.Status409Conflict, "conflict", "Conflict", error.Message, new() { ["code"] = conflict.Code }),
         PreconditionFailed stale => ProblemOf(
             StatusCodes.Status412PreconditionFailed, "precondition-failed", "The resource has changed", error.Message,

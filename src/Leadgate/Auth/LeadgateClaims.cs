@@ -21,6 +21,9 @@ public static class LeadgateClaims
         }
 
         var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value);
-        return Actor.ForUser(organisationId, userId, principal.FindFirstValue(DisplayName) ?? "", roles, channel);
+        return Actor.ForUser(organisationId, userId, principal.FindFirstValue(DisplayName) ?? "", roles, channel) with
+        {
+            ApiKeyId = Guid.TryParse(principal.FindFirstValue(ApiKey), out var key) ? key : null,
+        };
     }
 }

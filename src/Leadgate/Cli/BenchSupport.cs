@@ -94,7 +94,8 @@ internal sealed class BenchServer : IAsyncDisposable
     public static async Task<BenchServer> StartAsync(IReadOnlyList<string> configuration, CancellationToken cancellationToken)
     {
         // The app's name finds its static assets manifest, also when another program (a test host) runs the verb.
-        string[] args = [.. configuration, $"--applicationName={typeof(Server).Assembly.GetName().Name}", "--urls=http://127.0.0.1:0"];
+        // The benchmarks set their own rate limit, far above what they send, before the caller's switches (which may change it).
+        string[] args = ["--RateLimits:Api:PermitLimit=1000000000", .. configuration, $"--applicationName={typeof(Server).Assembly.GetName().Name}", "--urls=http://127.0.0.1:0"];
         var app = await Server.BuildAsync(args, builder =>
         {
             CliServices.LogWarningsToStandardError(builder);

@@ -97,7 +97,8 @@ internal static class FuzzApi
 
     private static async Task<WebApplication> StartAsync(IReadOnlyList<string> configuration, Action<WebApplication>? configure, CancellationToken cancellationToken)
     {
-        string[] args = [.. configuration, $"--applicationName={typeof(Server).Assembly.GetName().Name}", "--urls=http://127.0.0.1:0"];
+        // The fuzzer sets its own rate limit, far above what it sends, before the caller's switches (which may change it).
+        string[] args = ["--RateLimits:Api:PermitLimit=1000000000", .. configuration, $"--applicationName={typeof(Server).Assembly.GetName().Name}", "--urls=http://127.0.0.1:0"];
         var app = await Server.BuildAsync(args, builder =>
         {
             CliServices.LogWarningsToStandardError(builder);

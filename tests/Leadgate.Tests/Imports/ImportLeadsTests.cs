@@ -313,7 +313,7 @@ public abstract class ImportLeadsTests(TestApp app)
         string Comparable(ApiResponse lead)
         {
             var body = lead.Body!.AsObject().DeepClone().AsObject();
-            foreach (var varying in new[] { "id", "email", "createdAt", "updatedAt", "stageChangedAt", "scoredAt", "history", "timeline", "scoreBreakdown" })
+            foreach (var varying in new[] { "id", "email", "createdAt", "updatedAt", "stageChangedAt", "scoredAt", "history", "timeline", "scoreBreakdown", "lawfulBasis" })
             {
                 body.Remove(varying);
             }
@@ -322,6 +322,8 @@ public abstract class ImportLeadsTests(TestApp app)
         }
 
         Assert.Equal(Comparable(viaApi), Comparable(imported));
+        // The basis is the same; where it was recorded from is each path's own.
+        Assert.Equal(("LegitimateInterest", "Import"), ((string?)imported.Body!["lawfulBasis"]!["basis"], (string?)imported.Body!["lawfulBasis"]!["source"]));
         Assert.Equal(created.ETag, imported.ETag);
         var patched = (await tenant.Marketing.PatchLeadAsync(importedId, new { jobTitle = "CEO" }, imported.ETag)).Expect(System.Net.HttpStatusCode.OK);
         Assert.Equal("CEO", patched.Str("jobTitle"));

@@ -43,6 +43,9 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     protected virtual bool AllowPrivateNetworks => true;
 
+    /// <summary>The API's rate limit per key in this app (per 10 s); an app that tests the limit sets a small one.</summary>
+    protected virtual int RateLimitPerWindow => 1_000_000;
+
     public async ValueTask InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
@@ -65,6 +68,8 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Webhooks:AllowPrivateNetworks", AllowPrivateNetworks ? "true" : "false");
         // Tests run the prediction rounds themselves (RunPredictionSchedule.RunDueAsync), on the controlled clock.
         builder.UseSetting("Prediction:Background", "false");
+        // The suite sends many requests with few keys: its own rate limit is far above them (RateLimitTests proves the limit).
+        builder.UseSetting("RateLimits:Api:PermitLimit", RateLimitPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "leadgate-test-imports"));
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         builder.ConfigureServices(services =>

@@ -695,6 +695,17 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LawfulBasis")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LawfulBasisAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LawfulBasisSource")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("OrganisationId")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -1691,6 +1702,92 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.ToTable("PredictionSchedules");
                 });
 
+            modelBuilder.Entity("Leadgate.Privacy.AuditEntry", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Entity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("EntityId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Fields")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("OrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "At", "Id");
+
+                    b.HasIndex("OrganisationId", "EntityId", "At");
+
+                    b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
+                {
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("PrivacyKeys");
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
+                {
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SuppressedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "Hash");
+
+                    b.ToTable("Suppressions");
+                });
+
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
                     b.Property<byte[]>("Id")
@@ -2417,6 +2514,33 @@ namespace Leadgate.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Leadgate.Prediction.PredictionSchedule", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.AuditEntry", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
