@@ -99,6 +99,7 @@ internal static class ApiDocument
             ("Qualification", "BANT qualification, the SQL priority list and marketing's feedback on sent-back MQLs."),
             ("Deals", "What an accepted lead becomes: a deal with a value and a close date, until won or lost."),
             ("Models", "Predictive scoring: the likelihood models trained on the organisation's closed leads, their versions and the active one."),
+            ("Reports", "The funnel and the forecast, every figure defined in docs/reports.md: for managers, admins and marketing."),
             ("Imports", "CSV imports of leads, with a row report."),
             ("Notifications", "In-app notifications of the calling user."),
             ("Intake", "Public endpoints for web forms and outreach tools' webhooks."),

@@ -22,7 +22,7 @@ internal sealed record CliContext(CliConsole Console, IReadOnlyList<string> Conf
 /// </summary>
 public static class LeadgateCli
 {
-    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "serve", "orgs", "users", "apikeys", "demo", "import", "export", "privacy", "bench", "fuzz", "--help", "-h", "-?", "--version" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "serve", "orgs", "users", "apikeys", "demo", "import", "export", "privacy", "report", "bench", "fuzz", "--help", "-h", "-?", "--version" };
 
     // Host settings without a section; every other configuration key has one (Database:Provider), which is how a
     // configuration switch is told apart from a verb's own options.
@@ -62,6 +62,7 @@ public static class LeadgateCli
             ImportVerb.Create(cli),
             ExportVerb.Create(cli),
             PrivacyVerbs.Create(cli),
+            ReportVerb.Create(cli),
             BenchVerbs.Create(cli),
             FuzzVerb.Create(cli),
         };

@@ -187,6 +187,27 @@ public abstract class ReportsApiTests(TestApp app)
 
     private static string Month(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
+    [Fact]
+    public async Task ReportFunnelVerb_PrintsTheApisJson()
+    {
+        var tenant = await app.NewTenantAsync();
+        var start = Start();
+        await ReportFixture.WriteAsync(app, tenant, start, seed: 23);
+        var (from, to) = (Day(start.AddMonths(2)), Day(start.AddMonths(6)));
+        var api = (await tenant.Manager.SendAsync(HttpMethod.Get, $"/api/v1/reports/funnel?from={from}&to={to}&by=source")).Expect(HttpStatusCode.OK).Body!;
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Leadgate.Web.Cli.LeadgateCli.RunAsync(
+            ["report", "funnel", "--org", tenant.Slug, "--from", from, "--to", to, "--by", "source", "--format", "json",
+                "--environment=Testing", $"--Database:Provider={app.Provider}", $"--Database:ConnectionString={app.ConnectionString}"],
+            new Leadgate.Web.Cli.CliConsole(output, error, interactive: false), TestContext.Current.CancellationToken);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.True(JsonNode.DeepEquals(api, JsonNode.Parse(output.ToString())), $"API {api.ToJsonString()}\nCLI {output}");
+        Assert.NotEmpty(api["groups"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("from=2026-13-01", "from")]
     [InlineData("from=2026-06-01&to=2026-05-01", "to")]
