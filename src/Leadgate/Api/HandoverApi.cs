@@ -27,7 +27,7 @@ public static class HandoverApi
 
     private static async Task<Results<Ok<Inbox>, ProblemHttpResult>> Inbox(
         GetInbox handler, HttpContext http, CancellationToken cancellationToken, [Range(1, GetInbox.MaxLimit)] int limit = 100,
-        InboxSort sort = InboxSort.Due, [Range(0, 1)] double? minLikelihood = null) =>
+        InboxSort sort = InboxSort.Due, [Range(0d, 1d)] double? minLikelihood = null) =>
         Answer(await handler.HandleAsync(http.Actor(), limit, sort, minLikelihood, cancellationToken));
 
     private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Claim(Guid id, ClaimLead handler, HttpContext http, CancellationToken cancellationToken) =>

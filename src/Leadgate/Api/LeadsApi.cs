@@ -48,7 +48,7 @@ public static class LeadsApi
     private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
         ListLeads handler, HttpContext http, CancellationToken cancellationToken,
         Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, [Range(1, ListLeads.MaxLimit)] int limit = 50,
-        LeadSort sort = LeadSort.CreatedAt, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, [Range(0, 1)] double? minLikelihood = null)
+        LeadSort sort = LeadSort.CreatedAt, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, [Range(0d, 1d)] double? minLikelihood = null)
     {
         var request = new ListLeadsRequest
         {

@@ -84,14 +84,32 @@ public static class QueryRules
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             foreach (var (parameter, index, range) in checks)
             {
-                if (invocation.Arguments[index] is { } bound && !range!.IsValid(bound))
+                if (invocation.Arguments[index] is { } bound && !InRange(range!, bound))
                 {
-                    errors[parameter.Name!] = [$"From {range.Minimum} to {range.Maximum}."];
+                    errors[parameter.Name!] = [$"From {range!.Minimum} to {range.Maximum}."];
                 }
             }
 
             return errors.Count == 0 ? next(invocation) : ValueTask.FromResult<object?>(Problems.ToResult(new Invalid(errors)));
         };
+    }
+
+    /// <summary>A value the range cannot even compare (NaN against a whole-number range, say) is outside it.</summary>
+    private static bool InRange(RangeAttribute range, object value)
+    {
+        if (value is double d && !double.IsFinite(d) || value is float f && !float.IsFinite(f))
+        {
+            return false;
+        }
+
+        try
+        {
+            return range.IsValid(value);
+        }
+        catch (Exception e) when (e is OverflowException or InvalidCastException or FormatException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static (string Name, Type Enum)[] Enums(MethodInfo handler) =>

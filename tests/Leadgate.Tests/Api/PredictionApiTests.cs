@@ -173,6 +173,12 @@ public abstract class PredictionApiTests(TestApp app)
         var onlyLikely = (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/inbox?sort=likelihood&minLikelihood=0.5")).Expect(HttpStatusCode.OK).Body!;
         Assert.Equal([promising.ToString()], Queue(onlyLikely));
         Assert.Contains("\"minLikelihood\"", (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/inbox?minLikelihood=2")).Expect(HttpStatusCode.BadRequest).Text);
+        foreach (var notANumber in new[] { "NaN", "Infinity", "-Infinity", "1.4" })
+        {
+            Assert.Contains("\"minLikelihood\"", (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/inbox?limit=501&minLikelihood=" + notANumber)).Expect(HttpStatusCode.BadRequest).Text);
+            Assert.Contains("\"minLikelihood\"", (await tenant.Sales.ListLeadsAsync("?minLikelihood=" + notANumber)).Expect(HttpStatusCode.BadRequest).Text);
+        }
+
         var priority = (await tenant.Sales.SendAsync(HttpMethod.Get, "/api/v1/sql-priority")).Expect(HttpStatusCode.OK).Body!.AsArray();
         Assert.NotEmpty(priority);
         foreach (var item in priority)
