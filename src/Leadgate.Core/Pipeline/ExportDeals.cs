@@ -12,7 +12,8 @@ public sealed record DealExportRow(
     Guid Id, Guid LeadId, string Title, string Pipeline, string Stage, DealStatus Status, decimal Value, string Currency,
     DateOnly ExpectedCloseDate, int Probability, ProbabilitySource ProbabilitySource, ForecastCategory ForecastCategory,
     Guid? OwnerId, string? Owner, string ContactEmail, string ContactName, string? Company, string? NextStep, DateOnly? NextStepDueOn,
-    decimal? ProposalAmount, decimal? WonAmount, DateOnly? ClosedOn, string? LostReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    decimal? ProposalAmount, decimal? WonAmount, DateOnly? ClosedOn, string? LostReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? ProposalReference = null, string? Competitor = null);
 
 /// <summary>
 /// Every deal of an organisation (or of one of its pipelines, by name), oldest first, streamed: rows are read from the
@@ -63,7 +64,7 @@ public sealed class ExportDeals(LeadgateDbContext db, TimeProvider clock)
                 d.Id, d.LeadId, d.Title, pipeline.Name, stage.Name, d.Status, d.Value, d.Currency, d.ExpectedCloseDate, view.Probability,
                 view.ProbabilitySource, view.ForecastCategory, d.OwnerId, d.OwnerId is { } owner ? owners.GetValueOrDefault(owner) : null,
                 row.Email, Contact.NameOf(row.FirstName, row.LastName, row.Email), row.Company, d.NextStepText, d.NextStepDueOn,
-                d.ProposalAmount, d.WonAmount, d.ClosedOn, d.LostReason, d.CreatedAt, d.UpdatedAt);
+                d.ProposalAmount, d.WonAmount, d.ClosedOn, d.LostReason, d.CreatedAt, d.UpdatedAt, d.ProposalReference, d.Competitor);
         }
     }
 

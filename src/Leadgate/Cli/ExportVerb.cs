@@ -15,7 +15,7 @@ internal static class ExportVerb
     [
         "id", "leadId", "title", "pipeline", "stage", "status", "value", "currency", "expectedCloseDate", "probability", "probabilitySource",
         "forecastCategory", "ownerId", "owner", "contactEmail", "contactName", "company", "nextStep", "nextStepDueOn", "proposalAmount",
-        "wonAmount", "closedOn", "lostReason", "createdAt", "updatedAt",
+        "wonAmount", "closedOn", "lostReason", "createdAt", "updatedAt", "proposalReference", "competitor",
     ];
 
     public static Command Create(CliContext cli)
@@ -120,6 +120,7 @@ internal static class ExportVerb
         r.ContactEmail, r.ContactName, r.Company, r.NextStep, r.NextStepDueOn is { } due ? Date(due) : null, r.ProposalAmount is { } p ? Number(p) : null,
         r.WonAmount is { } w ? Number(w) : null, r.ClosedOn is { } c ? Date(c) : null, r.LostReason,
         r.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), r.UpdatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        r.ProposalReference, r.Competitor,
     ];
 
     private static string Number(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);

@@ -25,6 +25,7 @@ public sealed class ExportVerbTests(SqliteCliDatabase database) : IClassFixture<
             var lines = await File.ReadAllLinesAsync(csvFile, TestContext.Current.CancellationToken);
             var header = lines[0].Split(',');
             Assert.Equal(["id", "leadId", "title", "pipeline", "stage", "status", "value", "currency"], header[..8]);
+            Assert.Equal(["proposalReference", "competitor"], header[^2..]);
             Assert.Equal(stored.Count, lines.Length - 1);
             var ids = lines.Skip(1).Select(l => Guid.Parse(l[..36])).ToHashSet();
             Assert.Equal(stored.Select(d => d.Id).ToHashSet(), ids);
@@ -41,7 +42,11 @@ public sealed class ExportVerbTests(SqliteCliDatabase database) : IClassFixture<
                 Assert.Equal(deal.Probability, row.GetProperty("probability").GetInt32());
                 Assert.Equal(deal.ProbabilitySource.ToString(), row.GetProperty("probabilitySource").GetString());
                 Assert.Contains("@", row.GetProperty("contactEmail").GetString(), StringComparison.Ordinal);
+                Assert.Equal(deal.Competitor, row.GetProperty("competitor").GetString());
             }
+
+            // The demo's competitor losses name the competitor in the export too.
+            Assert.Contains(rows, r => r.GetProperty("competitor").GetString() is { Length: > 0 });
 
             Assert.Contains(rows, r => r.GetProperty("stage").GetString() == "Won");
             Assert.Contains(rows, r => r.GetProperty("stage").GetString() == "Qualified");
