@@ -216,7 +216,7 @@ public sealed class ReceiveToolWebhook(LeadgateDbContext db, TimeProvider clock,
                 return Invalid.Field("body", $"A JSON object or an array of 1 to {MaxBatch} objects is required.");
             }
 
-            if (!JsonText.NamesAreText(root))
+            if (!items.All(NamesAreText))
             {
                 return Invalid.Field("body", "Every property name must be valid Unicode text.");
             }
@@ -224,6 +224,14 @@ public sealed class ReceiveToolWebhook(LeadgateDbContext db, TimeProvider clock,
             return (items.Select(i => (adapter.Read(i), Digest(i))).ToList(), single);
         }
     }
+
+    /// <summary>Every property name at every depth: the adapters read nested objects, and a lone surrogate in any name makes reading them throw.</summary>
+    private static bool NamesAreText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => JsonText.NamesAreText(value) && value.EnumerateObject().All(p => NamesAreText(p.Value)),
+        JsonValueKind.Array => value.EnumerateArray().All(NamesAreText),
+        _ => true,
+    };
 
     private static string Digest(JsonElement item) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(item.GetRawText())))[..32];
