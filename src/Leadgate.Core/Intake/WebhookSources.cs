@@ -19,6 +19,7 @@ public sealed record CreateWebhookSourceRequest
     /// (that tool's own format at <c>/hooks/{tool}/{key}</c>; one source per tool and organisation).
     /// </summary>
     [MaxLength(20)]
+    [AllowedValues("generic", "lemlist", "instantly", "smartlead", "woodpecker", "replyio", "outreach", null)]
     public string? Tool { get; set; }
 }
 
