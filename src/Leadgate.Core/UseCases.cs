@@ -77,7 +77,10 @@ public static class UseCases
         services.AddTransient<CreateWebhookSource>();
         services.AddTransient<ListWebhookSources>();
         services.AddTransient<DeleteWebhookSource>();
+        services.AddTransient<RotateWebhookSource>();
         services.AddTransient<ReceiveOutreachWebhook>();
+        services.AddTransient<Intake.Outreach.RecordOutreachEvent>();
+        services.AddTransient<Intake.Outreach.ReceiveToolWebhook>();
         services.AddTransient<CreateWebForm>();
         services.AddTransient<ListWebForms>();
         services.AddTransient<DeleteWebForm>();

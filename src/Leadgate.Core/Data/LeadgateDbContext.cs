@@ -67,6 +67,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<WebhookSource> WebhookSources => Set<WebhookSource>();
 
+    public DbSet<Intake.Outreach.OutreachSignal> OutreachSignals => Set<Intake.Outreach.OutreachSignal>();
+
     public DbSet<WebForm> WebForms => Set<WebForm>();
 
     public DbSet<Consent> Consents => Set<Consent>();
@@ -405,10 +407,12 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         Prediction.PredictionModel.Configure(builder);
         Privacy.PrivacyKey.Configure(builder);
         Privacy.AuditEntry.Configure(builder);
+        Intake.Outreach.OutreachSignal.Configure(builder);
 
         builder.Entity<WebhookSource>(source =>
         {
             source.Property(s => s.Name).HasMaxLength(WebhookSource.MaxNameLength);
+            source.Property(s => s.Tool).HasDefaultValue(Intake.Outreach.OutreachTool.Generic).HasSentinel((Intake.Outreach.OutreachTool)(-1));
             source.Property(s => s.Key).HasMaxLength(40);
             source.HasIndex(s => s.Key).IsUnique();
             source.Property(s => s.ProtectedSecret).HasMaxLength(2_000);

@@ -20,7 +20,7 @@ public sealed record WebhookReceipt(string Status, string Event, string? Recorde
 /// (a hand-raise), <c>clicked</c> a <see cref="BehaviourType.PageVisit"/>; every other event is acknowledged and ignored.
 /// An unknown address creates the lead with the names and company the tool sent; a known lead's facts are left as they are.
 /// </summary>
-public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider clock, IDataProtectionProvider dataProtection, CreateLead createLead, RecordEvents recordEvents)
+public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider clock, IDataProtectionProvider dataProtection, Outreach.RecordOutreachEvent handRaise)
 {
     public const int MaxBodyBytes = 64 * 1024;
     public const int MaxIdLength = 150;
@@ -36,7 +36,7 @@ public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider cl
     public async Task<Result<WebhookReceipt>> HandleAsync(string sourceKey, string? timestamp, string? signature, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var source = sourceKey.Length is > 0 and <= 40
-            ? await db.WebhookSources.AsNoTracking().FirstOrDefaultAsync(s => s.Key == sourceKey, cancellationToken)
+            ? await db.WebhookSources.AsNoTracking().FirstOrDefaultAsync(s => s.Key == sourceKey && s.Tool == Outreach.OutreachTool.Generic, cancellationToken)
             : null;
         if (source is null)
         {
@@ -79,51 +79,23 @@ public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider cl
             return new WebhookReceipt("Ignored", payload.Event, null, null, null, $"'{payload.Event}' events are not scored; only {string.Join(" and ", Mapped.Keys)} are.");
         }
 
-        var actor = Actor.ForIntegration(source.OrganisationId, $"Outreach webhook: {source.Name}");
-        var email = EmailAddress.Parse(payload.Email, "email");
-        if (email.Error is { } badEmail)
-        {
-            return badEmail;
-        }
-
-        if (!await db.Contacts.AnyAsync(c => c.OrganisationId == source.OrganisationId && c.Email == email.Value.Value, cancellationToken))
-        {
-            var created = await createLead.HandleAsync(
-                new CreateLeadRequest
-                {
-                    Email = payload.Email,
-                    FirstName = payload.FirstName,
-                    LastName = payload.LastName,
-                    JobTitle = payload.JobTitle,
-                    Source = Truncate($"Outreach: {source.Name}", 100),
-                    Campaign = payload.Campaign,
-                    Company = payload.Company is null ? null : new CompanyInput { Name = payload.Company },
-                },
-                actor,
-                cancellationToken);
-            if (created.Error is { } refused)
+        return await handRaise.RecordAsync(
+            source,
+            $"outreach:{source.Key}:{payload.Id}",
+            type,
+            new Outreach.ToolEvent
             {
-                return refused is Invalid fields ? new Invalid(fields.Errors.ToDictionary(e => e.Key == "company.name" ? "company" : e.Key, e => e.Value)) : refused;
-            }
-
-            db.ChangeTracker.Clear();
-        }
-
-        var properties = JsonSerializer.SerializeToElement(new { source = source.Name, @event = payload.Event, campaign = payload.Campaign, url = payload.Url });
-        var recorded = await recordEvents.HandleAsync(
-            new RecordEventsRequest
-            {
-                Events = [new EventInput { ExternalId = $"outreach:{source.Key}:{payload.Id}", Type = type.ToString(), Email = payload.Email, OccurredAt = payload.OccurredAt ?? clock.GetUtcNow(), Properties = properties }],
+                Event = payload.Event,
+                Email = payload.Email,
+                FirstName = payload.FirstName,
+                LastName = payload.LastName,
+                JobTitle = payload.JobTitle,
+                Company = payload.Company,
+                Campaign = payload.Campaign,
+                OccurredAt = payload.OccurredAt,
             },
-            actor,
+            payload.Url,
             cancellationToken);
-        if (recorded.Error is { } error)
-        {
-            return error is Invalid fields ? new Invalid(fields.Errors.ToDictionary(e => e.Key.Replace("events[0].", "", StringComparison.Ordinal), e => e.Value)) : error;
-        }
-
-        var outcome = recorded.Value.Results[0];
-        return new WebhookReceipt(outcome.Status.ToString(), payload.Event, type.ToString(), outcome.LeadId, recorded.Value.Qualified.Count > 0 ? recorded.Value.Qualified[0].Rule : null, null);
     }
 
     private sealed record Payload(string Id, string Event, string? Email, string? FirstName, string? LastName, string? JobTitle, string? Company, string? Campaign, string? Url, DateTimeOffset? OccurredAt);
@@ -223,6 +195,4 @@ public sealed class ReceiveOutreachWebhook(LeadgateDbContext db, TimeProvider cl
                 : new Payload(id!, kind!, email, firstName, lastName, jobTitle, company, campaign, url, occurredAt);
         }
     }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

@@ -26,7 +26,10 @@ public sealed class WebhookSource
 
     public string Name { get; private set; }
 
-    /// <summary>Public: it appears in the webhook URL, <c>/hooks/outreach/{key}</c>.</summary>
+    /// <summary>Which tool's payloads the source reads; <see cref="Outreach.OutreachTool.Generic"/> is Leadgate's own signed format.</summary>
+    public Outreach.OutreachTool Tool { get; private set; }
+
+    /// <summary>Public: it appears in the webhook URL, <c>/hooks/outreach/{key}</c> or <c>/hooks/{tool}/{key}</c>.</summary>
     public string Key { get; private set; }
 
     /// <summary>The secret as Data Protection's ciphertext; never the secret itself.</summary>
@@ -34,7 +37,7 @@ public sealed class WebhookSource
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    internal static (WebhookSource Source, string Secret) Create(Guid organisationId, string name, Func<string, string> protect, DateTimeOffset at)
+    internal static (WebhookSource Source, string Secret) Create(Guid organisationId, string name, Outreach.OutreachTool tool, Func<string, string> protect, DateTimeOffset at)
     {
         var secret = WebhookSignature.NewSecret();
         var source = new WebhookSource
@@ -42,10 +45,19 @@ public sealed class WebhookSource
             Id = Ids.New(at),
             OrganisationId = organisationId,
             Name = name,
+            Tool = tool,
             Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
             ProtectedSecret = protect(secret),
             CreatedAt = at,
         };
         return (source, secret);
+    }
+
+    /// <summary>A new secret under the same key: the old one stops working at once.</summary>
+    internal string Rotate(Func<string, string> protect)
+    {
+        var secret = WebhookSignature.NewSecret();
+        ProtectedSecret = protect(secret);
+        return secret;
     }
 }

@@ -278,6 +278,11 @@ internal static class ApiDocument
         {
             schema.Format = "decimal";
         }
+        else if (underlying == typeof(string) && context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true).FirstOrDefault() is AllowedValuesAttribute allowed)
+        {
+            // A string with a fixed set of values (a webhook source's tool) is documented as that set.
+            schema.Enum = [.. allowed.Values.Select(v => v is string text ? (JsonNode)JsonValue.Create(text) : null!)];
+        }
 
         if (required && schema.Type is { } kinds && kinds.HasFlag(JsonSchemaType.Null))
         {

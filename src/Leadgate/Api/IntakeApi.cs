@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using Leadgate.Common;
 using Leadgate.Intake;
+using Leadgate.Intake.Outreach;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -43,6 +44,7 @@ public static class IntakeApi
         var sources = api.MapGroup("/settings/webhook-sources").WithTags("Settings");
         sources.MapPost("/", CreateSource).WithName("CreateWebhookSource").WithSummary("Add an outreach tool as a webhook source (admin); the answer shows its signing secret once");
         sources.MapGet("/", ListSources).WithName("ListWebhookSources").WithSummary("The organisation's webhook sources, without secrets (admin)");
+        sources.MapPost("/{id:guid}/rotate", RotateSource).WithName("RotateWebhookSource").WithSummary("Give a webhook source a new secret under the same key (admin); the old secret is refused at once, the new one is shown once");
         sources.MapDelete("/{id:guid}", DeleteSource).WithName("DeleteWebhookSource").WithSummary("Delete a webhook source; its next webhook is refused (admin)");
 
         var forms = api.MapGroup("/settings/forms").WithTags("Settings");
@@ -58,6 +60,10 @@ public static class IntakeApi
             .Accepts<JsonElement>("application/json")
             .AllowAnonymous().DisableAntiforgery().WithTags("Intake")
             .WithSummary("An outreach tool's event, signed with HMAC-SHA256 over '<timestamp>.<raw body>' (X-Leadgate-Signature, X-Leadgate-Timestamp)");
+        app.MapPost("/hooks/{tool}/{sourceKey}", ReceiveToolWebhook).WithName("ReceiveToolWebhook")
+            .Accepts<JsonElement>("application/json")
+            .AllowAnonymous().DisableAntiforgery().WithTags("Intake")
+            .WithSummary("An outreach tool's own webhook (lemlist, instantly, smartlead, woodpecker, replyio; outreach at /hooks/outreach/{key} with Outreach-Webhook-Signature): one event or an array of up to 100");
         app.MapPost("/forms/{formKey}", SubmitForm).WithName("SubmitWebForm")
             .Accepts<WebFormFields>("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
             .Produces<FormAccepted>(StatusCodes.Status200OK)
@@ -81,6 +87,12 @@ public static class IntakeApi
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
+    private static async Task<Results<Ok<IssuedWebhookSource>, ProblemHttpResult>> RotateSource(Guid id, RotateWebhookSource handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await handler.HandleAsync(id, http.Actor(), cancellationToken);
+        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
+    }
+
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(Guid id, DeleteWebhookSource handler, HttpContext http, CancellationToken cancellationToken) =>
         (await handler.HandleAsync(id, http.Actor(), cancellationToken)).Error is { } error ? Problems.ToResult(error) : TypedResults.NoContent();
 
@@ -97,10 +109,28 @@ public static class IntakeApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteForm(Guid id, DeleteWebForm handler, HttpContext http, CancellationToken cancellationToken) =>
         (await handler.HandleAsync(id, http.Actor(), cancellationToken)).Error is { } error ? Problems.ToResult(error) : TypedResults.NoContent();
 
-    /// <summary>The raw bytes are read here, unbound, because the signature covers exactly what was sent.</summary>
+    /// <summary>
+    /// The raw bytes are read here, unbound, because the signature covers exactly what was sent. A request signed the way
+    /// Outreach signs (<c>Outreach-Webhook-Signature</c>, no Leadgate signature) is the Outreach tool's, at the same path;
+    /// Outreach sends one event a request, so its answer has the same shape.
+    /// </summary>
     private static async Task<Results<Ok<WebhookReceipt>, Accepted<WebhookReceipt>, ProblemHttpResult>> ReceiveWebhook(
-        string sourceKey, ReceiveOutreachWebhook handler, HttpContext http, CancellationToken cancellationToken)
+        string sourceKey, ReceiveOutreachWebhook handler, ReceiveToolWebhook tools, HttpContext http, CancellationToken cancellationToken)
     {
+        var headers = http.Request.Headers;
+        if (headers.ContainsKey(OutreachIo.SignatureHeader!) && !headers.ContainsKey(WebhookSignature.SignatureHeader))
+        {
+            var (tool, problem) = await ReceiveToolAsync(OutreachIo.PathName, sourceKey, tools, http, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var only = tool!.Events[0];
+            var receipt = new WebhookReceipt(only.Status, only.Event, only.RecordedAs, only.LeadId, only.Qualified, only.Note);
+            return only.Status == "Ignored" ? TypedResults.Accepted((string?)null, receipt) : TypedResults.Ok(receipt);
+        }
+
         var body = await ReadLimitedAsync(http.Request, ReceiveOutreachWebhook.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
@@ -119,6 +149,41 @@ public static class IntakeApi
         }
 
         return result.Value.Status == "Ignored" ? TypedResults.Accepted((string?)null, result.Value) : TypedResults.Ok(result.Value);
+    }
+
+    private static readonly OutreachIoAdapter OutreachIo = new();
+
+    /// <summary>A tool's payload: 200 when any event was recorded (or repeated), 202 when every event was ignored.</summary>
+    private static async Task<Results<Ok<ToolWebhookReceipt>, Accepted<ToolWebhookReceipt>, ProblemHttpResult>> ReceiveToolWebhook(
+        string tool, string sourceKey, ReceiveToolWebhook handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (receipt, problem) = await ReceiveToolAsync(tool, sourceKey, handler, http, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return receipt!.Events.All(e => e.Status == "Ignored") ? TypedResults.Accepted((string?)null, receipt) : TypedResults.Ok(receipt);
+    }
+
+    private static async Task<(ToolWebhookReceipt? Receipt, ProblemHttpResult? Problem)> ReceiveToolAsync(
+        string tool, string sourceKey, ReceiveToolWebhook handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var body = await ReadLimitedAsync(http.Request, Intake.Outreach.ReceiveToolWebhook.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return (null, TooLarge(Intake.Outreach.ReceiveToolWebhook.MaxBodyBytes));
+        }
+
+        var adapter = ToolAdapter.ForPath(tool);
+        var result = await handler.HandleAsync(
+            tool,
+            sourceKey,
+            http.Request.Headers[Intake.Outreach.ReceiveToolWebhook.TokenHeader].ToString(),
+            adapter?.SignatureHeader is { } header ? http.Request.Headers[header].ToString() : null,
+            body,
+            cancellationToken);
+        return result.Error is { } error ? (null, Problems.ToResult(error)) : (result.Value, null);
     }
 
     private static async Task<IResult> SubmitForm(string formKey, SubmitWebForm handler, HttpContext http, CancellationToken cancellationToken)
