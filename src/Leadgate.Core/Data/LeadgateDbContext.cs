@@ -101,6 +101,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Privacy.AuditEntry> AuditEntries => Set<Privacy.AuditEntry>();
 
+    public DbSet<Privacy.RetentionPolicy> RetentionPolicies => Set<Privacy.RetentionPolicy>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -405,6 +407,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         Prediction.PredictionModel.Configure(builder);
         Privacy.PrivacyKey.Configure(builder);
         Privacy.AuditEntry.Configure(builder);
+        Privacy.RetentionPolicy.Configure(builder);
 
         builder.Entity<WebhookSource>(source =>
         {

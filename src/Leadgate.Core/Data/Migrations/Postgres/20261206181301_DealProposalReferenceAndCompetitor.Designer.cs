@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Leadgate.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLeadgateDbContext))]
-    [Migration("20261206080532_DealProposalReferenceAndCompetitor")]
+    [Migration("20261206181301_DealProposalReferenceAndCompetitor")]
     partial class DealProposalReferenceAndCompetitor
     {
         /// <inheritdoc />
@@ -649,6 +649,9 @@ namespace Leadgate.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -759,6 +762,9 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("LastActivityAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("MqlAt")
                         .HasColumnType("timestamp with time zone");
@@ -1734,6 +1740,43 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.ToTable("PrivacyKeys");
                 });
 
+            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("DisqualifiedMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("IqlMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("NurtureMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SweptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
                 {
                     b.Property<Guid>("OrganisationId")
@@ -2493,6 +2536,15 @@ namespace Leadgate.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()

@@ -11,6 +11,12 @@ namespace Leadgate.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<Guid>(
+                name: "MergedIntoId",
+                table: "Leads",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "LawfulBasis",
                 table: "Contacts",
@@ -29,6 +35,12 @@ namespace Leadgate.Data.Migrations.Postgres
                 table: "Contacts",
                 type: "character varying(32)",
                 maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "MergedIntoId",
+                table: "Companies",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -77,6 +89,31 @@ namespace Leadgate.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "RetentionPolicies",
+                columns: table => new
+                {
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DisqualifiedMonths = table.Column<int>(type: "integer", nullable: true),
+                    NurtureMonths = table.Column<int>(type: "integer", nullable: true),
+                    IqlMonths = table.Column<int>(type: "integer", nullable: true),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ChangedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SweptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RetentionPolicies", x => x.OrganisationId);
+                    table.ForeignKey(
+                        name: "FK_RetentionPolicies_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Suppressions",
                 columns: table => new
                 {
@@ -116,7 +153,14 @@ namespace Leadgate.Data.Migrations.Postgres
                 name: "PrivacyKeys");
 
             migrationBuilder.DropTable(
+                name: "RetentionPolicies");
+
+            migrationBuilder.DropTable(
                 name: "Suppressions");
+
+            migrationBuilder.DropColumn(
+                name: "MergedIntoId",
+                table: "Leads");
 
             migrationBuilder.DropColumn(
                 name: "LawfulBasis",
@@ -129,6 +173,10 @@ namespace Leadgate.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "LawfulBasisSource",
                 table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "MergedIntoId",
+                table: "Companies");
         }
     }
 }

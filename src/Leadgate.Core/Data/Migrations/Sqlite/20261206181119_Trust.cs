@@ -10,6 +10,12 @@ namespace Leadgate.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<byte[]>(
+                name: "MergedIntoId",
+                table: "Leads",
+                type: "BLOB",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "LawfulBasis",
                 table: "Contacts",
@@ -28,6 +34,12 @@ namespace Leadgate.Data.Migrations.Sqlite
                 table: "Contacts",
                 type: "TEXT",
                 maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<byte[]>(
+                name: "MergedIntoId",
+                table: "Companies",
+                type: "BLOB",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -76,6 +88,31 @@ namespace Leadgate.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RetentionPolicies",
+                columns: table => new
+                {
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DisqualifiedMonths = table.Column<int>(type: "INTEGER", nullable: true),
+                    NurtureMonths = table.Column<int>(type: "INTEGER", nullable: true),
+                    IqlMonths = table.Column<int>(type: "INTEGER", nullable: true),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChangedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SweptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RetentionPolicies", x => x.OrganisationId);
+                    table.ForeignKey(
+                        name: "FK_RetentionPolicies_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Suppressions",
                 columns: table => new
                 {
@@ -115,7 +152,14 @@ namespace Leadgate.Data.Migrations.Sqlite
                 name: "PrivacyKeys");
 
             migrationBuilder.DropTable(
+                name: "RetentionPolicies");
+
+            migrationBuilder.DropTable(
                 name: "Suppressions");
+
+            migrationBuilder.DropColumn(
+                name: "MergedIntoId",
+                table: "Leads");
 
             migrationBuilder.DropColumn(
                 name: "LawfulBasis",
@@ -128,6 +172,10 @@ namespace Leadgate.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "LawfulBasisSource",
                 table: "Contacts");
+
+            migrationBuilder.DropColumn(
+                name: "MergedIntoId",
+                table: "Companies");
         }
     }
 }
