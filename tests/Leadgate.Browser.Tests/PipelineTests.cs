@@ -99,6 +99,10 @@ public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
     private async Task<IPage> OpenBoardAsync()
     {
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
+        // Other tests fill this organisation's Qualified column (twenty cards shown). A drag must not scroll the page
+        // between pressing on the card and reaching the target column, or the press lands on the card above: the window
+        // is tall enough to show every column whole.
+        await page.SetViewportSizeAsync(1440, 4000);
         await page.GotoAsync("/pipeline");
         await page.WaitUntilInteractiveAsync();
         await Expect(page.GetByTestId("board")).ToBeVisibleAsync();
