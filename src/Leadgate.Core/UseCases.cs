@@ -133,6 +133,10 @@ public static class UseCases
         services.AddTransient<Privacy.ErasePerson>();
         services.AddTransient<Privacy.ExportPerson>();
         services.AddTransient<Privacy.ListAudit>();
+        services.AddTransient<Privacy.GetRetention>();
+        services.AddTransient<Privacy.ChangeRetention>();
+        services.AddTransient<Privacy.DryRunRetention>();
+        services.TryAddSingleton<Privacy.SweepRetention>();
         return services;
     }
 }

@@ -104,6 +104,9 @@ public sealed class Company
     /// <summary>ISO 3166-1 alpha-2.</summary>
     public string? Country { get; private set; }
 
+    /// <summary>The company this one was merged into (its leads moved there); null for a company of its own.</summary>
+    public Guid? MergedIntoId { get; private set; }
+
     internal static Company Create(Guid organisationId, string name, string? domain, DateTimeOffset at) => new()
     {
         Id = Ids.New(at),

@@ -108,6 +108,9 @@ public sealed class Lead
     /// <summary>Concurrency token, raised on every save; the API's ETag.</summary>
     public long Version { get; private set; }
 
+    /// <summary>The lead this one was merged into (its histories moved there); null for a lead of its own.</summary>
+    public Guid? MergedIntoId { get; private set; }
+
     public IReadOnlyList<StageEvent> History => _history;
 
     public IReadOnlyList<Activity> Activities => _activities;
