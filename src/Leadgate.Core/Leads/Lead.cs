@@ -374,6 +374,36 @@ public sealed class Lead
         UpdatedAt = at;
     }
 
+    /// <summary>
+    /// Merge (docs/privacy.md#merging-duplicates): this lead survives and takes the other's histories (moved by
+    /// <see cref="MergeLead"/>); it keeps the furthest stage either reached, the earliest MQL date, the latest activity, and
+    /// the other's deal when it has none.
+    /// </summary>
+    internal void Absorb(Lead merged, DateTimeOffset at)
+    {
+        HighestStage = Stages.Higher(HighestStage, merged.HighestStage);
+        if (merged.MqlAt is { } mql && (MqlAt is null || mql < MqlAt))
+        {
+            MqlAt = mql;
+        }
+
+        if (merged.LastActivityAt is { } touched && (LastActivityAt is null || touched > LastActivityAt))
+        {
+            LastActivityAt = touched;
+        }
+
+        DealId ??= merged.DealId;
+        UpdatedAt = at;
+    }
+
+    /// <summary>The merged lead keeps its row and contact, answers with its survivor, and leaves lists and reports.</summary>
+    internal void MergeInto(Guid survivorId, DateTimeOffset at)
+    {
+        MergedIntoId = survivorId;
+        DealId = null;
+        UpdatedAt = at;
+    }
+
     /// <summary>Called after the contact's or company's names changed.</summary>
     public void Touch(DateTimeOffset at)
     {
