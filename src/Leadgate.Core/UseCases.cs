@@ -133,6 +133,12 @@ public static class UseCases
         services.AddTransient<Privacy.ErasePerson>();
         services.AddTransient<Privacy.ExportPerson>();
         services.AddTransient<Privacy.ListAudit>();
+        services.AddTransient<MergeLead>();
+        services.AddTransient<MergeCompany>();
+        services.AddTransient<Privacy.GetRetention>();
+        services.AddTransient<Privacy.ChangeRetention>();
+        services.AddTransient<Privacy.DryRunRetention>();
+        services.TryAddSingleton<Privacy.SweepRetention>();
         return services;
     }
 }

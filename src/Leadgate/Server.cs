@@ -89,6 +89,11 @@ public static class Server
             services.AddHostedService<StaleDealsService>();
         }
 
+        if (configuration.GetValue("Privacy:BackgroundRetention", true))
+        {
+            services.AddHostedService<RetentionService>();
+        }
+
         if (configuration.GetValue("Database:BackgroundCheckpoint", true))
         {
             services.AddHostedService<SqliteCheckpointer>();

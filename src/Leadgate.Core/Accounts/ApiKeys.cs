@@ -23,8 +23,10 @@ public sealed class CreateApiKey(LeadgateDbContext db, TimeProvider clock)
             return new NotFound("User", userId);
         }
 
-        var (key, secret) = ApiKey.Issue(organisationId, userId, name, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var (key, secret) = ApiKey.Issue(organisationId, userId, name, now);
         db.ApiKeys.Add(key);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(organisationId, ActorKind.User, userId, "", "apikey.created", "ApiKey", key.Id, "name", now));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : new IssuedApiKey(ToView(key), secret);
     }
@@ -80,7 +82,9 @@ public sealed class RevokeApiKey(LeadgateDbContext db, TimeProvider clock, ApiKe
             return new NotFound("ApiKey", keyId);
         }
 
-        key.Revoke(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        key.Revoke(now);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "apikey.revoked", "ApiKey", key.Id, ["revokedAt"], now));
         var saved = await db.SaveAsync(null, cancellationToken);
         cache.Evict(key.Id);
         return saved.Error is { } error ? error : CreateApiKey.ToView(key);

@@ -103,6 +103,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Privacy.AuditEntry> AuditEntries => Set<Privacy.AuditEntry>();
 
+    public DbSet<Privacy.RetentionPolicy> RetentionPolicies => Set<Privacy.RetentionPolicy>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -408,6 +410,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         Privacy.PrivacyKey.Configure(builder);
         Privacy.AuditEntry.Configure(builder);
         Intake.Outreach.OutreachSignal.Configure(builder);
+        Privacy.RetentionPolicy.Configure(builder);
 
         builder.Entity<WebhookSource>(source =>
         {

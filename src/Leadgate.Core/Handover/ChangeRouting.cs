@@ -111,6 +111,7 @@ public sealed class ChangeRouting(LeadgateDbContext db, TimeProvider clock)
             await db.ChangeRepAsync(actor.OrganisationId, rep!.UserId!.Value, rep.Available, rep.Capacity, now, cancellationToken);
         }
 
+        db.AuditEntries.Add(Privacy.AuditEntry.SettingsChanged(actor, "routing", now));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : await new GetRouting(db).HandleAsync(actor, cancellationToken);
     }

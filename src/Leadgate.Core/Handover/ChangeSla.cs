@@ -44,7 +44,9 @@ public sealed class ChangeSla(LeadgateDbContext db, TimeProvider clock)
         }
 
         var settings = await db.HandoverSettingsForChangeAsync(actor.OrganisationId, cancellationToken);
-        settings.Change(sla with { TimeZone = sla.TimeZone?.Trim(), DayStartsAt = sla.DayStartsAt.Trim(), DayEndsAt = sla.DayEndsAt.Trim() }, actor.Name, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        settings.Change(sla with { TimeZone = sla.TimeZone?.Trim(), DayStartsAt = sla.DayStartsAt.Trim(), DayEndsAt = sla.DayEndsAt.Trim() }, actor.Name, now);
+        db.AuditEntries.Add(Privacy.AuditEntry.SettingsChanged(actor, "sla", now));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : await new GetSla(db).HandleAsync(actor, cancellationToken);
     }

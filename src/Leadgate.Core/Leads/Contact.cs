@@ -62,6 +62,10 @@ public sealed class Contact
 
     public bool IsErased => Email == ErasedEmailOf(Id);
 
+    /// <summary>Whether a stored address is an erased contact's placeholder (<see cref="ErasedEmailOf"/>).</summary>
+    public static bool IsErasedAddress(string email) =>
+        email.StartsWith("erased-", StringComparison.Ordinal) && email.EndsWith("@erased.invalid", StringComparison.Ordinal);
+
     /// <summary>Erasure (docs/privacy.md): the person's data goes; the contact stays, so leads, deals and the funnel keep their rows.</summary>
     internal void Erase()
     {
@@ -104,6 +108,9 @@ public sealed class Company
     /// <summary>ISO 3166-1 alpha-2.</summary>
     public string? Country { get; private set; }
 
+    /// <summary>The company this one was merged into (its leads moved there); null for a company of its own.</summary>
+    public Guid? MergedIntoId { get; private set; }
+
     internal static Company Create(Guid organisationId, string name, string? domain, DateTimeOffset at) => new()
     {
         Id = Ids.New(at),
@@ -118,5 +125,43 @@ public sealed class Company
         Industry = industry;
         Employees = employees;
         Country = country;
+    }
+
+    /// <summary>Merge: this company names its survivor and lets go of its domain (unique in the organisation).</summary>
+    internal void MergeInto(Guid survivorId)
+    {
+        MergedIntoId = survivorId;
+        Domain = null;
+    }
+
+    /// <summary>Merge: the survivor fills its empty fields from the merged company; answers the names of those it filled.</summary>
+    internal IReadOnlyList<string> Absorb(Company merged, string? mergedDomain)
+    {
+        var filled = new List<string>();
+        if (Domain is null && mergedDomain is not null)
+        {
+            Domain = mergedDomain;
+            filled.Add("domain");
+        }
+
+        if (Industry is null && merged.Industry is not null)
+        {
+            Industry = merged.Industry;
+            filled.Add("industry");
+        }
+
+        if (Employees is null && merged.Employees is not null)
+        {
+            Employees = merged.Employees;
+            filled.Add("employees");
+        }
+
+        if (Country is null && merged.Country is not null)
+        {
+            Country = merged.Country;
+            filled.Add("country");
+        }
+
+        return filled;
     }
 }

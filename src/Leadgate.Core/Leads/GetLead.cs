@@ -11,6 +11,8 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
 {
     public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, Actor actor, CancellationToken cancellationToken)
     {
+        // A merged lead's id answers with the lead it survives in (the answer's id says which).
+        leadId = await MergeLead.SurvivorOfAsync(db, leadId, actor.OrganisationId, cancellationToken);
         var lead = await db.Leads.AsNoTracking()
             .Where(l => l.Id == leadId && l.OrganisationId == actor.OrganisationId)
             .Select(l => new

@@ -108,6 +108,9 @@ public sealed class Lead
     /// <summary>Concurrency token, raised on every save; the API's ETag.</summary>
     public long Version { get; private set; }
 
+    /// <summary>The lead this one was merged into (its histories moved there); null for a lead of its own.</summary>
+    public Guid? MergedIntoId { get; private set; }
+
     public IReadOnlyList<StageEvent> History => _history;
 
     public IReadOnlyList<Activity> Activities => _activities;
@@ -368,6 +371,36 @@ public sealed class Lead
             Bant.Timeline with { Note = null });
         AttributesJson = null;
         SearchText = "";
+        UpdatedAt = at;
+    }
+
+    /// <summary>
+    /// Merge (docs/privacy.md#merging-duplicates): this lead survives and takes the other's histories (moved by
+    /// <see cref="MergeLead"/>); it keeps the furthest stage either reached, the earliest MQL date, the latest activity, and
+    /// the other's deal when it has none.
+    /// </summary>
+    internal void Absorb(Lead merged, DateTimeOffset at)
+    {
+        HighestStage = Stages.Higher(HighestStage, merged.HighestStage);
+        if (merged.MqlAt is { } mql && (MqlAt is null || mql < MqlAt))
+        {
+            MqlAt = mql;
+        }
+
+        if (merged.LastActivityAt is { } touched && (LastActivityAt is null || touched > LastActivityAt))
+        {
+            LastActivityAt = touched;
+        }
+
+        DealId ??= merged.DealId;
+        UpdatedAt = at;
+    }
+
+    /// <summary>The merged lead keeps its row and contact, answers with its survivor, and leaves lists and reports.</summary>
+    internal void MergeInto(Guid survivorId, DateTimeOffset at)
+    {
+        MergedIntoId = survivorId;
+        DealId = null;
         UpdatedAt = at;
     }
 

@@ -113,7 +113,7 @@ public sealed class ListLeads(LeadgateDbContext db)
             return Invalid.Field("sourceStage", "A source stage such as marketingqualifiedlead; leave the parameter out for every lead.");
         }
 
-        var query = db.Leads.AsNoTracking().Where(l => l.OrganisationId == actor.OrganisationId);
+        var query = db.Leads.AsNoTracking().Where(l => l.OrganisationId == actor.OrganisationId && l.MergedIntoId == null);
         if (sourceStage is not null)
         {
             var stored = await ListSourceStages.MatchingAsync(db, actor.OrganisationId, sourceStage, cancellationToken);

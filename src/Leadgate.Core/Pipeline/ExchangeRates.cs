@@ -112,6 +112,7 @@ public sealed class ChangeExchangeRates(LeadgateDbContext db, TimeProvider clock
             }
         }
 
+        db.AuditEntries.Add(Privacy.AuditEntry.SettingsChanged(actor, "exchange_rates", now));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : await new GetExchangeRates(db).HandleAsync(actor, cancellationToken);
     }

@@ -269,6 +269,7 @@ public sealed class ChangePipelines(LeadgateDbContext db, TimeProvider clock)
             db.Pipelines.Remove(dropped);
         }
 
+        db.AuditEntries.Add(Privacy.AuditEntry.SettingsChanged(actor, "pipelines", now));
         var saved = await db.SaveAsync(null, cancellationToken);
         if (saved.Error is { } error)
         {

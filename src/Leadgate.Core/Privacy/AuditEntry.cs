@@ -76,6 +76,10 @@ public sealed class AuditEntry
         };
     }
 
+    /// <summary>A change of one of the organisation's settings (<c>settings.{name}_changed</c>), by whom and when; never the values.</summary>
+    public static AuditEntry SettingsChanged(Actor actor, string settings, DateTimeOffset at, IEnumerable<string>? fields = null) =>
+        Record(actor, $"settings.{settings}_changed", "Settings", null, fields, at);
+
     /// <summary>A stage event or assignment recorded with the actor's kind, user id and name as the lead's history keeps them.</summary>
     internal static AuditEntry Record(Guid organisationId, Accounts.ActorKind kind, Guid? userId, string name, string action, string entity, Guid entityId, string? fields, DateTimeOffset at) => new()
     {

@@ -118,6 +118,32 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
         return erasure;
     }
 
+    /// <summary>
+    /// Retention (<see cref="SweepRetention"/>): the same erasure of one lead's person, by a rule, recorded as
+    /// <c>lead.anonymised</c>; the address is not suppressed (the person did not ask to be forgotten, and may come back
+    /// through a form). False when the lead's person was erased already (another sweep or an admin got there first).
+    /// </summary>
+    public async Task<bool> AnonymiseAsync(Guid leadId, Actor rule, string reason, CancellationToken cancellationToken)
+    {
+        var contact = await db.Leads.Where(l => l.Id == leadId && l.OrganisationId == rule.OrganisationId).Select(l => l.Contact).FirstOrDefaultAsync(cancellationToken);
+        if (contact is null || contact.IsErased)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await EraseAsync(contact, now, cancellationToken);
+        db.AuditEntries.Add(AuditEntry.Record(rule, "lead.anonymised", "Lead", leadId, Fields.Split(','), now, reason));
+        // The lead's version guards the save: of two sweeps erasing the same lead at once, one fails and changes nothing.
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>After a sweep's erasures: on SQLite, the write-ahead log's old pages go (as after an admin's erasure).</summary>
+    public Task CheckpointAsync(CancellationToken cancellationToken) => TruncateLogAsync(cancellationToken);
+
     private async Task<Erasure> EraseAsync(Contact contact, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var org = contact.OrganisationId;

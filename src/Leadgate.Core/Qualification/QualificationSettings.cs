@@ -50,7 +50,7 @@ public sealed class GetQualificationSettings(LeadgateDbContext db)
 /// and the reason lists. A reason is never deleted — stage events and reports name it by code — so one left out of the
 /// list, or marked inactive, is no longer offered. Each list keeps at least one active reason.
 /// </summary>
-public sealed partial class ChangeQualificationSettings(LeadgateDbContext db)
+public sealed partial class ChangeQualificationSettings(LeadgateDbContext db, TimeProvider clock)
 {
     public static bool MayChange(Actor actor) => actor.IsIn(Roles.Admin) || actor.IsIn(Roles.Manager);
 
@@ -140,6 +140,7 @@ public sealed partial class ChangeQualificationSettings(LeadgateDbContext db)
             }
         }
 
+        db.AuditEntries.Add(Privacy.AuditEntry.SettingsChanged(actor, "qualification", clock.GetUtcNow()));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : await new GetQualificationSettings(db).HandleAsync(actor, cancellationToken);
     }

@@ -57,6 +57,7 @@ public sealed class ChangeScoringModel(LeadgateDbContext db, TimeProvider clock,
             job.Restart(total, actor.Name, now);
         }
 
+        db.AuditEntries.Add(Privacy.AuditEntry.SettingsChanged(actor, "scoring", now));
         var saved = await db.SaveAsync(null, cancellationToken);
         if (saved.Error is { } error)
         {

@@ -213,9 +213,16 @@ public sealed class RecordEvents(LeadgateDbContext db, TimeProvider clock, Scori
         {
             var unknownLeads = batches[i].Events.Where(e => e.LeadId is { } id && !known.ContainsKey(e.ExternalId) && !byId.ContainsKey(id))
                 .ToDictionary(e => $"events[{e.Index}].leadId", _ => NoSuchLead);
+            // An erased person's lead keeps its anonymous row for the funnel; nothing new is recorded about them.
+            var erasedLeads = batches[i].Events.Where(e => e.LeadId is { } id && !known.ContainsKey(e.ExternalId) && byId.TryGetValue(id, out var row) && Contact.IsErasedAddress(row.Email))
+                .Select(e => $"events[{e.Index}].leadId").ToList();
             if (unknownLeads.Count > 0)
             {
                 results[i] = new Invalid(unknownLeads);
+            }
+            else if (erasedLeads.Count > 0)
+            {
+                results[i] = new Privacy.Suppressed(erasedLeads);
             }
             else
             {

@@ -361,6 +361,11 @@ internal static class ApiDocument
                     : ResponseHeader("Where to go next.", required: true);
             }
 
+            if (operation.OperationId == "GetLead" && status == "200")
+            {
+                success.Headers[LeadsApi.MergedIntoHeader] = ResponseHeader("Present when the id asked for is of a lead merged into another: the id of that survivor, whose answer this is.", required: false);
+            }
+
             if (idempotent)
             {
                 success.Headers["Idempotent-Replayed"] = ResponseHeader("\"true\" when this is the stored answer to an earlier request with the same Idempotency-Key.", required: false);

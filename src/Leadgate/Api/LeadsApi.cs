@@ -27,6 +27,11 @@ public static class LeadsApi
         leads.MapPost("/{id:guid}/accept", Accept).WithName("AcceptLead").Versioned().WithIdempotency().WithSummary("Sales accepts the MQL as SQL; opens the deal");
         leads.MapPost("/{id:guid}/reject", Reject).WithName("RejectLead").Versioned().WithIdempotency().WithSummary("Sales sends the MQL back to marketing (Nurture)");
         leads.MapPost("/{id:guid}/disqualify", Disqualify).WithName("DisqualifyLead").Versioned().WithIdempotency().WithSummary("Take the lead out of the funnel");
+        leads.MapPost("/{id:guid}/merge", Merge).WithName("MergeLead").WithIdempotency().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Merge this lead (a duplicate of one person) into intoLeadId: its history, activities, events, handovers and deal move to the survivor, and its id answers GET with the survivor (header Leadgate-Merged-Into); answers the survivor");
+        api.MapPost("/companies/{id:guid}/merge", MergeCompany).WithName("MergeCompany").WithTags("Leads").WithIdempotency()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Merge this company (a duplicate) into intoCompanyId: its leads move to the survivor, which fills its empty domain, industry, size and country from it; audited; answers the survivor and how many leads moved");
         leads.MapPost("/{id:guid}/assign", Assign).WithName("AssignLead").Versioned().WithIdempotency().WithSummary("Give the lead an owner");
         return api;
     }
@@ -60,7 +65,39 @@ public static class LeadsApi
     }
 
     private static Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Get(Guid id, GetLead handler, HttpContext http, CancellationToken cancellationToken) =>
-        ApiEndpoints.ReadAsync(http, actor => handler.HandleAsync(id, actor, cancellationToken), lead => lead.Version);
+        ApiEndpoints.ReadAsync(http, async actor =>
+        {
+            var lead = await handler.HandleAsync(id, actor, cancellationToken);
+            if (lead.Error is null && lead.Value.Id != id)
+            {
+                http.Response.Headers[MergedIntoHeader] = lead.Value.Id.ToString();
+            }
+
+            return lead;
+        }, lead => lead.Version);
+
+    /// <summary>On GET of a merged lead: the id of the lead it survives in, whose answer this is.</summary>
+    public const string MergedIntoHeader = "Leadgate-Merged-Into";
+
+    private static async Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Merge(
+        Guid id, MergeLeadRequest request, MergeLead merge, GetLead handler, HttpContext http, CancellationToken cancellationToken)
+    {
+        var merged = await merge.HandleAsync(id, request, http.Actor(), cancellationToken);
+        if (merged.Error is { } error)
+        {
+            return Problems.ToResult(error);
+        }
+
+        var survivor = await handler.HandleAsync(merged.Value, http.Actor(), cancellationToken);
+        return survivor.Error is { } missing ? Problems.ToResult(missing) : TypedResults.Ok(survivor.Value);
+    }
+
+    private static async Task<Results<Ok<MergedCompany>, ProblemHttpResult>> MergeCompany(
+        Guid id, MergeCompanyRequest request, MergeCompany merge, HttpContext http, CancellationToken cancellationToken)
+    {
+        var merged = await merge.HandleAsync(id, request, http.Actor(), cancellationToken);
+        return merged.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(merged.Value);
+    }
 
     private static async Task<Results<Ok<LeadDetails>, ProblemHttpResult>> Update(
         Guid id, UpdateLead handler, IOptions<JsonOptions> json, HttpContext http, CancellationToken cancellationToken)

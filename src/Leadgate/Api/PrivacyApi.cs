@@ -18,8 +18,24 @@ public static class PrivacyApi
 
         api.MapGet("/audit", Audit).WithName("ListAuditEntries").WithTags("Privacy")
             .WithSummary("The audit log, newest first (admin): who did what to which record and when, with the names of the fields changed, never their values; filters entity, entityId, actor, from, to, and a cursor");
+        var retention = api.MapGroup("/settings/retention").WithTags("Settings");
+        retention.MapGet("/", GetRetention).WithName("GetRetention")
+            .WithSummary("The retention rules: months without activity after which Disqualified, Nurture and never-qualified IQL leads are anonymised (null: off), and when the last sweep finished");
+        retention.MapPut("/", ChangeRetention).WithName("ChangeRetention")
+            .WithSummary("Replace the retention rules (admin); the change is recorded in the audit log");
+        retention.MapPost("/dry-run", DryRunRetention).WithName("DryRunRetention")
+            .WithSummary("What the retention rules (the saved ones, or the ones sent) would anonymise now (admin): per rule the count and the lead ids, never personal data; changes nothing");
         return api;
     }
+
+    private static async Task<Ok<RetentionSettings>> GetRetention(GetRetention handler, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await handler.HandleAsync(http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<RetentionSettings>, ProblemHttpResult>> ChangeRetention(RetentionRules rules, ChangeRetention handler, HttpContext http, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(rules, http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<RetentionRun>, ProblemHttpResult>> DryRunRetention(DryRunRetention handler, HttpContext http, CancellationToken cancellationToken, RetentionRules? rules = null) =>
+        Answer(await handler.HandleAsync(rules, http.Actor(), cancellationToken));
 
     private static async Task<Results<Ok<PersonExport>, ProblemHttpResult>> Export(string email, ExportPerson handler, HttpContext http, CancellationToken cancellationToken) =>
         Answer(await handler.HandleAsync(email, http.Actor(), cancellationToken));

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Leadgate.Web.Cli;
 
 /// <summary>
-/// <c>leadgate bench ingest|http|freshness|rescore|import|board</c>: the performance bars P1–P5 of PRODUCT.md §7 and the board of issue 16, each on fresh
+/// <c>leadgate bench ingest|http|freshness|rescore|import|board|crash</c>: the performance bars P1–P5 and the crash bar R1 of PRODUCT.md §7 and the board of issue 16, each on fresh
 /// temporary SQLite databases (never the configured one), each ending with one line of JSON on stdout: its figures, its
 /// baseline where the bar names one, the target and whether it was met. docs/performance.md has the figures.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class BenchVerbs
         new("bench", "Benchmarks for the bars P1–P5 and S1; each prints one line of JSON")
         {
             Ingest(cli), Http(cli), Freshness(cli), Rescore(cli),
-            Import(cli), Predict(cli), Board(cli),
+            Import(cli), Predict(cli), Board(cli), Crash(cli),
         };
 
     private static Command Ingest(CliContext cli)
@@ -92,6 +92,19 @@ internal static class BenchVerbs
         board.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchBoard.RunAsync(
             cli, parse.GetValue(open), parse.GetValue(closed), parse.GetValue(samples), cancellationToken), cancellationToken));
         return board;
+    }
+
+    private static Command Crash(CliContext cli)
+    {
+        var cycles = new Option<int>("--cycles") { Description = "Kill and restart cycles (the bar's figure: 200)", DefaultValueFactory = _ => 20 };
+        var clients = new Option<int>("--clients") { Description = "Clients sending batches at once", DefaultValueFactory = _ => 4 };
+        var batch = new Option<int>("--batch") { Description = "Events per batch (request)", DefaultValueFactory = _ => 20 };
+        var maxLoad = new Option<double>("--max-load-seconds") { Description = "The kill comes at a random moment within this many seconds of load", DefaultValueFactory = _ => 2.0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the kill moments", DefaultValueFactory = _ => 42 };
+        var crash = new Command("crash", "R1: kill -9 under ingestion load, restart, retry; no acknowledged event lost or stored twice, integrity_check ok") { cycles, clients, batch, maxLoad, seed };
+        crash.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchCrash.RunAsync(
+            cli, new BenchCrash.Options(parse.GetValue(cycles), parse.GetValue(clients), parse.GetValue(batch), parse.GetValue(maxLoad), parse.GetValue(seed)), cancellationToken), cancellationToken));
+        return crash;
     }
 
     /// <summary>A benchmark composes its own services on its own databases; an unexpected failure is exit code 1 with a message.</summary>

@@ -124,7 +124,7 @@ public abstract class PrivacyApiTests(TestApp app)
     public async Task AfterErasure_EveryIntakePath_RefusesThePerson_WithTheSuppressionReason_AndStoresNothing()
     {
         var tenant = await app.NewTenantAsync();
-        await PersonWithAHistoryAsync(app, tenant);
+        var erasedLead = await PersonWithAHistoryAsync(app, tenant);
         (await EraseAsync(tenant, new { email = Email, reason = "request" })).Expect(HttpStatusCode.OK);
         var stored = await _intake.StoredAsync(tenant.OrganisationId);
 
@@ -137,6 +137,11 @@ public abstract class PrivacyApiTests(TestApp app)
             new { externalId = "evt-capybara-2", type = "PageVisit", email = Email, occurredAt = app.Clock.GetUtcNow() },
         ])).Expect(HttpStatusCode.Conflict);
         Assert.Equal(("https://leadgate.dev/problems/suppressed", "events[1].email"), (events.Str("type"), (string?)events.Body!["fields"]![0]));
+        // By the lead's id: its anonymous row stays for the funnel, but nothing new is recorded about the person.
+        var byLead = (await tenant.Marketing.SendEventsAsync([
+            new { externalId = "evt-capybara-4", type = "DemoRequest", leadId = erasedLead, occurredAt = app.Clock.GetUtcNow() },
+        ])).Expect(HttpStatusCode.Conflict);
+        Assert.Equal(("https://leadgate.dev/problems/suppressed", "events[0].leadId"), (byLead.Str("type"), (string?)byLead.Body!["fields"]![0]));
 
         var form = await IntakeClient.NewFormAsync(tenant, name: "Second form");
         var web = (await _intake.SubmitJsonAsync(form.Str("key")!, new { email = Email, firstName = "Qwyzandra", consent = true, consentVersion = form.Str("consentVersion") })).Expect(HttpStatusCode.Conflict);
@@ -261,6 +266,35 @@ public sealed class PrivacyApiTests_Postgres(PostgresApp app) : PrivacyApiTests(
 /// <summary>R8 on SQLite, on a database of its own (no other test's person in it): the raw file and its WAL, after a checkpoint, hold none of the person's bytes.</summary>
 public sealed class ErasureFileTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
+    [Fact]
+    public async Task TheAuditLog_RecordsSettingsChanges_AndApiKeys_ByWhom_WithoutTheirValues()
+    {
+        var tenant = await app.NewTenantAsync();
+        foreach (var settings in new[] { "sla", "scoring" })
+        {
+            var current = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/settings/{settings}")).Expect(HttpStatusCode.OK);
+            (await tenant.Admin.SendAsync(HttpMethod.Put, $"/api/v1/settings/{settings}", rawJson: current.Text)).Expect(HttpStatusCode.OK);
+        }
+
+        var key = (await tenant.Sales.SendAsync(HttpMethod.Post, "/api/v1/api-keys", new { name = "Zapier sync" })).Expect(HttpStatusCode.Created);
+        var keyId = Guid.Parse((string)key.Body!["key"]!["id"]!);
+        (await tenant.Admin.SendAsync(HttpMethod.Delete, $"/api/v1/api-keys/{keyId}")).Expect(HttpStatusCode.OK);
+
+        var entries = (await tenant.Admin.SendAsync(HttpMethod.Get, "/api/v1/audit?limit=20")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray()
+            .Select(e => ((string)e!["action"]!, (string)e["entity"]!, (string?)e["entityId"], (string)e["actorKind"]!)).Take(4).ToList();
+        Assert.Equal(
+            [
+                ("apikey.revoked", "ApiKey", keyId.ToString(), "ApiKey"), // the admin, through the test's API key
+                ("apikey.created", "ApiKey", keyId.ToString(), "User"),
+                ("settings.scoring_changed", "Settings", null, "ApiKey"),
+                ("settings.sla_changed", "Settings", null, "ApiKey"),
+            ],
+            entries);
+        var created = (await tenant.Admin.SendAsync(HttpMethod.Get, $"/api/v1/audit?entity=ApiKey&entityId={keyId}")).Body!["items"]!.AsArray().Last()!;
+        Assert.Equal(tenant.Members["sales"].Id.ToString(), (string?)created["actorId"]);
+        Assert.DoesNotContain("Zapier", (await tenant.Admin.SendAsync(HttpMethod.Get, "/api/v1/audit?entity=ApiKey")).Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Erasure_LeavesNoByteOfThePerson_InTheDatabaseFileOrItsWal_AfterACheckpoint()
     {

@@ -36,6 +36,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
         (await owner.Manager.AssignAsync(leadId, owner.Members["sales2"].Id)).Expect(HttpStatusCode.OK);
         var notificationId = (string)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["items"]![0]!["id"]!;
         var modelId = (await Prediction.StoredModels.AddAsync(app, owner.OrganisationId)).ToString();
+        var companyId = (string)(await owner.Sales.GetLeadAsync(leadId)).Body!["company"]!["id"]!;
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
         var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), stakeholderId, "buyer@owner.example.com", objectionId, "Too expensive for the owner", formId.ToString(), hookId, notificationId, modelId };
 
@@ -84,6 +85,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/settings/webhooks", StringComparison.Ordinal) => hookId,
                 "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
                 "id" when pattern.StartsWith("/api/v1/models", StringComparison.Ordinal) => modelId,
+                "id" when pattern.StartsWith("/api/v1/companies", StringComparison.Ordinal) => companyId,
                 "activityId" => activityId.ToString(),
                 "userId" => owner.Members["sales"].Id.ToString(),
                 "stakeholderId" => stakeholderId,

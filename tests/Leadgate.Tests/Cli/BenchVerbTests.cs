@@ -244,6 +244,24 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         }
     }
 
+    [Fact]
+    public async Task BenchCrash_KillsTheAppUnderLoad_AndEveryAcknowledgedEventIsStoredOnce()
+    {
+        var run = (await database.RunAsync("bench", "crash", "--cycles", "3", "--clients", "2", "--batch", "5", "--max-load-seconds", "0.6", "--seed", "7")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("crash", json.GetProperty("bench").GetString());
+        Assert.Equal(3, json.GetProperty("cycles").GetInt32());
+        Assert.Equal(4, json.GetProperty("checks").GetInt32()); // after each restart, and once more after the last kill
+        Assert.True(json.GetProperty("acknowledgedEvents").GetInt32() > 0);
+        Assert.True(json.GetProperty("retriedBatches").GetInt64() > 0); // each kill leaves the two clients' batches unanswered
+        Assert.Equal(0, json.GetProperty("lost").GetInt64());
+        Assert.Equal(0, json.GetProperty("duplicates").GetInt64());
+        Assert.Equal(0, json.GetProperty("duplicateContacts").GetInt64());
+        Assert.Equal(0, json.GetProperty("integrityFailures").GetInt32());
+        Assert.True(json.GetProperty("met").GetBoolean());
+    }
+
     private static JsonElement LastLineAsJson(CliRun run)
     {
         Assert.Single(run.OutputLines);

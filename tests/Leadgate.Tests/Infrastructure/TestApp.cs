@@ -87,7 +87,8 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
 
             // Tests run the response clock themselves (HandoverClock.RunAsync), on the controlled clock.
             foreach (var sweep in services.Where(d => d.ImplementationType == typeof(Leadgate.Web.Background.HandoverClockService)
-                || d.ImplementationType == typeof(Leadgate.Web.Background.StaleDealsService)).ToList())
+                || d.ImplementationType == typeof(Leadgate.Web.Background.StaleDealsService)
+                || d.ImplementationType == typeof(Leadgate.Web.Background.RetentionService)).ToList())
             {
                 services.Remove(sweep);
             }

@@ -698,6 +698,9 @@ namespace Leadgate.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -808,6 +811,9 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("LastActivityAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("MqlAt")
                         .HasColumnType("timestamp with time zone");
@@ -1783,6 +1789,43 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.ToTable("PrivacyKeys");
                 });
 
+            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("DisqualifiedMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("IqlMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("NurtureMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SweptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
                 {
                     b.Property<Guid>("OrganisationId")
@@ -2557,6 +2600,15 @@ namespace Leadgate.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()

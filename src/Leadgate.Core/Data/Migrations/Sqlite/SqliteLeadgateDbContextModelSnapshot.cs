@@ -711,6 +711,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("MergedIntoId")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -824,6 +827,9 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.Property<long?>("LastActivityAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MergedIntoId")
+                        .HasColumnType("BLOB");
 
                     b.Property<long?>("MqlAt")
                         .HasColumnType("INTEGER");
@@ -1826,6 +1832,43 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.ToTable("PrivacyKeys");
                 });
 
+            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
+                {
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DisqualifiedMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("IqlMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("NurtureMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SweptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("RetentionPolicies");
+                });
+
             modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
                 {
                     b.Property<byte[]>("OrganisationId")
@@ -2602,6 +2645,15 @@ namespace Leadgate.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
