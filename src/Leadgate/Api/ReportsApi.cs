@@ -1,9 +1,11 @@
+using Leadgate.Accounts;
+using Leadgate.Common;
 using Leadgate.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Leadgate.Web.Api;
 
-/// <summary>/api/v1/reports: the funnel and the forecast (docs/reports.md), for managers, admins and marketing.</summary>
+/// <summary>/api/v1/reports: the funnel, the other reports and the forecast (docs/reports.md), for managers, admins and marketing.</summary>
 public static class ReportsApi
 {
     public static RouteGroupBuilder MapReports(this RouteGroupBuilder api)
@@ -11,36 +13,94 @@ public static class ReportsApi
         var reports = api.MapGroup("/reports").WithTags("Reports");
         reports.MapGet("/funnel", Funnel).WithName("GetFunnelReport")
             .WithSummary("The funnel: per stage entered, reached, skipped, recycled, exited and the conversion to the next stage (numerator, denominator, rate), for a period [from, to) or a cohort, filtered and grouped");
+        reports.MapGet("/cohorts", Cohorts).WithName("GetCohortReport")
+            .WithSummary("Cohort conversion: per month of first entry into MQL (SQL), the share that reached SQL (Customer) within 30, 60 and 90 days, with the windows not yet complete");
+        reports.MapGet("/velocity", Velocity).WithName("GetVelocityReport")
+            .WithSummary("Velocity: median and 75th percentile days between first entries of funnel stages, and how many leads made each step");
+        reports.MapGet("/reasons", Reasons).WithName("GetReasonReport")
+            .WithSummary("Why leads left: the reason codes of sent-back, disqualified and lost leads in the period, with counts and each one's share of its kind");
+        reports.MapGet("/response", Response).WithName("GetResponseReport")
+            .WithSummary("Speed to lead: handovers assigned in the period, hours to the first touch (median, 75th percentile) and SLA met of met + breached");
+        reports.MapGet("/sources", Sources).WithName("GetSourceReport")
+            .WithSummary("MQL quality per source (or the chosen grouping): leads, MQLs, SQLs, customers, won value, and the conversions as numerator, denominator and rate");
+        reports.MapGet("/win-rate", WinRate).WithName("GetWinRateReport")
+            .WithSummary("Win rate of the deals closed in the period (won of won + lost), value won, average deal value and average sales cycle");
+        reports.MapGet("/pipeline", Pipeline).WithName("GetPipelineReport")
+            .WithSummary("The open deals by pipeline stage now: count, value, weighted value and how many are stale");
         reports.MapGet("/forecast", Forecast).WithName("GetForecastReport")
-            .WithSummary("The forecast in the organisation's currency: the weighted pipeline by close month and forecast category with its roll-ups (commit, best case, pipeline), deals without an exchange rate apart, and the back-test of the past six months (forecast against actual; MAPE, WAPE, bias)");
+            .WithSummary("The forecast in the organisation's currency: the weighted pipeline by close month and forecast category with its roll-ups (commit, best case, pipeline), deals without an exchange rate apart, the run-rate forecast with its inputs, and the back-test of the past six months (forecast against actual; MAPE, WAPE, bias)");
         return api;
     }
 
-    private static async Task<Results<Ok<ForecastReport>, ProblemHttpResult>> Forecast(
-        GetForecast handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null)
+    /// <summary>The query parameters every report takes, as the API names them.</summary>
+    private sealed record Parameters(
+        string? From = null, string? To = null, string? View = null, string? By = null, string? Source = null, string? Campaign = null,
+        string? OwnerId = null, string? Team = null, string? FitTier = null, string? PipelineId = null, string? IncludeImported = null)
     {
-        var query = new ReportQuery
+        public ReportQuery Query => new()
         {
-            From = from, To = to, View = view, By = by, Source = source, Campaign = campaign, OwnerId = ownerId, Team = team,
-            FitTier = fitTier, PipelineId = pipelineId, IncludeImported = includeImported,
+            From = From, To = To, View = View, By = By, Source = Source, Campaign = Campaign, OwnerId = OwnerId, Team = Team,
+            FitTier = FitTier, PipelineId = PipelineId, IncludeImported = IncludeImported,
         };
-        var result = await handler.HandleAsync(query, http.Actor(), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> Answer<T>(Task<Result<T>> report)
+    {
+        var result = await report;
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
-    private static async Task<Results<Ok<FunnelReport>, ProblemHttpResult>> Funnel(
+    private static Task<Results<Ok<FunnelReport>, ProblemHttpResult>> Funnel(
         GetFunnel handler, HttpContext http, CancellationToken cancellationToken,
         string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null)
-    {
-        var query = new ReportQuery
-        {
-            From = from, To = to, View = view, By = by, Source = source, Campaign = campaign, OwnerId = ownerId, Team = team,
-            FitTier = fitTier, PipelineId = pipelineId, IncludeImported = includeImported,
-        };
-        var result = await handler.HandleAsync(query, http.Actor(), cancellationToken);
-        return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
-    }
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<CohortReport>, ProblemHttpResult>> Cohorts(
+        GetCohorts handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<VelocityReport>, ProblemHttpResult>> Velocity(
+        GetVelocity handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<ReasonReport>, ProblemHttpResult>> Reasons(
+        GetReasons handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<ResponseReport>, ProblemHttpResult>> Response(
+        GetResponse handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<SourceReport>, ProblemHttpResult>> Sources(
+        GetSources handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<WinRateReport>, ProblemHttpResult>> WinRate(
+        GetWinRate handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<PipelineReport>, ProblemHttpResult>> Pipeline(
+        GetPipelineReport handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+
+    private static Task<Results<Ok<ForecastReport>, ProblemHttpResult>> Forecast(
+        GetForecast handler, HttpContext http, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
+        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
+        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
 }
