@@ -92,7 +92,7 @@ public sealed class GetPipelineReport(LeadgateDbContext db, TimeProvider clock)
         text.Append(" AND NOT EXISTS (SELECT 1 FROM \"ScheduledActivities\" a WHERE a.\"DealId\" = d.\"Id\" AND a.\"DoneAt\" IS NULL AND a.\"DueAt\" > @now) THEN 1 ELSE 0 END)");
         text.Append(" FROM \"Deals\" d JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\" LEFT JOIN \"PipelineStages\" s ON s.\"Id\" = d.\"StageId\"").Append(sql.TeamJoin(filter.By));
         text.Append(CultureInfo.InvariantCulture, $" WHERE d.\"OrganisationId\" = @org AND d.\"Status\" = '{DealStatus.Open}'");
-        text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(key).Append(", d.\"StageId\", d.\"Currency\"");
+        text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKeyOf(filter.By) + ", ").Append("d.\"StageId\", d.\"Currency\"");
         return text.ToString();
     }
 }

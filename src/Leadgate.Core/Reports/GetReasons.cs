@@ -11,11 +11,11 @@ namespace Leadgate.Reports;
 public sealed record ReasonCount(string? Reason, long Count, Ratio Share);
 
 /// <summary>One kind of exit — <c>sentBack</c>, <c>disqualified</c> or <c>lost</c> — with its total and its reasons, most given first.</summary>
-public sealed record ReasonKind(string Kind, long Total, IReadOnlyList<ReasonCount> Reasons);
+public sealed record ExitReasons(string Kind, long Total, IReadOnlyList<ReasonCount> Reasons);
 
-public sealed record ReasonGroup(string? Key, string Label, IReadOnlyList<ReasonKind> Kinds);
+public sealed record ReasonGroup(string? Key, string Label, IReadOnlyList<ExitReasons> Kinds);
 
-public sealed record ReasonReport(DateOnly From, DateOnly To, bool IncludeImported, string? By, IReadOnlyList<ReasonKind> Kinds, IReadOnlyList<ReasonGroup>? Groups);
+public sealed record ReasonReport(DateOnly From, DateOnly To, bool IncludeImported, string? By, IReadOnlyList<ExitReasons> Kinds, IReadOnlyList<ReasonGroup>? Groups);
 
 /// <summary>Why leads left the funnel: the reason codes of sent-back, disqualified and lost leads (docs/reports.md, "Reasons").</summary>
 public sealed class GetReasons(LeadgateDbContext db, TimeProvider clock)
@@ -47,14 +47,14 @@ public sealed class GetReasons(LeadgateDbContext db, TimeProvider clock)
         return new ReasonReport(filter.From, filter.To, filter.IncludeImported, reading.By, Kinds(total.Select(t => t.Row)), groups);
     }
 
-    private static List<ReasonKind> Kinds(IEnumerable<(string Kind, string? Reason, long Count)> rows)
+    private static List<ExitReasons> Kinds(IEnumerable<(string Kind, string? Reason, long Count)> rows)
     {
         var list = rows.ToList();
         return [.. KindNames.Select(kind =>
         {
             var reasons = list.Where(r => r.Kind == kind).GroupBy(r => r.Reason).Select(g => (Reason: g.Key, Count: g.Sum(r => r.Count))).ToList();
             var total = reasons.Sum(r => r.Count);
-            return new ReasonKind(kind, total, [.. reasons
+            return new ExitReasons(kind, total, [.. reasons
                 .OrderByDescending(r => r.Count).ThenBy(r => r.Reason is null).ThenBy(r => r.Reason, StringComparer.Ordinal)
                 .Select(r => new ReasonCount(r.Reason, r.Count, Ratio.Of(r.Count, total)))]);
         })];

@@ -76,7 +76,7 @@ public sealed class GetSources(LeadgateDbContext db, TimeProvider clock, GetFunn
             .Append(reading.Number("COALESCE(d.\"WonAmount\", d.\"Value\")")).Append(')');
         text.Append(" FROM \"Deals\" d JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"").Append(sql.TeamJoin(filter.By));
         text.Append(CultureInfo.InvariantCulture, $" WHERE d.\"OrganisationId\" = @org AND d.\"Status\" = '{DealStatus.Won}' AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay");
-        text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(ReportSql.GroupKeyOf(filter.By)).Append(", d.\"Currency\"");
+        text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKeyOf(filter.By) + ", ").Append("d.\"Currency\"");
         return text.ToString();
     }
 }

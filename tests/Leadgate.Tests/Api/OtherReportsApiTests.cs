@@ -1,0 +1,222 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Leadgate.Accounts;
+using Leadgate.Leads;
+using Leadgate.Pipeline;
+using Leadgate.Tests.Infrastructure;
+using static Leadgate.Tests.Api.ReportsApiTests;
+
+namespace Leadgate.Tests.Api;
+
+/// <summary>
+/// Issue 17, acceptance 2 for the reports beside the funnel: each one's numbers equal a plain computation over the fixture's raw
+/// rows (ReportFixture: skipped stages, Nurture and back, disqualification from every stage, imported history, deals won and
+/// lost, handovers), and another organisation's rows never count — on SQLite and PostgreSQL.
+/// </summary>
+public abstract class OtherReportsApiTests(TestApp app)
+{
+    private static readonly Stage[] Funnel = [Stage.Iql, Stage.Mql, Stage.Sql, Stage.Opportunity, Stage.Customer];
+
+    private async Task<(Tenant Tenant, ReportFixture Fixture, DateOnly From, DateOnly To)> ArrangeAsync(int seed)
+    {
+        var tenant = await app.NewTenantAsync();
+        var stranger = await app.NewTenantAsync();
+        var start = Start(app);
+        var fixture = await ReportFixture.WriteAsync(app, tenant, start, seed);
+        await ReportFixture.WriteAsync(app, stranger, start, seed + 1);
+        return (tenant, fixture, start.AddMonths(1), start.AddMonths(5));
+    }
+
+    private static DateTimeOffset Moment(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    private static List<FixtureEvent> EventsOf(ReportFixture fixture, Guid lead, bool imported = true) =>
+        [.. fixture.Events.Where(e => e.LeadId == lead && (imported || e.Actor != ActorKind.Import)).OrderBy(e => e.At)];
+
+    private static DateTimeOffset? FirstEntry(List<FixtureEvent> events, int stage) =>
+        events.Where(e => e.To == Funnel[stage]).Select(e => (DateTimeOffset?)e.At).FirstOrDefault();
+
+    private static DateTimeOffset? FirstReach(List<FixtureEvent> events, int stage) =>
+        events.Where(e => e.To.FunnelRank() >= stage).Select(e => (DateTimeOffset?)e.At).FirstOrDefault();
+
+    private static async Task<JsonNode> GetAsync(Tenant tenant, string report, string query) =>
+        (await tenant.Manager.SendAsync(HttpMethod.Get, $"/api/v1/reports/{report}?{query}")).Expect(HttpStatusCode.OK).Body!;
+
+    [Fact]
+    public async Task Cohorts_EqualAPlainComputation_PerMonthAndWindow_AndGroupedBySource()
+    {
+        var (tenant, fixture, from, to) = await ArrangeAsync(31);
+        var now = app.Clock.GetUtcNow();
+        foreach (var source in new string?[] { null, "Website" })
+        {
+            var answer = await GetAsync(tenant, "cohorts", $"from={Day(from)}&to={Day(to)}&by=source");
+            var cohorts = source is null ? answer["cohorts"]! : answer["groups"]!.AsArray().Single(g => (string?)g!["key"] == source)!["cohorts"]!;
+            foreach (var cohort in cohorts.AsArray())
+            {
+                var month = DateOnly.ParseExact((string)cohort!["month"]! + "-01", "yyyy-MM-dd");
+                var (a, b) = (string)cohort["transition"]! == "mqlToSql" ? (1, 2) : (2, 4);
+                var members = fixture.Leads.Where(l => source is null || l.Source == source)
+                    .Select(l => EventsOf(fixture, l.Id)).Select(e => (Entry: FirstEntry(e, a), Reach: FirstReach(e, b)))
+                    .Where(x => x.Entry >= Moment(month) && x.Entry < Moment(month.AddMonths(1))).ToList();
+                Assert.Equal(members.Count, (long)cohort["size"]!);
+                foreach (var window in new[] { 30, 60, 90 })
+                {
+                    var converted = members.Count(x => x.Reach >= x.Entry && x.Reach - x.Entry <= TimeSpan.FromDays(window));
+                    Assert.Equal(converted, (long)cohort[$"within{window}"]!["numerator"]!);
+                    Assert.Equal(members.Count, (long)cohort[$"within{window}"]!["denominator"]!);
+                    Assert.Equal(Moment(month.AddMonths(1)).AddDays(window) > now, cohort["incomplete"]!.AsArray().Any(w => (int)w! == window));
+                }
+            }
+
+            Assert.Equal(2 * 4, cohorts.AsArray().Count);
+        }
+    }
+
+    [Fact]
+    public async Task Velocity_EqualsNearestRankPercentilesOfTheFirstEntries_InBothViews_WithAndWithoutImports()
+    {
+        var (tenant, fixture, from, to) = await ArrangeAsync(37);
+        foreach (var (view, imported) in new[] { ("period", true), ("cohort", false) })
+        {
+            var answer = await GetAsync(tenant, "velocity", $"from={Day(from)}&to={Day(to)}&view={view}&includeImported={(imported ? "true" : "false")}");
+            var steps = answer["steps"]!.AsArray();
+            Assert.Equal(5, steps.Count);
+            foreach (var step in steps)
+            {
+                var (a, b) = (Array.IndexOf(Funnel, Enum.Parse<Stage>((string)step!["from"]!)), Array.IndexOf(Funnel, Enum.Parse<Stage>((string)step["to"]!)));
+                var days = new List<double>();
+                foreach (var lead in fixture.Leads)
+                {
+                    var events = EventsOf(fixture, lead.Id, imported);
+                    var (ea, eb) = (FirstEntry(events, a), FirstEntry(events, b));
+                    var start = FirstReach(events, 0);
+                    var counted = view == "cohort" ? start >= Moment(from) && start < Moment(to) : eb >= Moment(from) && eb < Moment(to);
+                    if (ea is not null && eb > ea && counted)
+                    {
+                        days.Add((eb.Value - ea.Value).TotalDays);
+                    }
+                }
+
+                days.Sort();
+                Assert.Equal(days.Count, (long)step["leads"]!);
+                if (days.Count == 0)
+                {
+                    Assert.Null(step["medianDays"]);
+                    continue;
+                }
+
+                Assert.Equal(days[((days.Count + 1) / 2) - 1], (double)step["medianDays"]!, 0.011);
+                Assert.Equal(days[((3 * days.Count) + 3) / 4 - 1], (double)step["p75Days"]!, 0.011);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Reasons_CountEachExitOnceByKindAndReason_WithItsShareOfTheKind()
+    {
+        var (tenant, fixture, from, to) = await ArrangeAsync(41);
+        foreach (var imported in new[] { true, false })
+        {
+            var answer = await GetAsync(tenant, "reasons", $"from={Day(from)}&to={Day(to)}&includeImported={(imported ? "true" : "false")}&by=owner");
+            var exits = fixture.Events.Where(e => e.To is Stage.Nurture or Stage.Disqualified && e.At >= Moment(from) && e.At < Moment(to) && (imported || e.Actor != ActorKind.Import))
+                .Select(e => (Kind: e.From is Stage.Sql or Stage.Opportunity ? "lost" : e.From == Stage.Mql && e.To == Stage.Nurture ? "sentBack" : "disqualified", e.Reason))
+                .ToList();
+            foreach (var kind in answer["kinds"]!.AsArray())
+            {
+                var ofKind = exits.Where(x => x.Kind == (string)kind!["kind"]!).ToList();
+                Assert.Equal(ofKind.Count, (long)kind!["total"]!);
+                foreach (var reason in kind["reasons"]!.AsArray())
+                {
+                    var count = ofKind.Count(x => x.Reason == (string?)reason!["reason"]);
+                    Assert.Equal(count, (long)reason!["count"]!);
+                    Assert.Equal(ofKind.Count, (long)reason["share"]!["denominator"]!);
+                }
+
+                Assert.Equal(ofKind.Select(x => x.Reason).Distinct().Count(), kind["reasons"]!.AsArray().Count);
+            }
+
+            Assert.Equal(exits.Count, answer["groups"]!.AsArray().Sum(g => g!["kinds"]!.AsArray().Sum(k => (long)k!["total"]!)));
+        }
+    }
+
+    [Fact]
+    public async Task Response_CountsHandoversTouchesAndSlaAsNOfM_PerOwner()
+    {
+        var (tenant, fixture, from, to) = await ArrangeAsync(43);
+        var answer = await GetAsync(tenant, "response", $"from={Day(from)}&to={Day(to)}&by=owner");
+        foreach (var (key, figures) in answer["groups"]!.AsArray().Select(g => ((string?)g!["key"], g["figures"]!)).Append((null, answer["total"]!)))
+        {
+            var handovers = fixture.Handovers.Where(h => h.AssignedAt >= Moment(from) && h.AssignedAt < Moment(to)
+                && (key is null || fixture.Leads.Single(l => l.Id == h.LeadId).OwnerId.ToString() == key)).ToList();
+            var met = handovers.Count(h => h.FirstTouchAt <= h.DueAt);
+            var breached = handovers.Count(h => h.FirstTouchAt > h.DueAt);
+            Assert.Equal(handovers.Count, (long)figures["handovers"]!);
+            Assert.Equal(handovers.Count(h => h.FirstTouchAt is not null), (long)figures["touched"]!);
+            Assert.Equal((met, met + breached), ((long)figures["slaMet"]!["numerator"]!, (long)figures["slaMet"]!["denominator"]!));
+            var hours = handovers.Where(h => h.FirstTouchAt is not null).Select(h => (h.FirstTouchAt!.Value - h.AssignedAt).TotalHours).Order().ToList();
+            if (hours.Count > 0)
+            {
+                Assert.Equal(hours[((hours.Count + 1) / 2) - 1], (double)figures["medianHours"]!, 0.011);
+            }
+        }
+
+        Assert.NotEqual(0, (long)answer["total"]!["handovers"]!);
+    }
+
+    [Fact]
+    public async Task SourcesWinRateAndPipeline_EqualPlainSumsOverTheDeals()
+    {
+        var (tenant, fixture, from, to) = await ArrangeAsync(47);
+        var query = $"from={Day(from)}&to={Day(to)}";
+        var closed = fixture.Deals.Where(d => d.ClosedOn >= from && d.ClosedOn < to).ToList();
+        Assert.Contains(closed, d => d.Status == DealStatus.Lost);
+
+        var sources = await GetAsync(tenant, "sources", query);
+        var funnel = (await GetAsync(tenant, "funnel", query + "&by=source"))["groups"]!.AsArray();
+        foreach (var row in sources["groups"]!.AsArray())
+        {
+            var key = (string?)row!["key"];
+            var stages = funnel.Single(g => (string?)g!["key"] == key)!["stages"]!.AsArray();
+            var figures = row["figures"]!;
+            Assert.Equal((long)stages[1]!["reached"]!, (long)figures["mqls"]!);
+            Assert.Equal((long)stages[2]!["reached"]!, (long)figures["mqlToSql"]!["numerator"]!);
+            Assert.Equal((long)stages[1]!["reached"]!, (long)figures["mqlToSql"]!["denominator"]!);
+            var won = closed.Where(d => d.Status == DealStatus.Won && fixture.Leads.Single(l => l.Id == d.LeadId).Source == key).ToList();
+            Assert.Equal(won.Count, (long)figures["dealsWon"]!);
+            Assert.Equal(won.Sum(d => d.WonAmount!.Value), (decimal)figures["wonValue"]!);
+        }
+
+        var winRate = await GetAsync(tenant, "win-rate", query);
+        var (wonDeals, lostDeals) = (closed.Where(d => d.Status == DealStatus.Won).ToList(), closed.Count(d => d.Status == DealStatus.Lost));
+        Assert.Equal((long)wonDeals.Count, (long)winRate["total"]!["winRate"]!["numerator"]!);
+        Assert.Equal((long)(wonDeals.Count + lostDeals), (long)winRate["total"]!["winRate"]!["denominator"]!);
+        Assert.Equal(wonDeals.Sum(d => d.WonAmount!.Value), (decimal)winRate["total"]!["wonValue"]!);
+        var cycle = wonDeals.Average(d => (Moment(d.ClosedOn!.Value) - d.CreatedAt).TotalDays);
+        Assert.Equal(cycle, (double)winRate["total"]!["averageCycleDays"]!, 0.011);
+
+        var pipeline = await GetAsync(tenant, "pipeline", query);
+        var open = fixture.Deals.Where(d => d.Status == DealStatus.Open).ToList();
+        Assert.Equal(open.Count, pipeline["stages"]!.AsArray().Sum(s => (long)s!["deals"]!));
+        Assert.Equal(open.Sum(d => d.Value), pipeline["stages"]!.AsArray().Sum(s => (decimal)s!["value"]!));
+    }
+
+    [Theory]
+    [InlineData("cohorts")]
+    [InlineData("velocity")]
+    [InlineData("reasons")]
+    [InlineData("response")]
+    [InlineData("sources")]
+    [InlineData("win-rate")]
+    [InlineData("pipeline")]
+    public async Task EveryReport_TakesTheFunnelsParameters_RefusesSales_AndNamesABadOne(string report)
+    {
+        var tenant = await app.NewTenantAsync();
+        (await tenant.Sales.SendAsync(HttpMethod.Get, $"/api/v1/reports/{report}")).Expect(HttpStatusCode.Forbidden);
+        (await tenant.Manager.SendAsync(HttpMethod.Get, $"/api/v1/reports/{report}?by=team&fitTier=high&includeImported=false")).Expect(HttpStatusCode.OK);
+        var refused = (await tenant.Manager.SendAsync(HttpMethod.Get, $"/api/v1/reports/{report}?by=colour")).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(refused.Body!["errors"]!["by"]);
+    }
+}
+
+public sealed class OtherReportsApiTests_Sqlite(SqliteApp app) : OtherReportsApiTests(app), IClassFixture<SqliteApp>;
+
+public sealed class OtherReportsApiTests_Postgres(PostgresApp app) : OtherReportsApiTests(app), IClassFixture<PostgresApp>;
