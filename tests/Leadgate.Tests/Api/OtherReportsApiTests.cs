@@ -199,6 +199,77 @@ public abstract class OtherReportsApiTests(TestApp app)
         Assert.Equal(open.Sum(d => d.Value), pipeline["stages"]!.AsArray().Sum(s => (decimal)s!["value"]!));
     }
 
+    /// <summary>Runs <c>leadgate report …</c> on the app's database; its exit code, output and error output.</summary>
+    private async Task<(int Exit, string Output, string Error)> ReportVerbAsync(params string[] arguments)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Leadgate.Web.Cli.LeadgateCli.RunAsync(
+            ["report", .. arguments, "--environment=Testing", $"--Database:Provider={app.Provider}", $"--Database:ConnectionString={app.ConnectionString}"],
+            new Leadgate.Web.Cli.CliConsole(output, error, interactive: false), TestContext.Current.CancellationToken);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("cohorts", "by=source", "--by source")]
+    [InlineData("velocity", "view=cohort&includeImported=false", "--view cohort --include-imported false")]
+    [InlineData("reasons", "by=owner", "--by owner")]
+    [InlineData("response", "by=owner", "--by owner")]
+    [InlineData("sources", "by=campaign&fitTier=high", "--by campaign --fit-tier high")]
+    [InlineData("win-rate", "by=source&source=Website", "--by source --source Website")]
+    [InlineData("pipeline", "by=fitTier", "--by fitTier")]
+    public async Task ReportVerb_JsonIsTheApisAnswer_ForTheSameQuery(string report, string query, string options)
+    {
+        var (tenant, _, from, to) = await ArrangeAsync(53);
+        var api = await GetAsync(tenant, report, $"from={Day(from)}&to={Day(to)}&{query}");
+
+        var (exit, output, error) = await ReportVerbAsync([report, "--org", tenant.Slug, "--from", Day(from), "--to", Day(to), .. options.Split(' '), "--format", "json"]);
+
+        Assert.True(exit == 0, error);
+        Assert.True(JsonNode.DeepEquals(api, JsonNode.Parse(output)), $"API {api.ToJsonString()}\nCLI {output}");
+    }
+
+    [Fact]
+    public async Task ReportVerb_TableAndCsv_PrintTheApisFigures_WithWhatEachRatioIsOf()
+    {
+        var (tenant, _, from, to) = await ArrangeAsync(59);
+        var api = await GetAsync(tenant, "win-rate", $"from={Day(from)}&to={Day(to)}&by=source");
+        var total = api["total"]!;
+
+        var (exit, csv, error) = await ReportVerbAsync("win-rate", "--org", tenant.Slug, "--from", Day(from), "--to", Day(to), "--by", "source", "--format", "csv");
+
+        Assert.True(exit == 0, error);
+        var lines = csv.Trim().Split('\n').Select(l => l.Split(',')).ToList();
+        Assert.Equal(["group", "won", "lost", "winRate", "of", "rate"], lines[0][..6]);
+        Assert.Equal(
+            ["(all)", $"{(long)total["won"]!}", $"{(long)total["lost"]!}", $"{(long)total["winRate"]!["numerator"]!}", $"{(long)total["winRate"]!["denominator"]!}"],
+            lines[1][..5]);
+        Assert.Equal(1 + 1 + api["groups"]!.AsArray().Count, lines.Count);
+        foreach (var group in api["groups"]!.AsArray())
+        {
+            var line = lines.Single(l => l[0] == (string)group!["label"]!);
+            Assert.Equal($"{(long)group!["figures"]!["won"]!}", line[1]);
+            Assert.Equal($"{(long)group["figures"]!["winRate"]!["denominator"]!}", line[4]);
+        }
+
+        var (tableExit, table, _) = await ReportVerbAsync("sources", "--org", tenant.Slug, "--from", Day(from), "--to", Day(to));
+        Assert.Equal(0, tableExit);
+        var sources = await GetAsync(tenant, "sources", $"from={Day(from)}&to={Day(to)}");
+        var all = table.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Single(l => l.Length > 0 && l[0] == "(all)");
+        Assert.Equal($"{(long)sources["total"]!["mqls"]!}", all[2]);
+        Assert.Equal($"{(long)sources["total"]!["mqlToSql"]!["numerator"]!}", all[7]);
+        Assert.Equal($"{(long)sources["total"]!["mqlToSql"]!["denominator"]!}", all[8]);
+    }
+
+    [Fact]
+    public async Task ReportVerb_ABadOption_FailsNamingTheParameter()
+    {
+        var tenant = await app.NewTenantAsync();
+        var (exit, _, error) = await ReportVerbAsync("velocity", "--org", tenant.Slug, "--by", "colour");
+        Assert.NotEqual(0, exit);
+        Assert.StartsWith("by: ", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("cohorts")]
     [InlineData("velocity")]
