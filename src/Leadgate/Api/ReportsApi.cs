@@ -2,6 +2,7 @@ using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Reports;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Leadgate.Web.Api;
 
@@ -32,12 +33,43 @@ public static class ReportsApi
         return api;
     }
 
-    /// <summary>The query parameters every report takes, as the API names them.</summary>
-    private sealed record Parameters(
-        string? From = null, string? To = null, string? View = null, string? By = null, string? Source = null, string? Campaign = null,
-        string? OwnerId = null, string? Team = null, string? FitTier = null, string? PipelineId = null, string? IncludeImported = null)
+    /// <summary>The query parameters every report takes, as the API names them (docs/reports.md, "Filters and grouping").</summary>
+    internal sealed class Parameters
     {
-        public ReportQuery Query => new()
+        [FromQuery(Name = "from")]
+        public string? From { get; init; }
+
+        [FromQuery(Name = "to")]
+        public string? To { get; init; }
+
+        [FromQuery(Name = "view")]
+        public string? View { get; init; }
+
+        [FromQuery(Name = "by")]
+        public string? By { get; init; }
+
+        [FromQuery(Name = "source")]
+        public string? Source { get; init; }
+
+        [FromQuery(Name = "campaign")]
+        public string? Campaign { get; init; }
+
+        [FromQuery(Name = "ownerId")]
+        public string? OwnerId { get; init; }
+
+        [FromQuery(Name = "team")]
+        public string? Team { get; init; }
+
+        [FromQuery(Name = "fitTier")]
+        public string? FitTier { get; init; }
+
+        [FromQuery(Name = "pipelineId")]
+        public string? PipelineId { get; init; }
+
+        [FromQuery(Name = "includeImported")]
+        public string? IncludeImported { get; init; }
+
+        public ReportQuery Query() => new()
         {
             From = From, To = To, View = View, By = By, Source = Source, Campaign = Campaign, OwnerId = OwnerId, Team = Team,
             FitTier = FitTier, PipelineId = PipelineId, IncludeImported = IncludeImported,
@@ -50,57 +82,30 @@ public static class ReportsApi
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
-    private static Task<Results<Ok<FunnelReport>, ProblemHttpResult>> Funnel(
-        GetFunnel handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<FunnelReport>, ProblemHttpResult>> Funnel(GetFunnel handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<CohortReport>, ProblemHttpResult>> Cohorts(
-        GetCohorts handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<CohortReport>, ProblemHttpResult>> Cohorts(GetCohorts handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<VelocityReport>, ProblemHttpResult>> Velocity(
-        GetVelocity handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<VelocityReport>, ProblemHttpResult>> Velocity(GetVelocity handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<ReasonReport>, ProblemHttpResult>> Reasons(
-        GetReasons handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<ReasonReport>, ProblemHttpResult>> Reasons(GetReasons handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<ResponseReport>, ProblemHttpResult>> Response(
-        GetResponse handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<ResponseReport>, ProblemHttpResult>> Response(GetResponse handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<SourceReport>, ProblemHttpResult>> Sources(
-        GetSources handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<SourceReport>, ProblemHttpResult>> Sources(GetSources handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<WinRateReport>, ProblemHttpResult>> WinRate(
-        GetWinRate handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<WinRateReport>, ProblemHttpResult>> WinRate(GetWinRate handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<PipelineReport>, ProblemHttpResult>> Pipeline(
-        GetPipelineReport handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<PipelineReport>, ProblemHttpResult>> Pipeline(GetPipelineReport handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 
-    private static Task<Results<Ok<ForecastReport>, ProblemHttpResult>> Forecast(
-        GetForecast handler, HttpContext http, CancellationToken cancellationToken,
-        string? from = null, string? to = null, string? view = null, string? by = null, string? source = null, string? campaign = null,
-        string? ownerId = null, string? team = null, string? fitTier = null, string? pipelineId = null, string? includeImported = null) =>
-        Answer(handler.HandleAsync(new Parameters(from, to, view, by, source, campaign, ownerId, team, fitTier, pipelineId, includeImported).Query, http.Actor(), cancellationToken));
+    private static Task<Results<Ok<ForecastReport>, ProblemHttpResult>> Forecast(GetForecast handler, HttpContext http, [AsParameters] Parameters query, CancellationToken cancellationToken) =>
+        Answer(handler.HandleAsync(query.Query(), http.Actor(), cancellationToken));
 }
