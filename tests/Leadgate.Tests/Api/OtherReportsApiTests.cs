@@ -1,9 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Leadgate.Accounts;
+using Leadgate.Common;
+using Leadgate.Data;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Leadgate.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Leadgate.Tests.Api.ReportsApiTests;
 
 namespace Leadgate.Tests.Api;
@@ -197,6 +201,118 @@ public abstract class OtherReportsApiTests(TestApp app)
         var open = fixture.Deals.Where(d => d.Status == DealStatus.Open).ToList();
         Assert.Equal(open.Count, pipeline["stages"]!.AsArray().Sum(s => (long)s!["deals"]!));
         Assert.Equal(open.Sum(d => d.Value), pipeline["stages"]!.AsArray().Sum(s => (decimal)s!["value"]!));
+    }
+
+    [Fact]
+    public async Task RunRate_IsInflowTimesConversionByLagTimesAverageDeal_PlusOpenDealsTimesTheirStagesWinRate()
+    {
+        var (tenant, fixture, _, _) = await ArrangeAsync(61);
+        var now = app.Clock.GetUtcNow();
+        var thisMonth = new DateOnly(now.Year, now.Month, 1);
+        var user = Actor.ForUser(tenant.OrganisationId, tenant.Members["sales"].Id, "Sales", [Roles.Sales], Channel.Api);
+        PipelineStage first, second;
+        var mine = new List<(Deal Deal, Guid? Stage)>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            var currency = await db.Organisations.Where(o => o.Id == tenant.OrganisationId).Select(o => o.DefaultCurrency).SingleAsync(TestContext.Current.CancellationToken);
+            var stages = await db.PipelineStages.Where(s => db.Pipelines.Any(p => p.Id == s.PipelineId && p.OrganisationId == tenant.OrganisationId))
+                .OrderBy(s => s.Position).ToListAsync(TestContext.Current.CancellationToken);
+            (first, second) = (stages[0], stages[1]);
+            var opened = Moment(thisMonth.AddMonths(-4));
+
+            // History: won through both stages; lost in the first; lost in the second; open in the first (next month) and, overdue, in the second.
+            var plans = new (PipelineStage[] Through, DealStatus Status, decimal Value, DateOnly Closes)[]
+            {
+                ([first, second], DealStatus.Won, 4_000m, thisMonth.AddMonths(-2)),
+                ([first], DealStatus.Lost, 3_000m, thisMonth.AddMonths(-2)),
+                ([first, second], DealStatus.Lost, 2_000m, thisMonth.AddMonths(-1)),
+                ([first], DealStatus.Open, 1_000m, thisMonth.AddMonths(1).AddDays(3)),
+                ([first, second], DealStatus.Open, 6_000m, thisMonth.AddMonths(-1).AddDays(2)),
+            };
+            for (var i = 0; i < plans.Length; i++)
+            {
+                var plan = plans[i];
+                var contact = Contact.Create(tenant.OrganisationId, EmailAddress.Parse($"runrate{i}@forecast.example.com").Value, opened);
+                var lead = Lead.Create(contact, null, "Website", null, user, opened).Value;
+                db.Leads.Add(lead);
+                var deal = Deal.Open(lead, new DealTerms(plan.Value, currency, plan.Closes), user, opened);
+                db.Deals.Add(deal);
+                for (var s = 0; s < plan.Through.Length; s++)
+                {
+                    deal.EnterStage(plan.Through[s], plan.Through[s].PipelineId, opened.AddDays(s));
+                    db.DealChanges.Add(DealChange.Of(deal, user, opened.AddDays(s)));
+                }
+
+                if (plan.Status == DealStatus.Won)
+                {
+                    deal.MarkWon(plan.Value, plan.Closes, Moment(plan.Closes));
+                }
+                else if (plan.Status == DealStatus.Lost)
+                {
+                    deal.MarkLost("no_budget", null, plan.Closes, Moment(plan.Closes));
+                }
+
+                mine.Add((deal, plan.Status == DealStatus.Open ? plan.Through[^1].Id : null));
+            }
+
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var runRate = (await GetAsync(tenant, "forecast", ""))["runRate"]!;
+        var inputs = runRate["inputs"]!;
+
+        // The MQL inflow and the conversion by lag, the plain way over the fixture's events.
+        static int Index(DateTimeOffset at) => (at.UtcDateTime.Year * 12) + at.UtcDateTime.Month - 1;
+        var thisIndex = Index(Moment(thisMonth));
+        var mqls = fixture.Leads.Select(l => EventsOf(fixture, l.Id)).Select(e => (Mql: FirstEntry(e, 1), Customer: FirstReach(e, 4)))
+            .Where(x => x.Mql >= Moment(thisMonth.AddMonths(-12)) && x.Mql < Moment(thisMonth)).ToList();
+        var inflow = mqls.Count(x => x.Mql >= Moment(thisMonth.AddMonths(-6)));
+        Assert.Equal(inflow, (long)inputs["mqls"]!);
+        Assert.Equal(decimal.Round(inflow / 6m, 4), (decimal)inputs["mqlsPerMonth"]!);
+        var lags = inputs["conversionByLag"]!.AsArray();
+        Assert.Equal(6, lags.Count);
+        foreach (var lag in lags)
+        {
+            var k = (int)lag!["lagMonths"]!;
+            var complete = mqls.Where(x => Index(x.Mql!.Value) + k < thisIndex).ToList();
+            var converted = complete.Count(x => x.Customer >= x.Mql && Index(x.Customer!.Value) - Index(x.Mql!.Value) == k);
+            Assert.Equal((converted, complete.Count), ((int)lag["conversion"]!["numerator"]!, (int)lag["conversion"]!["denominator"]!));
+        }
+
+        Assert.Contains(lags, l => (long)l!["conversion"]!["numerator"]! > 0);
+
+        // The average won deal of the last twelve whole months: the fixture's and the one won here.
+        var won = fixture.Deals.Where(d => d.Status == DealStatus.Won && d.ClosedOn >= thisMonth.AddMonths(-12) && d.ClosedOn < thisMonth)
+            .Select(d => d.WonAmount!.Value).Append(4_000m).ToList();
+        Assert.Equal(won.Count, (long)inputs["wonDeals"]!);
+        Assert.Equal(decimal.Round(won.Average(), 2), (decimal)inputs["averageDealValue"]!);
+
+        // Win rates by the stages the closed deals passed through: the first 1 of 3, the second 1 of 2.
+        var byStage = inputs["winRateByStage"]!.AsArray().ToDictionary(w => (Guid)w!["stageId"]!);
+        Assert.Equal((1, 3, 1), ((int)byStage[first.Id]!["winRate"]!["numerator"]!, (int)byStage[first.Id]!["winRate"]!["denominator"]!, (int)byStage[first.Id]!["openDeals"]!));
+        Assert.Equal((1, 2, 1), ((int)byStage[second.Id]!["winRate"]!["numerator"]!, (int)byStage[second.Id]!["winRate"]!["denominator"]!, (int)byStage[second.Id]!["openDeals"]!));
+
+        var rates = lags.Select(l => (decimal?)l!["conversion"]!["rate"] ?? 0m).ToList();
+        var (firstRate, secondRate) = ((decimal)byStage[first.Id]!["winRate"]!["rate"]!, (decimal)byStage[second.Id]!["winRate"]!["rate"]!);
+        var months = runRate["months"]!.AsArray();
+        Assert.Equal(6, months.Count);
+        for (var i = 0; i < months.Count; i++)
+        {
+            var month = months[i]!;
+            Assert.Equal(thisMonth.AddMonths(i).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), (string)month["month"]!);
+            var customers = Enumerable.Range(0, i + 1).Sum(arrived => decimal.Round(inflow / 6m, 4) * rates[i - arrived]);
+            Assert.Equal(decimal.Round(customers, 2), (decimal)month["customersFromInflow"]!);
+            Assert.Equal(decimal.Round(customers * decimal.Round(won.Average(), 2), 2), (decimal)month["revenueFromInflow"]!);
+            var (fromDeals, dealRevenue) = i switch
+            {
+                0 => (secondRate, 6_000m * secondRate),
+                1 => (firstRate, 1_000m * firstRate),
+                _ => (0m, 0m),
+            };
+            Assert.Equal(decimal.Round(fromDeals, 2), (decimal)month["customersFromOpenDeals"]!);
+            Assert.Equal(decimal.Round(dealRevenue, 2), (decimal)month["revenueFromOpenDeals"]!);
+        }
     }
 
     /// <summary>Runs <c>leadgate report …</c> on the app's database; its exit code, output and error output.</summary>
