@@ -120,6 +120,7 @@ internal static class ReportVerb
         var rows = new List<string[]> { new[] { "month", "category", "deals", "value", "weightedValue", report.Currency } };
         rows.AddRange(report.Weighted.Select(w => new[] { w.Month, w.Category.ToString(), Number(w.Deals), Money(w.Value), Money(w.WeightedValue), "" }));
         rows.AddRange(report.Backtest.Months.Select(m => new[] { m.Month, "backtest", "", Money(m.Forecast), Money(m.Actual), "forecast, actual" }));
+        rows.AddRange(report.RunRate.Months.Select(m => new[] { m.Month, "runRate", Money(m.Customers), Money(m.Revenue), "", "customers, revenue" }));
         return rows;
     }
 

@@ -334,12 +334,13 @@ public abstract class OtherReportsApiTests(TestApp app)
     [InlineData("sources", "by=campaign&fitTier=high", "--by campaign --fit-tier high")]
     [InlineData("win-rate", "by=source&source=Website", "--by source --source Website")]
     [InlineData("pipeline", "by=fitTier", "--by fitTier")]
+    [InlineData("forecast", "includeImported=false", "--include-imported false")]
     public async Task ReportVerb_JsonIsTheApisAnswer_ForTheSameQuery(string report, string query, string options)
     {
         var (tenant, _, from, to) = await ArrangeAsync(53);
         var api = await GetAsync(tenant, report, $"from={Day(from)}&to={Day(to)}&{query}");
 
-        var (exit, output, error) = await ReportVerbAsync([report, "--org", tenant.Slug, "--from", Day(from), "--to", Day(to), .. options.Split(' '), "--format", "json"]);
+        var (exit, output, error) = await ReportVerbAsync([report, "--org", tenant.Slug, "--from", Day(from), "--to", Day(to), .. options.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--format", "json"]);
 
         Assert.True(exit == 0, error);
         Assert.True(JsonNode.DeepEquals(api, JsonNode.Parse(output)), $"API {api.ToJsonString()}\nCLI {output}");
