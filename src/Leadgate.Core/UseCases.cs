@@ -119,6 +119,13 @@ public static class UseCases
         services.AddTransient<Reports.GetFunnel>();
         services.AddTransient<Reports.GetForecast>();
         services.AddTransient<Reports.GetTrends>();
+        services.AddTransient<Reports.GetCohorts>();
+        services.AddTransient<Reports.GetVelocity>();
+        services.AddTransient<Reports.GetReasons>();
+        services.AddTransient<Reports.GetResponse>();
+        services.AddTransient<Reports.GetSources>();
+        services.AddTransient<Reports.GetWinRate>();
+        services.AddTransient<Reports.GetPipelineReport>();
         services.AddTransient<ListAttention>();
         services.AddTransient<LogDealActivity>();
         services.AddTransient<CompleteDealActivity>();

@@ -22,9 +22,30 @@ public sealed record BacktestMonth(string Month, decimal Forecast, decimal Actua
 
 public sealed record Backtest(IReadOnlyList<BacktestMonth> Months, decimal? Mape, decimal? Wape, decimal? Bias);
 
+/// <summary>
+/// One month of the run-rate forecast (docs/reports.md, "Run rate"): new customers and revenue expected from the MQLs still to
+/// come (the inflow) and from the deals open now, and their sums.
+/// </summary>
+public sealed record RunRateMonth(
+    string Month, decimal CustomersFromInflow, decimal RevenueFromInflow, decimal CustomersFromOpenDeals, decimal RevenueFromOpenDeals,
+    decimal Customers, decimal Revenue);
+
+/// <summary>Of the MQLs of the measured cohorts whose lag month has passed, those that first reached Customer that many calendar months after their MQL month.</summary>
+public sealed record LagConversion(int LagMonths, Ratio Conversion);
+
+/// <summary>Of the deals closed in the measured months that were ever open in a pipeline stage, those won; and the deals open in it now.</summary>
+public sealed record StageWinRate(Guid? StageId, string Stage, Ratio WinRate, int OpenDeals, decimal OpenValue);
+
+/// <summary>What the run rate is computed from, each measured over the whole months before the current one.</summary>
+public sealed record RunRateInputs(
+    int InflowMonths, long Mqls, decimal MqlsPerMonth, int ConversionMonths, IReadOnlyList<LagConversion> ConversionByLag,
+    long WonDeals, decimal? AverageDealValue, IReadOnlyList<StageWinRate> WinRateByStage);
+
+public sealed record RunRate(IReadOnlyList<RunRateMonth> Months, RunRateInputs Inputs);
+
 public sealed record ForecastReport(
     string Currency, DateOnly From, DateOnly To, IReadOnlyList<WeightedRow> Weighted, IReadOnlyList<Rollup> Rollups,
-    IReadOnlyList<WithoutRate> WithoutRate, Backtest Backtest);
+    IReadOnlyList<WithoutRate> WithoutRate, RunRate RunRate, Backtest Backtest);
 
 /// <summary>The forecast of docs/reports.md: the weighted pipeline by close month and category, its roll-ups, and its back-test.</summary>
 public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
@@ -32,9 +53,16 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
     /// <summary>How many whole months before the current one the back-test covers.</summary>
     public const int BacktestMonths = 6;
 
+    /// <summary>The run rate: months ahead (the current one first), months of MQL inflow averaged, months of cohorts measured.</summary>
+    public const int RunRateMonths = 6;
+
+    public const int InflowMonths = 6;
+
+    public const int MeasuredMonths = 12;
+
     private sealed record DealRow(
         Guid Id, DealStatus Status, decimal Value, string Currency, DateOnly ExpectedCloseDate, int Probability, ForecastCategory Category,
-        decimal? WonAmount, DateOnly? ClosedOn, Guid? OwnerId, Guid? PipelineId, string? Source, string? Campaign, decimal? Fit);
+        decimal? WonAmount, DateOnly? ClosedOn, Guid? OwnerId, Guid? PipelineId, string? Source, string? Campaign, decimal? Fit, Guid? StageId);
 
     private sealed record ChangeRow(Guid DealId, DateTimeOffset At, DealStatus Status, decimal Value, string Currency, DateOnly ExpectedCloseDate, int Probability);
 
@@ -58,7 +86,7 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         var deals = (await db.Deals.AsNoTracking().Where(d => d.OrganisationId == organisationId)
                 .Join(db.Leads, d => d.LeadId, l => l.Id, (d, l) => new DealRow(
                     d.Id, d.Status, d.Value, d.Currency, d.ExpectedCloseDate, d.RepProbability ?? d.StageProbability,
-                    d.RepForecastCategory ?? d.StageForecastCategory, d.WonAmount, d.ClosedOn, d.OwnerId, d.PipelineId, l.Source, l.Campaign, l.FitScore))
+                    d.RepForecastCategory ?? d.StageForecastCategory, d.WonAmount, d.ClosedOn, d.OwnerId, d.PipelineId, l.Source, l.Campaign, l.FitScore, d.StageId))
                 .ToListAsync(cancellationToken))
             .Where(d => Counts(d, filter))
             .ToList();
@@ -101,9 +129,90 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
             .Select(g => new WithoutRate(g.Key, g.Count(), g.Sum(l => l.Value)))
             .ToList();
 
+        var runRate = await RunRateAsync(filter, deals, rates, now, organisationId, cancellationToken);
         var backtest = await BacktestAsync(deals, rates, now, organisationId, cancellationToken);
-        return new ForecastReport(currency, filter.From, filter.To, weighted, rollups, withoutRate, backtest);
+        return new ForecastReport(currency, filter.From, filter.To, weighted, rollups, withoutRate, runRate, backtest);
     }
+
+    /// <summary>
+    /// The run rate: for each of the next <see cref="RunRateMonths"/> months, the MQLs expected to arrive (the average inflow of
+    /// the last <see cref="InflowMonths"/> whole months) × the conversion to Customer measured by lag × the average won deal, plus
+    /// each open deal × the win rate measured for its stage, in the month it is expected to close (an overdue one in this month).
+    /// </summary>
+    private async Task<RunRate> RunRateAsync(
+        ReportFilter filter, List<DealRow> deals, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
+    {
+        var thisMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1);
+        var measuredFrom = thisMonth.AddMonths(-MeasuredMonths);
+        static int MonthIndex(DateOnly day) => (day.Year * 12) + day.Month - 1;
+        static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
+        // Per lead whose first entry into MQL lies in the measured months: that entry and its first reach of Customer.
+        var reading = new ReportReading(db, filter with { From = measuredFrom, To = thisMonth, By = null, View = ReportView.Period }, organisationId, []);
+        var mqls = await reading.ReadAsync(
+            sql => reading.FirstEntries(sql) + " SELECT p.e1, p.r4 FROM leads_in p WHERE p.e1 >= @from AND p.e1 < @to",
+            r => (Mql: Day(Stored(r, 0)!.Value), Customer: Stored(r, 1) is { } at ? Day(at) : (DateOnly?)null),
+            cancellationToken);
+        var inflowFrom = thisMonth.AddMonths(-InflowMonths);
+        var inflow = mqls.LongCount(m => m.Mql >= inflowFrom);
+        var perMonth = decimal.Round((decimal)inflow / InflowMonths, 4);
+        var lags = Enumerable.Range(0, RunRateMonths).Select(lag =>
+        {
+            var complete = mqls.Where(m => MonthIndex(m.Mql) + lag < MonthIndex(thisMonth)).ToList();
+            var converted = complete.LongCount(m => m.Customer is { } customer && customer >= m.Mql && MonthIndex(customer) - MonthIndex(m.Mql) == lag);
+            return new LagConversion(lag, Ratio.Of(converted, complete.Count));
+        }).ToList();
+
+        bool Measured(DateOnly? day) => day >= measuredFrom && day < thisMonth;
+        var won = deals.Where(d => d.Status == DealStatus.Won && Measured(d.ClosedOn) && rates.ContainsKey(d.Currency)).ToList();
+        decimal? averageDeal = won.Count == 0 ? null : decimal.Round(won.Sum(d => (d.WonAmount ?? d.Value) * rates[d.Currency]) / won.Count, 2);
+
+        // Per stage: the closed deals of the measured months that were ever open in it (their history), and of those the won ones.
+        var closed = deals.Where(d => d.Status is DealStatus.Won or DealStatus.Lost && Measured(d.ClosedOn)).ToDictionary(d => d.Id);
+        var passed = (await db.DealChanges.AsNoTracking()
+                .Where(c => c.OrganisationId == organisationId && c.Status == DealStatus.Open && c.StageId != null)
+                .Select(c => new { c.DealId, c.StageId })
+                .ToListAsync(cancellationToken))
+            .Where(c => closed.ContainsKey(c.DealId))
+            .Select(c => (c.DealId, StageId: c.StageId!.Value)).Distinct().ToList();
+        var stageNames = (await db.PipelineStages.AsNoTracking()
+                .Join(db.Pipelines.Where(p => p.OrganisationId == organisationId), s => s.PipelineId, p => p.Id, (s, p) => new { s.Id, s.Name, s.Position, Pipeline = p.Name, PipelineId = p.Id })
+                .ToListAsync(cancellationToken))
+            .OrderBy(s => s.Pipeline, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.PipelineId).ThenBy(s => s.Position).ToList();
+        var open = deals.Where(d => d.Status == DealStatus.Open && rates.ContainsKey(d.Currency)).ToList();
+        var winRates = stageNames.Select(s =>
+        {
+            var ever = passed.Where(p => p.StageId == s.Id).Select(p => closed[p.DealId]).ToList();
+            var inStage = open.Where(d => d.StageId == s.Id).ToList();
+            return new StageWinRate(
+                s.Id, $"{s.Pipeline} / {s.Name}", Ratio.Of(ever.Count(d => d.Status == DealStatus.Won), ever.Count),
+                inStage.Count, decimal.Round(inStage.Sum(d => d.Value * rates[d.Currency]), 2));
+        }).Where(w => w.WinRate.Denominator > 0 || w.OpenDeals > 0).ToList();
+        var rateOf = winRates.ToDictionary(w => w.StageId!.Value, w => w.WinRate.Rate ?? 0m);
+
+        var months = Enumerable.Range(0, RunRateMonths).Select(i =>
+        {
+            var month = thisMonth.AddMonths(i);
+            var customers = Enumerable.Range(0, i + 1).Sum(arrived => perMonth * (lags[i - arrived].Conversion.Rate ?? 0m));
+            var closing = open.Where(d => MonthIndex(d.ExpectedCloseDate < thisMonth ? thisMonth : d.ExpectedCloseDate) == MonthIndex(month)).ToList();
+            var fromDeals = closing.Sum(d => d.StageId is { } stage ? rateOf.GetValueOrDefault(stage) : 0m);
+            var dealRevenue = closing.Sum(d => d.Value * rates[d.Currency] * (d.StageId is { } stage ? rateOf.GetValueOrDefault(stage) : 0m));
+            var inflowRevenue = customers * (averageDeal ?? 0m);
+            return new RunRateMonth(
+                ReportFilter.MonthOf(month), decimal.Round(customers, 2), decimal.Round(inflowRevenue, 2), decimal.Round(fromDeals, 2),
+                decimal.Round(dealRevenue, 2), decimal.Round(customers + fromDeals, 2), decimal.Round(inflowRevenue + dealRevenue, 2));
+        }).ToList();
+        return new RunRate(months, new RunRateInputs(InflowMonths, inflow, perMonth, MeasuredMonths, lags, won.Count, averageDeal, winRates));
+    }
+
+    /// <summary>A stored time as the report SQL reads it back: UTC ticks on SQLite, a timestamp on PostgreSQL.</summary>
+    private static DateTimeOffset? Stored(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal) switch
+    {
+        long ticks => new DateTimeOffset(ticks, TimeSpan.Zero),
+        DateTimeOffset at => at.ToUniversalTime(),
+        DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+        var other => throw new InvalidOperationException($"A stored time of type {other.GetType().Name}."),
+    };
 
     /// <summary>Each past month's forecast from the history rows before its start, against the deals whose history turned Won in it.</summary>
     private async Task<Backtest> BacktestAsync(

@@ -235,6 +235,40 @@ internal sealed class ReportSql(DbCommand command, bool sqlite)
         _ => throw new ArgumentOutOfRangeException(nameof(by)),
     };
 
+    /// <summary>The routing teams (name, members) a team grouping joins; empty for other groupings.</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<Guid> Members)> Teams { get; init; } = [];
+
+    /// <summary>
+    /// The group key of the reports that group in SQL: as <see cref="GroupKey"/>, but a team is the team's name through
+    /// <see cref="TeamJoin"/> (a rep in two teams counts in both; owners in no team have no key).
+    /// </summary>
+    public static string GroupKeyOf(ReportGrouping? by) => by == ReportGrouping.Team ? "tm.team_name" : GroupKey(by);
+
+    /// <summary>For a team grouping: the lead's owner joined to the teams it is a member of (none: one row without a team).</summary>
+    public string TeamJoin(ReportGrouping? by)
+    {
+        if (by != ReportGrouping.Team)
+        {
+            return "";
+        }
+
+        var pairs = new List<string>();
+        foreach (var (name, members) in Teams)
+        {
+            foreach (var member in members)
+            {
+                var index = _count++;
+                Add($"@teamName{index}", name);
+                Add($"@teamMember{index}", GetFunnel.Key(member, sqlite));
+                pairs.Add($"SELECT @teamName{index} AS team_name, @teamMember{index} AS member_id");
+            }
+        }
+
+        return pairs.Count == 0
+            ? " LEFT JOIN (SELECT 'none' AS team_name) tm ON 1 = 0"
+            : $" LEFT JOIN ({string.Join(" UNION ALL ", pairs)}) tm ON tm.member_id = l.\"OwnerId\"";
+    }
+
     /// <summary>The filters on the lead (alias l) and its deal (alias d), each value a parameter.</summary>
     public string LeadFilters(ReportFilter filter)
     {

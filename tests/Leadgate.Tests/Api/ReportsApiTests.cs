@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Handover;
 using Leadgate.Leads;
 using Leadgate.Pipeline;
 using Microsoft.EntityFrameworkCore;
@@ -288,7 +289,11 @@ public abstract class ReportsApiTests(TestApp app)
 
 public sealed record FixtureLead(Guid Id, string? Source, Guid? OwnerId, decimal? Fit);
 
-public sealed record FixtureEvent(Guid LeadId, Stage? From, Stage To, DateTimeOffset At, ActorKind Actor);
+public sealed record FixtureEvent(Guid LeadId, Stage? From, Stage To, DateTimeOffset At, ActorKind Actor, string? Reason = null);
+
+public sealed record FixtureDeal(Guid LeadId, DealStatus Status, decimal Value, decimal? WonAmount, DateOnly? ClosedOn, DateTimeOffset CreatedAt, string Currency);
+
+public sealed record FixtureHandover(Guid LeadId, DateTimeOffset AssignedAt, DateTimeOffset DueAt, DateTimeOffset? FirstTouchAt);
 
 /// <summary>
 /// Leads on random but lawful journeys (seeded): created by a user or an import (an import may bring an earlier Mql with it),
@@ -297,6 +302,12 @@ public sealed record FixtureEvent(Guid LeadId, Stage? From, Stage To, DateTimeOf
 /// </summary>
 public sealed record ReportFixture(IReadOnlyList<FixtureLead> Leads, IReadOnlyList<FixtureEvent> Events)
 {
+    public IReadOnlyList<FixtureDeal> Deals { get; init; } = [];
+
+    public IReadOnlyList<FixtureHandover> Handovers { get; init; } = [];
+
+    private static readonly string?[] Reasons = ["no_budget", "poor_fit", "spam", null];
+
     private static readonly string?[] Sources = ["Website", "LinkedIn", "Referral", null];
     private static readonly decimal?[] Fits = [null, 30m, 55m, 85m];
 
@@ -308,8 +319,11 @@ public sealed record ReportFixture(IReadOnlyList<FixtureLead> Leads, IReadOnlyLi
         var import = Actor.ForImport(organisation);
         var fixtureLeads = new List<FixtureLead>();
         var fixtureEvents = new List<FixtureEvent>();
+        var fixtureDeals = new List<(Deal Deal, Guid LeadId)>();
+        var fixtureHandovers = new List<FixtureHandover>();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var currency = await db.Organisations.Where(o => o.Id == organisation).Select(o => o.DefaultCurrency).SingleAsync(TestContext.Current.CancellationToken);
         var origin = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         for (var i = 0; i < leads; i++)
         {
@@ -350,14 +364,50 @@ public sealed record ReportFixture(IReadOnlyList<FixtureLead> Leads, IReadOnlyLi
 
                 var next = options[random.Next(options.Length)];
                 var by = imported && step == 0 && next == Stage.Mql ? import : user;
-                db.StageEvents.Add(StageEvent.Record(lead, stage, next, by, at, "fixture", null, null));
-                fixtureEvents.Add(new FixtureEvent(lead.Id, stage, next, at, by.Kind));
+                var reason = next is Stage.Nurture or Stage.Disqualified ? Reasons[random.Next(Reasons.Length)] : null;
+                db.StageEvents.Add(StageEvent.Record(lead, stage, next, by, at, reason, null, null));
+                fixtureEvents.Add(new FixtureEvent(lead.Id, stage, next, at, by.Kind, reason));
+                var open = fixtureDeals.FirstOrDefault(d => d.LeadId == lead.Id && d.Deal.Status == DealStatus.Open).Deal;
+                if (next == Stage.Sql && fixtureDeals.All(d => d.LeadId != lead.Id))
+                {
+                    var deal = Deal.Open(lead, new DealTerms(1_000m + random.Next(0, 50) * 100m, currency, DateOnly.FromDateTime(at.UtcDateTime).AddDays(30)), user, at);
+                    db.Deals.Add(deal);
+                    db.Entry(lead).Property(l => l.DealId).CurrentValue = deal.Id;
+                    fixtureDeals.Add((deal, lead.Id));
+                }
+                else if (open is not null && next == Stage.Customer)
+                {
+                    open.MarkWon(open.Value + 500m, DateOnly.FromDateTime(at.UtcDateTime), at);
+                }
+                else if (open is not null && next is Stage.Nurture or Stage.Disqualified)
+                {
+                    open.MarkLost(reason ?? "other", null, DateOnly.FromDateTime(at.UtcDateTime), at);
+                }
+
+                if (next == Stage.Mql && owner is { } rep)
+                {
+                    var handover = LeadHandover.Start(organisation, lead.Id, at);
+                    handover.Routed(rep, null, "fixture");
+                    handover.StartClock(at.AddHours(4), null);
+                    if (random.NextDouble() < 0.8)
+                    {
+                        handover.Touched(at.AddMinutes(random.Next(5, 600)));
+                    }
+
+                    db.Handovers.Add(handover);
+                    fixtureHandovers.Add(new FixtureHandover(lead.Id, at, at.AddHours(4), handover.FirstTouchAt));
+                }
+
                 stage = next;
             }
         }
 
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        return new ReportFixture(fixtureLeads, fixtureEvents);
+        return new ReportFixture(fixtureLeads, fixtureEvents)
+        {
+            Deals = [.. fixtureDeals.Select(d => new FixtureDeal(d.LeadId, d.Deal.Status, d.Deal.Value, d.Deal.WonAmount, d.Deal.ClosedOn, d.Deal.CreatedAt, d.Deal.Currency))],
+            Handovers = fixtureHandovers,
+        };
     }
 }
 
