@@ -15,6 +15,7 @@ public sealed class ReportsTests(LeadgateServer server, BrowserFixture browser)
     {
         await server.CreateMqlAsync("Hedy", "Lamarr", "Frequency Hopping"); // source Webinar, campaign Autumn launch
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Manager).Email);
+        await Expect(page.GetByTestId("dashboard-funnel")).ToBeVisibleAsync(); // a manager lands on the dashboard
         await page.GetByTestId("nav-reports").ClickAsync();
         await page.WaitForURLAsync("**/reports");
         await page.WaitUntilInteractiveAsync();
