@@ -17,8 +17,29 @@ public abstract partial class TenantIsolationTests(TestApp app)
     [Fact]
     public async Task EveryApiEndpoint_AnswersAnotherOrganisation_AsIfTheDataDidNotExist()
     {
-        var owner = await app.NewTenantAsync();
-        var stranger = await app.NewTenantAsync();
+        await ProbeAsync(await app.NewTenantAsync(), await app.NewTenantAsync());
+    }
+
+    /// <summary>
+    /// Acceptance 4 of issue 18: an agency and its client, linked and with a lead handed over, are strangers to each other's
+    /// data in both directions; only the link itself is shared (and the probe uses another link of each).
+    /// </summary>
+    [Fact]
+    public async Task AnAgencyAndItsClient_AnswerEachOther_AsIfTheOthersDataDidNotExist()
+    {
+        var (agency, client, linkId) = await AgencyClient.LinkedAsync(app, "Revenue");
+        var prospect = await agency.RepliedProspectAsync();
+        Assert.Equal("Delivered", (await agency.Marketing.HandOverAsync(prospect, linkId)).Expect(HttpStatusCode.OK).Str("status"));
+
+        await ProbeAsync(agency, client, linked: true);
+        await ProbeAsync(client, agency, linked: true);
+    }
+
+    /// <summary>Every endpoint, as <paramref name="stranger"/>, with the ids of <paramref name="owner"/>; a linked pair know each other's slug and name.</summary>
+    private async Task ProbeAsync(Tenant owner, Tenant stranger, bool linked = false)
+    {
+        var third = await app.NewTenantAsync();
+        var linkId = (await owner.Admin.SendAsync(HttpMethod.Post, "/api/v1/agency/links", new { clientSlug = third.Slug })).Expect(HttpStatusCode.Created).Id;
         var leadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
         var activityId = Guid.Parse((string)(await owner.Sales.GetLeadAsync(leadId)).Body!["activities"]!.AsArray()[0]!["id"]!);
         var dealLeadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
@@ -37,7 +58,11 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var notificationId = (string)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["items"]![0]!["id"]!;
         var modelId = (await Prediction.StoredModels.AddAsync(app, owner.OrganisationId)).ToString();
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), stakeholderId, "buyer@owner.example.com", objectionId, "Too expensive for the owner", formId.ToString(), hookId, notificationId, modelId };
+        var ownersSecrets = new List<string> { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), stakeholderId, "buyer@owner.example.com", objectionId, "Too expensive for the owner", formId.ToString(), hookId, notificationId, modelId, linkId.ToString(), third.Slug };
+        if (linked)
+        {
+            ownersSecrets.Remove(owner.Slug);
+        }
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -67,6 +92,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
             category = "Price",
             text = "probing",
             answer = "probing",
+            linkId = Guid.Empty,
+            shares = "Revenue",
         };
 
         var checkedRoutes = new List<string>();
@@ -84,6 +111,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/settings/webhooks", StringComparison.Ordinal) => hookId,
                 "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
                 "id" when pattern.StartsWith("/api/v1/models", StringComparison.Ordinal) => modelId,
+                "id" when pattern.StartsWith("/api/v1/agency/links", StringComparison.Ordinal) => linkId.ToString(),
                 "activityId" => activityId.ToString(),
                 "userId" => owner.Members["sales"].Id.ToString(),
                 "stakeholderId" => stakeholderId,
@@ -124,6 +152,10 @@ public abstract partial class TenantIsolationTests(TestApp app)
         Assert.Contains("DELETE /api/v1/deals/{id:guid}/stakeholders/{stakeholderId:guid}", checkedRoutes);
         Assert.Contains("GET /api/v1/deals/{id:guid}/history", checkedRoutes);
         Assert.Contains("POST /api/v1/deals/{id:guid}/objections/{objectionId:guid}/answer", checkedRoutes);
+        Assert.Contains("POST /api/v1/leads/{id:guid}/hand-over", checkedRoutes);
+        Assert.Contains("POST /api/v1/agency/links/{id:guid}/accept", checkedRoutes);
+        Assert.Contains("GET /api/v1/agency/links/{id:guid}/scorecard", checkedRoutes);
+        Assert.Equal("Pending", (string)(await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/agency/links")).Body!.AsArray().First(l => (string)l!["id"]! == linkId.ToString())!["status"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhooks")).Body!.AsArray());
         Assert.Equal(1, (int)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["unread"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhook-sources")).Body!.AsArray());
