@@ -10,6 +10,14 @@ namespace Leadgate.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Tool",
+                table: "WebhookSources",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "Generic");
+
             migrationBuilder.AddColumn<bool>(
                 name: "FromAgency",
                 table: "Activities",
@@ -51,6 +59,37 @@ namespace Leadgate.Data.Migrations.Sqlite
                         principalTable: "Organisations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutreachSignals",
+                columns: table => new
+                {
+                    Id = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    OrganisationId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    LeadId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    SourceId = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    DeliveryId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Event = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutreachSignals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutreachSignals_Leads_LeadId",
+                        column: x => x.LeadId,
+                        principalTable: "Leads",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_OutreachSignals_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -126,6 +165,17 @@ namespace Leadgate.Data.Migrations.Sqlite
                 name: "IX_AgencyLinks_ClientOrganisationId",
                 table: "AgencyLinks",
                 column: "ClientOrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutreachSignals_LeadId",
+                table: "OutreachSignals",
+                column: "LeadId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutreachSignals_OrganisationId_DeliveryId",
+                table: "OutreachSignals",
+                columns: new[] { "OrganisationId", "DeliveryId" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -135,7 +185,14 @@ namespace Leadgate.Data.Migrations.Sqlite
                 name: "AgencyHandovers");
 
             migrationBuilder.DropTable(
+                name: "OutreachSignals");
+
+            migrationBuilder.DropTable(
                 name: "AgencyLinks");
+
+            migrationBuilder.DropColumn(
+                name: "Tool",
+                table: "WebhookSources");
 
             migrationBuilder.DropColumn(
                 name: "FromAgency",
