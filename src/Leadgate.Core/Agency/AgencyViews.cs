@@ -40,10 +40,15 @@ internal static class AgencyLinks
     public const string AgencySide = "Agency";
     public const string ClientSide = "Client";
 
-    /// <summary>The caller's links, on either side, newest first; a link of two other organisations is never among them.</summary>
-    public static IQueryable<AgencyLinkView> ViewsFor(LeadgateDbContext db, Guid organisationId) =>
+    /// <summary>
+    /// The caller's links (or the one with <paramref name="linkId"/>), on either side, newest first; a link of two other
+    /// organisations is never among them. Filter here, before the projection: a view with initialised members cannot be
+    /// filtered in SQL.
+    /// </summary>
+    public static IQueryable<AgencyLinkView> ViewsFor(LeadgateDbContext db, Guid organisationId, Guid? linkId = null) =>
         from link in db.AgencyLinks.AsNoTracking()
         where link.AgencyOrganisationId == organisationId || link.ClientOrganisationId == organisationId
+        where linkId == null || link.Id == linkId
         join agency in db.Organisations on link.AgencyOrganisationId equals agency.Id
         join client in db.Organisations on link.ClientOrganisationId equals client.Id
         let isClient = link.ClientOrganisationId == organisationId
@@ -59,7 +64,7 @@ internal static class AgencyLinks
         };
 
     public static async Task<Common.Result<AgencyLinkView>> ViewAsync(LeadgateDbContext db, Guid linkId, Actor actor, CancellationToken cancellationToken) =>
-        await ViewsFor(db, actor.OrganisationId).FirstOrDefaultAsync(l => l.Id == linkId, cancellationToken) is { } view
+        await ViewsFor(db, actor.OrganisationId, linkId).FirstOrDefaultAsync(cancellationToken) is { } view
             ? view
             : new Common.NotFound("Agency link", linkId);
 }

@@ -50,9 +50,9 @@ public sealed class InviteClient(LeadgateDbContext db, TimeProvider clock)
         else
         {
             var normalised = email!.ToUpperInvariant();
-            clientId = await db.Users.AsNoTracking()
+            // The role join is composed before the query runs: a helper called inside the lambda cannot be translated.
+            clientId = await db.UsersInRole(Roles.Admin).AsNoTracking()
                 .Where(u => u.NormalizedEmail == normalised)
-                .Where(u => db.UserIdsInRole(u.OrganisationId, Roles.Admin).Contains(u.Id))
                 .Select(u => (Guid?)u.OrganisationId)
                 .FirstOrDefaultAsync(cancellationToken);
             if (clientId is null)
