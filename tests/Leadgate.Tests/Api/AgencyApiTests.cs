@@ -227,6 +227,34 @@ public abstract class AgencyApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task ErasingThePerson_OnEitherSide_ClearsTheAgencysNote_AndKeepsTheHandover()
+    {
+        var (agency, client, linkId) = await AgencyClient.LinkedAsync(app);
+        const string note = "Ada asked us to call her mobile after six";
+        var byAgency = await agency.RepliedProspectAsync();
+        var byClient = await agency.RepliedProspectAsync();
+        (await agency.Marketing.HandOverAsync(byAgency, linkId, note)).Expect(HttpStatusCode.OK);
+        (await agency.Marketing.HandOverAsync(byClient, linkId, note)).Expect(HttpStatusCode.OK);
+        var clientLeadOf = async (Guid prospect) => await client.ClientLeadOfAsync((string)(await agency.Sales.GetLeadAsync(prospect)).Body!["email"]!);
+        var atClientByAgency = await clientLeadOf(byAgency);
+        var atClientByClient = await clientLeadOf(byClient);
+        Assert.Equal(note, (string)(await client.Sales.GetLeadAsync(atClientByAgency)).Body!["agency"]!["note"]!);
+
+        var agencyErased = (await agency.Admin.SendAsync(HttpMethod.Post, "/api/v1/privacy/erasures", new { leadId = byAgency, reason = "request" })).Expect(HttpStatusCode.OK);
+        var clientErased = (await client.Admin.SendAsync(HttpMethod.Post, "/api/v1/privacy/erasures", new { leadId = atClientByClient, reason = "request" })).Expect(HttpStatusCode.OK);
+
+        Assert.Equal((1, 1), ((int)agencyErased.Body!["agencyNotes"]!, (int)clientErased.Body!["agencyNotes"]!));
+        foreach (var leadId in new[] { atClientByAgency, atClientByClient })
+        {
+            var seen = (await client.Sales.GetLeadAsync(leadId)).Expect(HttpStatusCode.OK).Body!["agency"]!;
+            Assert.Null(seen["note"]);
+            Assert.Equal("Delivered", (string)seen["status"]!);
+        }
+
+        Assert.Equal(2, (await agency.Sales.HandoversAsync()).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task TheScorecard_EqualsAnIndependentCountOfTheFixture()
     {
         var (agency, client, linkId) = await AgencyClient.LinkedAsync(app, "Revenue");
