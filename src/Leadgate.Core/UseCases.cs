@@ -53,6 +53,14 @@ public static class UseCases
         services.AddTransient<ListSqlPriority>();
         services.AddTransient<GetFeedback>();
 
+        services.AddTransient<Agency.InviteClient>();
+        services.AddTransient<Agency.ListAgencyLinks>();
+        services.AddTransient<Agency.AcceptAgencyLink>();
+        services.AddTransient<Agency.EndAgencyLink>();
+        services.AddTransient<Agency.HandOverLead>();
+        services.AddTransient<Agency.ListHandovers>();
+        services.AddTransient<Agency.GetScorecard>();
+
         services.AddTransient<GetInbox>();
         services.AddTransient<ClaimLead>();
         services.AddTransient<GetRouting>();

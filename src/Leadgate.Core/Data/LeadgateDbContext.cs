@@ -105,6 +105,10 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<Privacy.RetentionPolicy> RetentionPolicies => Set<Privacy.RetentionPolicy>();
 
+    public DbSet<Agency.AgencyLink> AgencyLinks => Set<Agency.AgencyLink>();
+
+    public DbSet<Agency.AgencyHandover> AgencyHandovers => Set<Agency.AgencyHandover>();
+
     public abstract DatabaseProvider Provider { get; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -489,6 +493,35 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             delivery.HasIndex(d => new { d.SubscriptionId, d.Id });
             delivery.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne<Happening>().WithMany().HasForeignKey(d => d.HappeningId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Agency.AgencyLink>(link =>
+        {
+            link.Property(l => l.RoutingTeam).HasMaxLength(Agency.AgencyLink.MaxTeamLength);
+            link.Property(l => l.ResponseHours).HasPrecision(6, 2);
+            link.Property(l => l.InvitedBy).HasMaxLength(200);
+            link.Property(l => l.AcceptedBy).HasMaxLength(200);
+            link.Property(l => l.EndedBy).HasMaxLength(200);
+            link.HasIndex(l => new { l.AgencyOrganisationId, l.ClientOrganisationId });
+            link.HasIndex(l => l.ClientOrganisationId);
+            link.HasOne<Organisation>().WithMany().HasForeignKey(l => l.AgencyOrganisationId).OnDelete(DeleteBehavior.Restrict);
+            link.HasOne<Organisation>().WithMany().HasForeignKey(l => l.ClientOrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Agency.AgencyHandover>(handover =>
+        {
+            handover.Property(h => h.AgencyName).HasMaxLength(200);
+            handover.Property(h => h.Campaign).HasMaxLength(200);
+            handover.Property(h => h.Note).HasMaxLength(Agency.AgencyHandover.MaxNoteLength);
+            handover.Property(h => h.DataOrigin).HasMaxLength(Agency.AgencyHandover.MaxOriginLength);
+            handover.Property(h => h.HandedOverBy).HasMaxLength(200);
+            // One hand-over per lead and link: handing the same lead over again answers with the first.
+            handover.HasIndex(h => new { h.LinkId, h.AgencyLeadId }).IsUnique();
+            handover.HasIndex(h => new { h.AgencyOrganisationId, h.HandedOverAt });
+            handover.HasIndex(h => h.ClientLeadId);
+            handover.HasOne<Agency.AgencyLink>().WithMany().HasForeignKey(h => h.LinkId).OnDelete(DeleteBehavior.Restrict);
+            handover.HasOne<Lead>().WithMany().HasForeignKey(h => h.AgencyLeadId).OnDelete(DeleteBehavior.Restrict);
+            handover.HasOne<Lead>().WithMany().HasForeignKey(h => h.ClientLeadId).OnDelete(DeleteBehavior.Restrict);
         });
 
         IdsAreMadeByTheDomain(builder);

@@ -60,6 +60,27 @@ public sealed class LeadHandover
 
     public TimeSpan? TimeToFirstTouch => FirstTouchAt - StartedAt;
 
+    /// <summary>A team routing must choose from instead of the rules (an agency link's routing); not stored.</summary>
+    internal string? RouteToTeam { get; private set; }
+
+    /// <summary>A response time instead of the organisation's (an agency link's clock); not stored.</summary>
+    internal TimeSpan? ResponseTime { get; private set; }
+
+    /// <summary>
+    /// An agency link's terms for this handover, before routing runs: its team (round robin there), the shared queue, or
+    /// the organisation's own rules; and its response clock.
+    /// </summary>
+    internal void Follow(string? team, bool sharedQueue, TimeSpan? responseTime)
+    {
+        if (sharedQueue && AssignedAt is null)
+        {
+            Routed(null, null, "shared queue: the agency link says so");
+        }
+
+        RouteToTeam = sharedQueue ? null : team;
+        ResponseTime = responseTime;
+    }
+
     internal static LeadHandover Start(Guid organisationId, Guid leadId, DateTimeOffset at) => new()
     {
         Id = Ids.New(at),

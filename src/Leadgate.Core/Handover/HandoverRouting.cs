@@ -55,7 +55,7 @@ internal static class HandoverRouting
         var (routing, sla) = await db.HandoverSettingsOfAsync(organisationId, cancellationToken);
         var zone = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.TimeZone).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
         var week = sla.Week(zone);
-        var reps = routing.Rules.Count == 0 ? null : await RepsAsync(db, organisationId, cancellationToken);
+        var reps = routing.Rules.Count == 0 && handovers.TrueForAll(h => h.RouteToTeam is null) ? null : await RepsAsync(db, organisationId, cancellationToken);
 
         foreach (var handover in handovers)
         {
@@ -68,12 +68,14 @@ internal static class HandoverRouting
             }
             else if (handover.AssignedAt is null)
             {
-                var (owner, team, route) = reps is null || lead is null ? (null, null, "shared queue: no routing rules") : reps.Choose(routing, lead);
+                var (owner, team, route) = reps is null || lead is null ? (null, null, "shared queue: no routing rules")
+                    : handover.RouteToTeam is { } linkTeam ? reps.ChooseIn(routing, linkTeam, "the agency link")
+                    : reps.Choose(routing, lead);
                 handover.Routed(owner, team, route);
                 lead?.RoutedTo(owner, route, handover.StartedAt);
             }
 
-            var due = week.Add(handover.StartedAt, sla.ResponseTime);
+            var due = week.Add(handover.StartedAt, handover.ResponseTime ?? sla.ResponseTime);
             handover.StartClock(due, sla.ReminderMinutesBefore > 0 ? due.AddMinutes(-sla.ReminderMinutesBefore) : null);
         }
     }
@@ -108,7 +110,13 @@ internal static class HandoverRouting
                 return Takes(user) ? (Give(user), null, $"rule '{rule.Name}'") : (null, null, $"shared queue: rule '{rule.Name}', the rep is away or full");
             }
 
-            var team = routing.Teams.FirstOrDefault(t => string.Equals(t.Name, rule.Team, StringComparison.OrdinalIgnoreCase));
+            return ChooseIn(routing, rule.Team, $"rule '{rule.Name}'");
+        }
+
+        /// <summary>Round robin in the named team, skipping who is away or full; the shared queue when nobody can take it.</summary>
+        public (Guid? Owner, string? Team, string Route) ChooseIn(RoutingModel routing, string? teamName, string why)
+        {
+            var team = routing.Teams.FirstOrDefault(t => string.Equals(t.Name, teamName, StringComparison.OrdinalIgnoreCase));
             var next = team?.Members
                 .Select((member, order) => (Member: member, Order: order))
                 .Where(m => Takes(m.Member))
@@ -117,8 +125,8 @@ internal static class HandoverRouting
                 .Select(m => (Guid?)m.Member)
                 .FirstOrDefault();
             return next is { } rep
-                ? (Give(rep), team!.Name, $"rule '{rule.Name}', round robin in team '{team.Name}'")
-                : (null, team?.Name, $"shared queue: rule '{rule.Name}', nobody in team '{rule.Team}' is available");
+                ? (Give(rep), team!.Name, $"{why}, round robin in team '{team.Name}'")
+                : (null, team?.Name, $"shared queue: {why}, nobody in team '{teamName}' is available");
         }
 
         /// <summary>A lead that kept its owner counts against the owner's capacity for the rest of the batch.</summary>

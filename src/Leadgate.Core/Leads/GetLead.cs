@@ -97,7 +97,7 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             lead.CreatedAt, lead.UpdatedAt, lead.StageChangedAt, lead.MqlAt, lead.RevisitOn,
             new BantView(lead.Bant.Budget, lead.Bant.Authority, lead.Bant.Need, lead.Bant.Timeline, lead.Bant.ConfirmedCount, lead.BantAssessedAt, lead.BantAssessedBy),
             history,
-            [.. activities.Select(a => new ActivityView(a.Id, a.Type, a.Direction, a.Outcome, a.Notes, a.OccurredAt, a.LoggedAt, a.UserId, a.ActorName, a.IsTwoWayConversation))],
+            [.. activities.Select(a => new ActivityView(a.Id, a.Type, a.Direction, a.Outcome, a.Notes, a.OccurredAt, a.LoggedAt, a.UserId, a.ActorName, a.IsTwoWayConversation) { FromAgency = a.FromAgency })],
             lead.Version)
         {
             FitScore = breakdown.FitScore,
@@ -113,6 +113,11 @@ public sealed class GetLead(LeadgateDbContext db, TimeProvider clock)
             LawfulBasis = lead is { LawfulBasis: { } basis, LawfulBasisSource: { } source, LawfulBasisAt: { } at } ? new Privacy.RecordedBasis(basis, source, at) : null,
             Consents = consents,
             Likelihood = await Prediction.LeadLikelihoods.OfLeadAsync(db, actor.OrganisationId, leadId, clock.GetUtcNow(), cancellationToken),
+            Agency = await db.AgencyHandovers.AsNoTracking()
+                .Where(h => h.ClientLeadId == leadId && h.ClientOrganisationId == actor.OrganisationId)
+                .OrderByDescending(h => h.HandedOverAt).ThenByDescending(h => h.Id)
+                .Select(h => new Agency.AgencySourceView(h.AgencyName, h.Id, h.HandedOverAt, h.Status, h.Campaign, h.Note, h.DataOrigin))
+                .FirstOrDefaultAsync(cancellationToken),
         };
     }
 }

@@ -251,6 +251,18 @@ public sealed class Lead
         return activity;
     }
 
+    /// <summary>
+    /// The reply an outreach agency received, handed over with the lead: an inbound message in the timeline, marked as the
+    /// agency's, which moves neither the work status nor the response clock and is not the organisation's own conversation.
+    /// </summary>
+    internal Activity ReceiveAgencyReply(string? text, DateTimeOffset occurredAt, Actor by, DateTimeOffset at)
+    {
+        var activity = Activity.Create(OrganisationId, Id, DealId, ActivityType.Email, Direction.Inbound, ActivityOutcome.Received, text, occurredAt, by, at, fromAgency: true).Value;
+        _activities.Add(activity);
+        UpdatedAt = at;
+        return activity;
+    }
+
     /// <summary>Records the BANT checklist. Only sales assesses BANT: it is their judgement after talking to the person.</summary>
     public Result<Done> RecordBant(Bant bant, Actor by, DateTimeOffset at)
     {

@@ -12,7 +12,11 @@ public sealed record StageEventView(
 
 public sealed record ActivityView(
     Guid Id, ActivityType Type, Direction Direction, ActivityOutcome? Outcome, string? Notes,
-    DateTimeOffset OccurredAt, DateTimeOffset LoggedAt, Guid? UserId, string ActorName, bool TwoWayConversation);
+    DateTimeOffset OccurredAt, DateTimeOffset LoggedAt, Guid? UserId, string ActorName, bool TwoWayConversation)
+{
+    /// <summary>The reply an outreach agency handed over with the lead: context, not this organisation's own conversation.</summary>
+    public bool FromAgency { get; init; }
+}
 
 public sealed record BantView(
     BudgetAssessment Budget, AuthorityAssessment Authority, NeedAssessment Need, TimelineAssessment Timeline,
@@ -85,6 +89,9 @@ public sealed record LeadDetails(
 
     /// <summary>How likely the lead is to convert by the organisation's active model, with its reasons; null when no model is active.</summary>
     public Prediction.LeadLikelihoodView? Likelihood { get; init; }
+
+    /// <summary>The outreach agency that handed the lead over (its latest hand-over), with where the data came from; null for the organisation's own leads.</summary>
+    public Agency.AgencySourceView? Agency { get; init; }
 }
 
 /// <summary>The response clock of a handover. <c>TimeToFirstTouch</c> is wall time from handover to the first outbound touch.</summary>

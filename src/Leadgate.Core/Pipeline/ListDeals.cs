@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Linq.Expressions;
-using System.Text;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
@@ -115,7 +113,7 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
 
         if (request.Cursor is not null)
         {
-            if (!TryReadCursor(request.Cursor, out var createdAt, out var afterId))
+            if (!KeysetCursor.TryRead(request.Cursor, out var createdAt, out var afterId))
             {
                 return Invalid.Field("cursor", "This cursor was not issued by this list.");
             }
@@ -141,7 +139,7 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
         {
             return SummaryOf(GetDeal.View(r.Deal, r.Lead.Stage, r.Lead.LastActivityAt, r.WarmByPlan, pipelines, now));
         }).ToList();
-        var nextCursor = hasMore ? WriteCursor(items[^1].CreatedAt, items[^1].Id) : null;
+        var nextCursor = hasMore ? KeysetCursor.Write(items[^1].CreatedAt, items[^1].Id) : null;
         return new DealPage(items, nextCursor);
     }
 
@@ -182,30 +180,5 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
     private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
-    }
-
-    private static string WriteCursor(DateTimeOffset createdAt, Guid id) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{createdAt.UtcTicks}:{id:N}"));
-
-    private static bool TryReadCursor(string text, out DateTimeOffset createdAt, out Guid id)
-    {
-        createdAt = default;
-        id = default;
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split(':');
-            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || !Guid.TryParseExact(parts[1], "N", out id))
-            {
-                return false;
-            }
-
-            createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

@@ -39,7 +39,11 @@ public sealed record Erasure(
     int Notifications,
     int WebhookDeliveries,
     int IdempotentResponses,
-    bool Suppressed);
+    bool Suppressed)
+{
+    /// <summary>Agency hand-overs of the lead (at the agency or at the client) whose note was cleared (docs/agency.md).</summary>
+    public int AgencyNotes { get; init; }
+}
 
 /// <summary>
 /// Erases one person (GDPR Art. 17, bar R8; docs/privacy.md): their contact's fields and every free text about them are
@@ -51,7 +55,7 @@ public sealed record Erasure(
 /// </summary>
 public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, SuppressionList suppression)
 {
-    private const string Fields = "email,firstName,lastName,jobTitle,phone,bant.notes,attributes,searchText,stageNotes,activityNotes,eventProperties,consents,storedResponses";
+    private const string Fields = "email,firstName,lastName,jobTitle,phone,bant.notes,attributes,searchText,stageNotes,activityNotes,agencyNotes,eventProperties,consents,storedResponses";
 
     public async Task<Result<Erasure>> HandleAsync(ErasureRequest request, Actor actor, CancellationToken cancellationToken)
     {
@@ -174,6 +178,9 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
         var stageNotes = await db.StageEvents.Where(e => e.LeadId == id && (e.Note != null || (e.To == Stage.Mql && e.Reason != null)))
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Note, (string?)null).SetProperty(e => e.Reason, e => e.To == Stage.Mql ? null : e.Reason), cancellationToken);
         var activities = await db.Activities.Where(a => a.LeadId == id && a.Notes != null).ExecuteUpdateAsync(u => u.SetProperty(a => a.Notes, (string?)null), cancellationToken);
+        // An agency's note about the person sits on the hand-over both sides read: it goes whichever side erases them.
+        var agencyNotes = await db.AgencyHandovers.Where(h => (h.AgencyLeadId == id || h.ClientLeadId == id) && h.Note != null)
+            .ExecuteUpdateAsync(u => u.SetProperty(h => h.Note, (string?)null), cancellationToken);
         var scheduled = await db.ScheduledActivities.Where(a => a.LeadId == id && a.Notes != null).ExecuteUpdateAsync(u => u.SetProperty(a => a.Notes, (string?)null), cancellationToken);
         var objections = dealId is null ? 0 : await db.Objections.Where(o => o.DealId == dealId)
             .ExecuteUpdateAsync(u => u.SetProperty(o => o.Text, "(erased)").SetProperty(o => o.Answer, o => o.Answer == null ? null : "(erased)"), cancellationToken);
@@ -210,7 +217,10 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
         }
 
         var responsesOfLead = await ForgetResponsesAsync(org, marks, cancellationToken);
-        return new Erasure(contact.Id, id, 1, 1, deal is null ? 0 : 1, stageNotes, activities, scheduled, objections, eventIds.Count, consents, notifications, deliveries, responsesOfLead, true);
+        return new Erasure(contact.Id, id, 1, 1, deal is null ? 0 : 1, stageNotes, activities, scheduled, objections, eventIds.Count, consents, notifications, deliveries, responsesOfLead, true)
+        {
+            AgencyNotes = agencyNotes,
+        };
     }
 
     /// <summary>

@@ -64,9 +64,16 @@ public sealed class Activity
     public string ActorName { get; private set; }
 
     /// <summary>
-    /// A two-way conversation (glossary): a call or meeting where the person was reached, or an inbound e-mail from them.
+    /// The reply an outreach agency received and handed over with the lead: context for the client's sales, never the
+    /// client's own conversation with the person (glossary, "two-way conversation").
     /// </summary>
-    public bool IsTwoWayConversation => Type switch
+    public bool FromAgency { get; private set; }
+
+    /// <summary>
+    /// A two-way conversation (glossary): a call or meeting where the person was reached, or an inbound e-mail from them,
+    /// with this organisation's own sales: a reply an agency handed over does not count.
+    /// </summary>
+    public bool IsTwoWayConversation => !FromAgency && Type switch
     {
         ActivityType.Call or ActivityType.Meeting => Outcome is ActivityOutcome.Connected or ActivityOutcome.MeetingHeld,
         ActivityType.Email => Direction == Direction.Inbound,
@@ -75,16 +82,17 @@ public sealed class Activity
 
     /// <summary>The same rule as <see cref="IsTwoWayConversation"/>, for queries.</summary>
     public static readonly Expression<Func<Activity, bool>> TwoWayConversation = a =>
-        ((a.Type == ActivityType.Call || a.Type == ActivityType.Meeting)
-            && (a.Outcome == ActivityOutcome.Connected || a.Outcome == ActivityOutcome.MeetingHeld))
-        || (a.Type == ActivityType.Email && a.Direction == Direction.Inbound);
+        !a.FromAgency
+        && (((a.Type == ActivityType.Call || a.Type == ActivityType.Meeting)
+                && (a.Outcome == ActivityOutcome.Connected || a.Outcome == ActivityOutcome.MeetingHeld))
+            || (a.Type == ActivityType.Email && a.Direction == Direction.Inbound));
 
     /// <summary>An attempt to reach the person that sales made: it moves a new MQL to Attempting.</summary>
     public bool IsOutboundTouch => Direction == Direction.Outbound && Type != ActivityType.Note;
 
     internal static Result<Activity> Create(
         Guid organisationId, Guid leadId, Guid? dealId, ActivityType type, Direction direction, ActivityOutcome? outcome,
-        string? notes, DateTimeOffset occurredAt, Actor by, DateTimeOffset now)
+        string? notes, DateTimeOffset occurredAt, Actor by, DateTimeOffset now, bool fromAgency = false)
     {
         var errors = new Dictionary<string, string[]>();
         var allowed = AllowedOutcomes(type, direction);
@@ -129,6 +137,7 @@ public sealed class Activity
             LoggedAt = now,
             UserId = by.UserId,
             ActorName = by.Name,
+            FromAgency = fromAgency,
         };
     }
 

@@ -103,6 +103,7 @@ internal static class ApiDocument
             ("Imports", "CSV imports of leads, with a row report."),
             ("Notifications", "In-app notifications of the calling user."),
             ("Intake", "Public endpoints for web forms and outreach tools' webhooks."),
+            ("Agency", "An outreach agency and its client organisations: links, hand-overs of replying leads, and what became of them (docs/agency.md)."),
             ("Settings", "The organisation's scoring, routing, SLA, qualification, forms, webhook sources and webhooks."),
             ("Directory", "The caller, the organisation, its users and its reasons."),
             ("API keys", "The caller's API keys."),

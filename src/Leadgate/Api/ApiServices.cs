@@ -40,6 +40,7 @@ public static partial class ApiServices
         api.MapModels();
         api.MapReports();
         api.MapPrivacy();
+        api.MapAgency();
         app.MapPublicIntake();
         return app;
     }

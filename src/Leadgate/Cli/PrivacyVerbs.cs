@@ -75,7 +75,7 @@ internal static class PrivacyVerbs
 
             var e = erased.Value;
             await cli.Console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Erased: {e.Contacts} contact, {e.Leads} lead, {e.Deals} deal, {e.Activities} activity notes, {e.StageNotes} stage notes, {e.Events} events, {e.Consents} consents, {e.IdempotentResponses} stored answers, {e.WebhookDeliveries} webhook deliveries; the address is suppressed."));
+                $"Erased: {e.Contacts} contact, {e.Leads} lead, {e.Deals} deal, {e.Activities} activity notes, {e.StageNotes} stage notes, {e.Events} events, {e.Consents} consents, {e.IdempotentResponses} stored answers, {e.WebhookDeliveries} webhook deliveries, {e.AgencyNotes} agency notes; the address is suppressed."));
             return ExitCodes.Ok;
         }, cancellationToken));
 

@@ -17,18 +17,44 @@ public abstract partial class TenantIsolationTests(TestApp app)
     [Fact]
     public async Task EveryApiEndpoint_AnswersAnotherOrganisation_AsIfTheDataDidNotExist()
     {
-        var owner = await app.NewTenantAsync();
-        var stranger = await app.NewTenantAsync();
+        await ProbeAsync(await app.NewTenantAsync(), await app.NewTenantAsync());
+    }
+
+    /// <summary>
+    /// Acceptance 4 of issue 18: an agency and its client, linked and with a lead handed over, are strangers to each other's
+    /// data in both directions; only the link itself is shared (and the probe uses another link of each).
+    /// </summary>
+    [Fact]
+    public async Task AnAgencyAndItsClient_AnswerEachOther_AsIfTheOthersDataDidNotExist()
+    {
+        var (agency, client, linkId) = await AgencyClient.LinkedAsync(app, "Revenue");
+        var prospect = await agency.RepliedProspectAsync();
+        Assert.Equal("Delivered", (await agency.Marketing.HandOverAsync(prospect, linkId)).Expect(HttpStatusCode.OK).Str("status"));
+
+        await ProbeAsync(agency, client, linked: true);
+        await ProbeAsync(client, agency, linked: true);
+    }
+
+    /// <summary>Every endpoint, as <paramref name="stranger"/>, with the ids of <paramref name="owner"/>; a linked pair know each other's slug and name.</summary>
+    private async Task ProbeAsync(Tenant owner, Tenant stranger, bool linked = false)
+    {
+        var third = await app.NewTenantAsync();
+        var linkId = (await owner.Admin.SendAsync(HttpMethod.Post, "/api/v1/agency/links", new { clientSlug = third.Slug })).Expect(HttpStatusCode.Created).Id;
+
+        // The owner's data is marked as this probe's own: probing a linked pair both ways, the second probe's stranger
+        // holds the first probe's rows as its own data, which it may of course see.
+        var mark = Guid.NewGuid().ToString("N")[..8];
+        var (importedEmail, buyerEmail, objectionText) = ($"imported-{mark}@owner.example.com", $"buyer-{mark}@owner.example.com", $"Too expensive for the owner {mark}");
         var leadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
         var activityId = Guid.Parse((string)(await owner.Sales.GetLeadAsync(leadId)).Body!["activities"]!.AsArray()[0]!["id"]!);
         var dealLeadId = await owner.Sales.QualifiedMqlAsync(owner.Marketing);
         var dealId = Guid.Parse((await owner.Sales.AcceptAsync(dealLeadId)).Expect(HttpStatusCode.OK).Str("dealId")!);
-        var stakeholderId = (string)(await owner.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/stakeholders", new { email = "buyer@owner.example.com", role = "Champion" }))
+        var stakeholderId = (string)(await owner.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/stakeholders", new { email = buyerEmail, role = "Champion" }))
             .Expect(HttpStatusCode.Created).Body!["stakeholders"]![0]!["id"]!;
-        var objectionId = (await owner.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/objections", new { category = "Price", text = "Too expensive for the owner" }))
+        var objectionId = (await owner.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/objections", new { category = "Price", text = objectionText }))
             .Expect(HttpStatusCode.Created).Str("id")!;
         var keyId = (string)(await owner.Sales.SendAsync(HttpMethod.Get, "/api/v1/api-keys")).Body!.AsArray()[0]!["id"]!;
-        var importId = (await owner.Marketing.ImportCsvAsync("Email,First Name,Company\r\nimported@owner.example.com,Owner,Owner B.V.\r\n")).Expect(HttpStatusCode.Created).Id;
+        var importId = (await owner.Marketing.ImportCsvAsync($"Email,First Name,Company\r\n{importedEmail},Owner,Owner B.V.\r\n")).Expect(HttpStatusCode.Created).Id;
         var (_, _, sourceId) = await IntakeClient.NewWebhookSourceAsync(owner);
         var formId = (await IntakeClient.NewFormAsync(owner)).Id;
         var hookId = (string)(await owner.Admin.SendAsync(HttpMethod.Post, "/api/v1/settings/webhooks", new { url = "https://owner.example.com/hooks", events = HookEvents }))
@@ -38,7 +64,11 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var modelId = (await Prediction.StoredModels.AddAsync(app, owner.OrganisationId)).ToString();
         var companyId = (string)(await owner.Sales.GetLeadAsync(leadId)).Body!["company"]!["id"]!;
         var before = new[] { (await owner.Sales.GetLeadAsync(leadId)).Text, (await owner.Sales.GetLeadAsync(dealLeadId)).Text, (await owner.Sales.GetDealAsync(dealId)).Text };
-        var ownersSecrets = new[] { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), "imported@owner.example.com", owner.Slug, sourceId.ToString(), stakeholderId, "buyer@owner.example.com", objectionId, "Too expensive for the owner", formId.ToString(), hookId, notificationId, modelId };
+        var ownersSecrets = new List<string> { leadId.ToString(), dealLeadId.ToString(), dealId.ToString(), activityId.ToString(), importId.ToString(), importedEmail, owner.Slug, sourceId.ToString(), stakeholderId, buyerEmail, objectionId, objectionText, formId.ToString(), hookId, notificationId, modelId, linkId.ToString(), third.Slug };
+        if (linked)
+        {
+            ownersSecrets.Remove(owner.Slug);
+        }
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -68,6 +98,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
             category = "Price",
             text = "probing",
             answer = "probing",
+            linkId = Guid.Empty,
+            shares = "Revenue",
         };
 
         var checkedRoutes = new List<string>();
@@ -86,6 +118,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
                 "id" when pattern.StartsWith("/api/v1/notifications", StringComparison.Ordinal) => notificationId,
                 "id" when pattern.StartsWith("/api/v1/models", StringComparison.Ordinal) => modelId,
                 "id" when pattern.StartsWith("/api/v1/companies", StringComparison.Ordinal) => companyId,
+                "id" when pattern.StartsWith("/api/v1/agency/links", StringComparison.Ordinal) => linkId.ToString(),
                 "activityId" => activityId.ToString(),
                 "userId" => owner.Members["sales"].Id.ToString(),
                 "stakeholderId" => stakeholderId,
@@ -112,7 +145,7 @@ public abstract partial class TenantIsolationTests(TestApp app)
             var said = answer.Body is JsonObject problem && problem.Remove("instance") ? problem.ToJsonString() : answer.Text;
             foreach (var secret in ownersSecrets)
             {
-                Assert.DoesNotContain(secret, said, StringComparison.OrdinalIgnoreCase);
+                Assert.False(said.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{method} {pattern} told another organisation '{secret}': {said}");
             }
 
             checkedRoutes.Add($"{method} {pattern}");
@@ -126,6 +159,10 @@ public abstract partial class TenantIsolationTests(TestApp app)
         Assert.Contains("DELETE /api/v1/deals/{id:guid}/stakeholders/{stakeholderId:guid}", checkedRoutes);
         Assert.Contains("GET /api/v1/deals/{id:guid}/history", checkedRoutes);
         Assert.Contains("POST /api/v1/deals/{id:guid}/objections/{objectionId:guid}/answer", checkedRoutes);
+        Assert.Contains("POST /api/v1/leads/{id:guid}/hand-over", checkedRoutes);
+        Assert.Contains("POST /api/v1/agency/links/{id:guid}/accept", checkedRoutes);
+        Assert.Contains("GET /api/v1/agency/links/{id:guid}/scorecard", checkedRoutes);
+        Assert.Equal("Pending", (string)(await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/agency/links")).Body!.AsArray().First(l => (string)l!["id"]! == linkId.ToString())!["status"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhooks")).Body!.AsArray());
         Assert.Equal(1, (int)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["unread"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhook-sources")).Body!.AsArray());

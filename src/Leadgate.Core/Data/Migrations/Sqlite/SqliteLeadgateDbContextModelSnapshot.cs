@@ -199,6 +199,148 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("AgencyLeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("AgencyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AgencyOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Campaign")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ClientHandoverId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ClientLeadId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ClientOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("DataOrigin")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HandedOverAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HandedOverBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("HandedOverByUserId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("LinkId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyLeadId");
+
+                    b.HasIndex("ClientLeadId");
+
+                    b.HasIndex("AgencyOrganisationId", "HandedOverAt");
+
+                    b.HasIndex("LinkId", "AgencyLeadId")
+                        .IsUnique();
+
+                    b.ToTable("AgencyHandovers");
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AgencyOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ClientOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ResponseHours")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Routing")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoutingTeam")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Shares")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientOrganisationId");
+
+                    b.HasIndex("AgencyOrganisationId", "ClientOrganisationId");
+
+                    b.ToTable("AgencyLinks");
+                });
+
             modelBuilder.Entity("Leadgate.Data.IdempotencyRecord", b =>
                 {
                     b.Property<byte[]>("OrganisationId")
@@ -1904,6 +2046,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FromAgency")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("LeadId")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -2306,6 +2451,41 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyLeadId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("ClientLeadId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Leadgate.Agency.AgencyLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ClientOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Leadgate.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLeadgateDbContext))]
-    [Migration("20261206204407_Retention")]
-    partial class Retention
+    [Migration("20261206204527_Agency")]
+    partial class Agency
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -200,6 +200,148 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("AgencyLeadId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("AgencyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AgencyOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Campaign")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ClientHandoverId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ClientLeadId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ClientOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("DataOrigin")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HandedOverAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HandedOverBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("HandedOverByUserId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("LinkId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyLeadId");
+
+                    b.HasIndex("ClientLeadId");
+
+                    b.HasIndex("AgencyOrganisationId", "HandedOverAt");
+
+                    b.HasIndex("LinkId", "AgencyLeadId")
+                        .IsUnique();
+
+                    b.ToTable("AgencyHandovers");
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
+                {
+                    b.Property<byte[]>("Id")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("AgencyOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("ClientOrganisationId")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("ResponseHours")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Routing")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoutingTeam")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Shares")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientOrganisationId");
+
+                    b.HasIndex("AgencyOrganisationId", "ClientOrganisationId");
+
+                    b.ToTable("AgencyLinks");
                 });
 
             modelBuilder.Entity("Leadgate.Data.IdempotencyRecord", b =>
@@ -714,9 +856,6 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("MergedIntoId")
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -830,9 +969,6 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.Property<long?>("LastActivityAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("MergedIntoId")
-                        .HasColumnType("BLOB");
 
                     b.Property<long?>("MqlAt")
                         .HasColumnType("INTEGER");
@@ -1835,43 +1971,6 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.ToTable("PrivacyKeys");
                 });
 
-            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
-                {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
-
-                    b.Property<long>("ChangedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ChangedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("DisqualifiedMonths")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("IqlMonths")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("NurtureMonths")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SweptAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("OrganisationId");
-
-                    b.ToTable("RetentionPolicies");
-                });
-
             modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
                 {
                     b.Property<byte[]>("OrganisationId")
@@ -1906,6 +2005,9 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("FromAgency")
+                        .HasColumnType("INTEGER");
 
                     b.Property<byte[]>("LeadId")
                         .IsRequired()
@@ -2313,6 +2415,41 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyLeadId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("ClientLeadId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Leadgate.Agency.AgencyLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ClientOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Leadgate.Handover.Assignment", b =>
                 {
                     b.HasOne("Leadgate.Leads.Lead", null)
@@ -2648,15 +2785,6 @@ namespace Leadgate.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
-                {
-                    b.HasOne("Leadgate.Accounts.Organisation", null)
-                        .WithMany()
-                        .HasForeignKey("OrganisationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
                 {
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()

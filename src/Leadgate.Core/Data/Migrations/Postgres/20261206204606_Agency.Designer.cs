@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Leadgate.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLeadgateDbContext))]
-    [Migration("20261206174741_Agency")]
+    [Migration("20261206204606_Agency")]
     partial class Agency
     {
         /// <inheritdoc />
@@ -202,6 +202,142 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyLeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AgencyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("AgencyOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Campaign")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("ClientHandoverId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ClientLeadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DataOrigin")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("HandedOverAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HandedOverBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("HandedOverByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgencyLeadId");
+
+                    b.HasIndex("ClientLeadId");
+
+                    b.HasIndex("AgencyOrganisationId", "HandedOverAt");
+
+                    b.HasIndex("LinkId", "AgencyLeadId")
+                        .IsUnique();
+
+                    b.ToTable("AgencyHandovers");
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("AgencyOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientOrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("InvitedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<decimal?>("ResponseHours")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("numeric(6,2)");
+
+                    b.Property<string>("Routing")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RoutingTeam")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Shares")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientOrganisationId");
+
+                    b.HasIndex("AgencyOrganisationId", "ClientOrganisationId");
+
+                    b.ToTable("AgencyLinks");
                 });
 
             modelBuilder.Entity("Leadgate.Data.IdempotencyRecord", b =>
@@ -1821,6 +1957,9 @@ namespace Leadgate.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<bool>("FromAgency")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("LeadId")
                         .HasColumnType("uuid");
 
@@ -2221,6 +2360,41 @@ namespace Leadgate.Data.Migrations.Postgres
                     b.HasOne("Leadgate.Accounts.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
+                {
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyLeadId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("ClientLeadId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Leadgate.Agency.AgencyLink", null)
+                        .WithMany()
+                        .HasForeignKey("LinkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
+                {
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Leadgate.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("ClientOrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
