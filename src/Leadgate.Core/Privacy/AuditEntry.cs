@@ -76,6 +76,23 @@ public sealed class AuditEntry
         };
     }
 
+    /// <summary>
+    /// An erasure passed on from a linked organisation (the agency that handed the person over, or the client it handed them
+    /// to; GDPR Art. 19): recorded in this organisation by the system, with the reason saying where it came from.
+    /// </summary>
+    public static AuditEntry ErasurePassedOn(Guid organisationId, Guid contactId, IEnumerable<string> fields, DateTimeOffset at) => new()
+    {
+        Id = Ids.New(at),
+        OrganisationId = organisationId,
+        At = at,
+        ActorKind = AuditActorKind.System,
+        Action = "person.erased",
+        Entity = Person,
+        EntityId = contactId,
+        Fields = string.Join(',', fields),
+        Reason = "passed on by the linked organisation that erased the person (GDPR Art. 19)",
+    };
+
     /// <summary>A change of one of the organisation's settings (<c>settings.{name}_changed</c>), by whom and when; never the values.</summary>
     public static AuditEntry SettingsChanged(Actor actor, string settings, DateTimeOffset at, IEnumerable<string>? fields = null) =>
         Record(actor, $"settings.{settings}_changed", "Settings", null, fields, at);

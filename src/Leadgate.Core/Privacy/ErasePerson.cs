@@ -43,6 +43,12 @@ public sealed record Erasure(
 {
     /// <summary>Agency hand-overs of the lead (at the agency or at the client) whose note was cleared (docs/agency.md).</summary>
     public int AgencyNotes { get; init; }
+
+    /// <summary>
+    /// How many of the person's leads at a linked organisation (the agency that handed them over, or the client it handed
+    /// them to) were erased with them: an erasure is passed on (GDPR Art. 19), and the other side suppresses them too.
+    /// </summary>
+    public int PassedOn { get; init; }
 }
 
 /// <summary>
@@ -103,8 +109,15 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
             email = contact.Email;
         }
 
-        // The key is made (once) before the transaction, in its own unit of work.
-        await suppression.PrepareAsync(db, org, cancellationToken);
+        // The person's leads on the other side of an agency link, to erase with them (GDPR Art. 19).
+        var linked = contact is null ? [] : await LinkedLeadsAsync(contact.Id, cancellationToken);
+
+        // The keys are made (once) before the transaction, each in its own unit of work.
+        foreach (var organisation in linked.Select(l => l.OrganisationId).Append(org).Distinct())
+        {
+            await suppression.PrepareAsync(db, organisation, cancellationToken);
+        }
+
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var erasure = contact is null || contact.IsErased
@@ -115,6 +128,23 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
             await suppression.AddAsync(db, org, email, cancellationToken);
         }
 
+        var passedOn = 0;
+        foreach (var (otherLead, otherOrganisation) in linked)
+        {
+            var other = await db.Leads.Where(l => l.Id == otherLead && l.OrganisationId == otherOrganisation).Select(l => l.Contact).FirstOrDefaultAsync(cancellationToken);
+            if (other is null || other.IsErased)
+            {
+                continue;
+            }
+
+            var otherEmail = other.Email;
+            await EraseAsync(other, now, cancellationToken);
+            await suppression.AddAsync(db, otherOrganisation, otherEmail, cancellationToken);
+            db.AuditEntries.Add(AuditEntry.ErasurePassedOn(otherOrganisation, other.Id, Fields.Split(','), now));
+            passedOn++;
+        }
+
+        erasure = erasure with { PassedOn = passedOn };
         db.AuditEntries.Add(AuditEntry.Record(actor, "person.erased", AuditEntry.Person, contact?.Id, erasure.Contacts > 0 ? Fields.Split(',') : null, now, reason));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -143,6 +173,26 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>The leads of the contact's person at linked organisations: the client's lead a hand-over of theirs made, or
+    /// the agency's lead a hand-over to this organisation came from.</summary>
+    private async Task<List<(Guid LeadId, Guid OrganisationId)>> LinkedLeadsAsync(Guid contactId, CancellationToken cancellationToken)
+    {
+        var leadId = await db.Leads.Where(l => l.ContactId == contactId).Select(l => (Guid?)l.Id).FirstOrDefaultAsync(cancellationToken);
+        if (leadId is not { } id)
+        {
+            return [];
+        }
+
+        var handovers = await db.AgencyHandovers.AsNoTracking().Where(h => h.AgencyLeadId == id || h.ClientLeadId == id)
+            .Select(h => new { h.AgencyLeadId, h.AgencyOrganisationId, h.ClientLeadId, h.ClientOrganisationId })
+            .ToListAsync(cancellationToken);
+        return [.. handovers
+            .Select(h => h.AgencyLeadId == id ? (Lead: h.ClientLeadId, Organisation: h.ClientOrganisationId) : (Lead: (Guid?)h.AgencyLeadId, Organisation: h.AgencyOrganisationId))
+            .Where(h => h.Lead is not null)
+            .Select(h => (h.Lead!.Value, h.Organisation))
+            .Distinct()];
     }
 
     /// <summary>After a sweep's erasures: on SQLite, the write-ahead log's old pages go (as after an admin's erasure).</summary>

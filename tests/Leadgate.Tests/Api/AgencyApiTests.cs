@@ -255,6 +255,35 @@ public abstract class AgencyApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task ErasingThePerson_AtTheClient_IsPassedOnToTheAgency_WhichCannotBringThemBack()
+    {
+        var (agency, client, linkId) = await AgencyClient.LinkedAsync(app);
+        var prospect = await agency.RepliedProspectAsync();
+        (await agency.Marketing.HandOverAsync(prospect, linkId)).Expect(HttpStatusCode.OK);
+        var email = (string)(await agency.Sales.GetLeadAsync(prospect)).Body!["email"]!;
+        var atClient = await client.ClientLeadOfAsync(email);
+
+        var erased = (await client.Admin.SendAsync(HttpMethod.Post, "/api/v1/privacy/erasures", new { leadId = atClient, reason = "request by e-mail" })).Expect(HttpStatusCode.OK);
+        Assert.Equal(1, (int)erased.Body!["passedOn"]!);
+
+        // The agency's lead of the person: anonymous, still there for its funnel and scorecard.
+        var atAgency = (await agency.Sales.GetLeadAsync(prospect)).Expect(HttpStatusCode.OK).Body!;
+        Assert.NotEqual(email, (string)atAgency["email"]!);
+        Assert.Null(atAgency["firstName"]);
+        Assert.Equal("Delivered", (string)(await agency.Sales.HandoversAsync()).Expect(HttpStatusCode.OK).Body!["items"]![0]!["status"]!);
+        // Neither side takes them in again, and the agency's log says who erased and why.
+        Assert.Equal("https://leadgate.dev/problems/suppressed", (await agency.Marketing.CreateLeadAsync(new { email })).Expect(HttpStatusCode.Conflict).Str("type"));
+        Assert.Equal("https://leadgate.dev/problems/suppressed", (await client.Marketing.CreateLeadAsync(new { email })).Expect(HttpStatusCode.Conflict).Str("type"));
+        var logged = (await agency.Admin.SendAsync(HttpMethod.Get, "/api/v1/audit?entity=Person")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray().Single()!;
+        Assert.Equal(("person.erased", "System"), ((string)logged["action"]!, (string)logged["actorKind"]!));
+        Assert.Contains("Art. 19", (string)logged["reason"]!, StringComparison.Ordinal);
+
+        // Erasing it again at the agency finds nothing left to pass back.
+        var again = (await agency.Admin.SendAsync(HttpMethod.Post, "/api/v1/privacy/erasures", new { leadId = prospect, reason = "request" })).Expect(HttpStatusCode.OK);
+        Assert.Equal((0, 0), ((int)again.Body!["leads"]!, (int)again.Body["passedOn"]!));
+    }
+
+    [Fact]
     public async Task TheScorecard_EqualsAnIndependentCountOfTheFixture()
     {
         var (agency, client, linkId) = await AgencyClient.LinkedAsync(app, "Revenue");
