@@ -11,7 +11,7 @@ public sealed record UserView(Guid Id, string Email, string DisplayName, IReadOn
 public sealed record AddedUser(UserView User, string? GeneratedPassword);
 
 /// <summary>Adds a person to an organisation with one or more roles. Without a password one is generated and shown once.</summary>
-public sealed class AddUser(LeadgateDbContext db, UserManager<User> users, RoleManager<IdentityRole<Guid>> roles)
+public sealed class AddUser(LeadgateDbContext db, UserManager<User> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider clock)
 {
     public async Task<Result<AddedUser>> HandleAsync(
         string organisationSlug, string? email, IEnumerable<string> roleNames, string? password, string? displayName, CancellationToken cancellationToken)
@@ -66,6 +66,9 @@ public sealed class AddUser(LeadgateDbContext db, UserManager<User> users, RoleM
         }
 
         await users.AddToRolesAsync(user, canonical.Distinct()!);
+        // Users are added at the command line (or by the demo seed): the system, in the audit log, with the roles' field name.
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(organisation.Id, ActorKind.System, null, "", "user.added", "User", user.Id, "email,displayName,roles", clock.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
         return new AddedUser(new UserView(user.Id, user.Email, user.DisplayName, [.. canonical.Distinct()!]), generated);
     }
 

@@ -65,8 +65,10 @@ public sealed class CreateWebForm(LeadgateDbContext db, TimeProvider clock)
             return new Invalid(errors);
         }
 
-        var form = WebForm.Create(actor.OrganisationId, name!, consentText!, redirect, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var form = WebForm.Create(actor.OrganisationId, name!, consentText!, redirect, now);
         db.WebForms.Add(form);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webform.created", "WebForm", form.Id, ["name", "consentText", "redirectUrl"], now));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : WebFormView.Of(form);
     }
@@ -85,7 +87,7 @@ public sealed class ListWebForms(LeadgateDbContext db)
 }
 
 /// <summary>Deletes a form: later submits answer 404. Leads, events and consent records it made stay.</summary>
-public sealed class DeleteWebForm(LeadgateDbContext db)
+public sealed class DeleteWebForm(LeadgateDbContext db, TimeProvider clock)
 {
     public async Task<Result<Done>> HandleAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
@@ -102,6 +104,7 @@ public sealed class DeleteWebForm(LeadgateDbContext db)
         }
 
         db.WebForms.Remove(form);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webform.deleted", "WebForm", form.Id, null, clock.GetUtcNow()));
         return await db.SaveAsync(null, cancellationToken);
     }
 }

@@ -90,15 +90,17 @@ public sealed class CreateWebhookSource(LeadgateDbContext db, TimeProvider clock
         }
 
         var protector = WebhookSecrets.Protector(dataProtection);
-        var (source, secret) = WebhookSource.Create(actor.OrganisationId, name, tool, protector.Protect, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var (source, secret) = WebhookSource.Create(actor.OrganisationId, name, tool, protector.Protect, now);
         db.WebhookSources.Add(source);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webhooksource.created", "WebhookSource", source.Id, ["name", "tool", "secret"], now));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : WebhookSecrets.Issued(source, secret);
     }
 }
 
 /// <summary>An admin gives a source a new secret under the same key and URL; the old secret is refused from then on.</summary>
-public sealed class RotateWebhookSource(LeadgateDbContext db, IDataProtectionProvider dataProtection)
+public sealed class RotateWebhookSource(LeadgateDbContext db, IDataProtectionProvider dataProtection, TimeProvider clock)
 {
     public async Task<Result<IssuedWebhookSource>> HandleAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
@@ -115,6 +117,7 @@ public sealed class RotateWebhookSource(LeadgateDbContext db, IDataProtectionPro
         }
 
         var secret = source.Rotate(WebhookSecrets.Protector(dataProtection).Protect);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webhooksource.rotated", "WebhookSource", source.Id, ["secret"], clock.GetUtcNow()));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : WebhookSecrets.Issued(source, secret);
     }
@@ -138,7 +141,7 @@ public sealed class ListWebhookSources(LeadgateDbContext db)
 }
 
 /// <summary>Deletes a source: its next webhook is refused as unknown. Events it delivered stay.</summary>
-public sealed class DeleteWebhookSource(LeadgateDbContext db)
+public sealed class DeleteWebhookSource(LeadgateDbContext db, TimeProvider clock)
 {
     public async Task<Result<Done>> HandleAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
@@ -155,6 +158,7 @@ public sealed class DeleteWebhookSource(LeadgateDbContext db)
         }
 
         db.WebhookSources.Remove(source);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webhooksource.deleted", "WebhookSource", source.Id, null, clock.GetUtcNow()));
         return await db.SaveAsync(null, cancellationToken);
     }
 }

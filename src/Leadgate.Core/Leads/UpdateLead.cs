@@ -89,6 +89,7 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
 
                 lead.Describe(Sent("source") ? text.Source : lead.Source, Sent("campaign") ? text.Campaign : lead.Campaign, companyOfLead, now);
                 await db.RescoreAsync(lead, now, cancellationToken);
+                db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "lead.changed", "Lead", lead.Id, request.Sent, now));
                 return Done.Value;
             },
             cancellationToken);

@@ -109,6 +109,7 @@ public sealed class CreateWebhookSubscription(LeadgateDbContext db, TimeProvider
         var (subscription, secret) = WebhookSubscription.Create(
             actor.OrganisationId, address!, kinds, WebhookSubscriptionSecrets.Protector(dataProtection).Protect, actor.Name, clock.GetUtcNow());
         db.WebhookSubscriptions.Add(subscription);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webhook.created", "Webhook", subscription.Id, ["url", "events", "secret"], clock.GetUtcNow()));
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : new IssuedWebhookSubscription(WebhookSubscriptionView.Of(subscription), secret);
     }
@@ -133,7 +134,7 @@ public sealed class ListWebhookSubscriptions(LeadgateDbContext db)
 }
 
 /// <summary>Deletes a subscription: nothing more is queued for it, and its pending deliveries fail at their next attempt.</summary>
-public sealed class DeleteWebhookSubscription(LeadgateDbContext db)
+public sealed class DeleteWebhookSubscription(LeadgateDbContext db, TimeProvider clock)
 {
     public async Task<Result<Done>> HandleAsync(Guid id, Actor actor, CancellationToken cancellationToken)
     {
@@ -149,6 +150,7 @@ public sealed class DeleteWebhookSubscription(LeadgateDbContext db)
         }
 
         db.WebhookSubscriptions.Remove(subscription);
+        db.AuditEntries.Add(Privacy.AuditEntry.Record(actor, "webhook.deleted", "Webhook", subscription.Id, null, clock.GetUtcNow()));
         return await db.SaveAsync(null, cancellationToken);
     }
 }

@@ -295,6 +295,35 @@ public sealed class ErasureFileTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.DoesNotContain("Zapier", (await tenant.Admin.SendAsync(HttpMethod.Get, "/api/v1/audit?entity=ApiKey")).Text, StringComparison.Ordinal);
     }
 
+    private static readonly string[] HookEvents = ["lead.sql"];
+
+    [Fact]
+    public async Task TheAuditLog_RecordsLeadEdits_FormsSourcesAndWebhooks_AndAddedUsers_ByFieldName()
+    {
+        var tenant = await app.NewTenantAsync();
+        var lead = await tenant.Marketing.NewLeadAsync();
+        (await tenant.Marketing.PatchLeadAsync(lead, new { jobTitle = "Chief Zebra Officer", phone = "+31 6 1234 5678" })).Expect(HttpStatusCode.OK);
+        var form = (await IntakeClient.NewFormAsync(tenant)).Id;
+        var (_, _, sourceId) = await IntakeClient.NewWebhookSourceAsync(tenant);
+        (await tenant.Admin.SendAsync(HttpMethod.Post, $"/api/v1/settings/webhook-sources/{sourceId}/rotate")).Expect(HttpStatusCode.OK);
+        var hook = (string)(await tenant.Admin.SendAsync(HttpMethod.Post, "/api/v1/settings/webhooks", new { url = "https://audit.example.com/hooks", events = HookEvents }))
+            .Expect(HttpStatusCode.Created).Body!["subscription"]!["id"]!;
+        var deleted = await tenant.Admin.SendAsync(HttpMethod.Delete, $"/api/v1/settings/webhooks/{hook}");
+        Assert.True(deleted.Message.IsSuccessStatusCode, deleted.Text);
+
+        var log = await tenant.Admin.SendAsync(HttpMethod.Get, "/api/v1/audit?limit=200");
+        var entries = log.Expect(HttpStatusCode.OK).Body!["items"]!.AsArray()
+            .Select(e => ((string)e!["action"]!, (string?)e["entityId"], string.Join(',', e["fields"]!.AsArray().Select(f => (string)f!).Order(StringComparer.Ordinal)))).ToList();
+        Assert.Contains(("lead.changed", lead.ToString(), "jobTitle,phone"), entries);
+        Assert.Contains(("webform.created", form.ToString(), "consentText,name,redirectUrl"), entries);
+        Assert.Contains(("webhooksource.created", sourceId.ToString(), "name,secret,tool"), entries);
+        Assert.Contains(("webhooksource.rotated", sourceId.ToString(), "secret"), entries);
+        Assert.Contains(("webhook.created", hook, "events,secret,url"), entries);
+        Assert.Contains(("webhook.deleted", hook, ""), entries);
+        Assert.Equal(tenant.Members.Count, entries.Count(e => e.Item1 == "user.added"));
+        Assert.DoesNotContain("Zebra", log.Text, StringComparison.Ordinal); // the names of the fields, never their values
+    }
+
     [Fact]
     public async Task Erasure_LeavesNoByteOfThePerson_InTheDatabaseFileOrItsWal_AfterACheckpoint()
     {
