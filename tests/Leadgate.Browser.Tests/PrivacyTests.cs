@@ -14,6 +14,8 @@ public sealed class PrivacyTests(LeadgateServer server, BrowserFixture browser)
         var leadId = await server.CreateMqlAsync("Ottoline", "Quibblesworth", "Erasure Works");
         var email = (await server.GetLeadAsync(leadId)).Email;
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Admin).Email);
+        await page.OpenLeadAsync(leadId);
+        await Expect(page.GetByTestId("lead-lawful-basis")).ToHaveAttributeAsync("data-basis", "LegitimateInterest");
         await page.GetByTestId("nav-privacy").ClickAsync();
         await page.WaitForURLAsync("**/settings/privacy");
         await page.WaitUntilInteractiveAsync();

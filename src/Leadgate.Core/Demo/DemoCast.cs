@@ -17,7 +17,7 @@ internal sealed class DemoCast
     private readonly IReadOnlyList<Reason> _reasons;
     private readonly Dictionary<string, Company> _companies = new(StringComparer.Ordinal);
 
-    public DemoCast(Organisation organisation, IReadOnlyList<Reason> reasons, SalesPipeline pipeline, Actor marketer, IReadOnlyList<DemoRep> reps)
+    public DemoCast(Organisation organisation, IReadOnlyList<Reason> reasons, SalesPipeline pipeline, Actor marketer, IReadOnlyList<DemoRep> reps, DateTimeOffset formsSince)
     {
         Pipelines = [pipeline];
         OrganisationId = organisation.Id;
@@ -29,7 +29,19 @@ internal sealed class DemoCast
         Model = Scoring.ScoringModel.Default;
         WebForm = Actor.ForSystem(organisation.Id);
         ListImport = Actor.ForImport(organisation.Id);
+        WebsiteForm = Intake.WebForm.Create(organisation.Id, "Website: demo request and contact", WebsiteConsent, null, formsSince);
+        WebinarForm = Intake.WebForm.Create(organisation.Id, "Webinar registration", WebinarConsent, null, formsSince);
     }
+
+    private const string WebsiteConsent = "Yes, Leadgate may contact me about my request and e-mail me about its products. I can withdraw this at any time.";
+
+    private const string WebinarConsent = "Yes, send me the webinar's recording and Leadgate's news about sales and marketing. I can unsubscribe at any time.";
+
+    /// <summary>The website's form: the people who came in through it gave its consent.</summary>
+    public Intake.WebForm WebsiteForm { get; }
+
+    /// <summary>The webinar platform's registration form, with its own consent text.</summary>
+    public Intake.WebForm WebinarForm { get; }
 
     public Guid OrganisationId { get; }
 

@@ -147,7 +147,7 @@ public static class DemoData
         }
 
         db.ChangeTracker.Clear();
-        var cast = CastOf(organisation, reasons, pipeline, actors);
+        var cast = CastOf(organisation, reasons, pipeline, actors, historyStart);
         var journeys = Tell(cast, historyStart, now);
         progress?.Report(25);
 
@@ -162,12 +162,15 @@ public static class DemoData
 
         // Each deal was opened in Qualified and moved by its story through the default pipeline; it stands where the story left it.
         var deals = journeys.Where(j => j.Deal is not null).ToDictionary(j => j.Lead.Id);
+        // The forms people gave their consent on, before any lead that came in through them.
+        db.WebForms.AddRange(cast.WebsiteForm, cast.WebinarForm);
         var batches = ByCompany(leads, LeadsPerBatch);
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
             var worked = batch.Where(l => deals.ContainsKey(l.Id)).Select(l => deals[l.Id]).ToList();
             db.Leads.AddRange(batch);
             db.BehaviourEvents.AddRange(batch.SelectMany(l => byLead[l.Id].BehaviourEvents()));
+            db.Consents.AddRange(batch.SelectMany(l => byLead[l.Id].Consents));
             db.Contacts.AddRange(worked.SelectMany(j => j.Colleagues));
             db.Deals.AddRange(worked.Select(j => j.Deal!));
             db.ScheduledActivities.AddRange(worked.SelectMany(j => j.Scheduled));
@@ -234,14 +237,14 @@ public static class DemoData
     }
 
     /// <summary>Who plays which part in the stories: the demo users by display name.</summary>
-    internal static DemoCast CastOf(Organisation organisation, IReadOnlyList<Reason> reasons, SalesPipeline pipeline, IReadOnlyDictionary<string, Actor> actors) =>
+    internal static DemoCast CastOf(Organisation organisation, IReadOnlyList<Reason> reasons, SalesPipeline pipeline, IReadOnlyDictionary<string, Actor> actors, DateTimeOffset historyStart) =>
         new(organisation, reasons, pipeline, actors["Mia Marketing"],
         [
             new(actors["Sam Sales"], new HashSet<string>(["NL", "GB"], StringComparer.Ordinal), 1.0),
             new(actors["Noor de Vries"], new HashSet<string>(["NL", "BE"], StringComparer.Ordinal), 1.0),
             new(actors["Jonas Peeters"], new HashSet<string>(["BE", "GB"], StringComparer.Ordinal), 0.8),
             new(actors["Hannah Becker"], new HashSet<string>(["DE"], StringComparer.Ordinal), 1.0),
-        ]);
+        ], historyStart);
 
     /// <summary>Writes every journey, places it in the twelve months before <paramref name="now"/>, and plays it.</summary>
     internal static List<DemoJourney> Tell(DemoCast cast, DateTimeOffset historyStart, DateTimeOffset now)

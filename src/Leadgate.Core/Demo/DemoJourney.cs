@@ -257,6 +257,7 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
         _now = now;
         var contact = Contact.Create(cast.OrganisationId, EmailAddress.Parse(person.Email).Value, start);
         contact.Describe(person.FirstName, person.LastName, person.JobTitle, person.Phone);
+        RecordBasis(contact, start);
         Lead = Must(Lead.Create(contact, cast.CompanyFor(person.Company, start), source, campaign, creator, start));
         var at = start;
         foreach (var (gap, play) in _beats)
@@ -266,6 +267,26 @@ internal sealed class DemoJourney(DemoCast cast, DemoPerson person, string sourc
         }
 
         return at;
+    }
+
+    /// <summary>The consents the person gave on the form they came in through (none for imports and referrals).</summary>
+    public List<Intake.Consent> Consents { get; } = [];
+
+    /// <summary>
+    /// The lawful basis as the intake path records it in the product: a form's consent (with the form's text), an imported
+    /// list's legitimate interest, and a referral entered by hand on legitimate interest.
+    /// </summary>
+    private void RecordBasis(Contact contact, DateTimeOffset at)
+    {
+        if (creator == cast.WebForm)
+        {
+            contact.RecordBasis(Privacy.LawfulBasis.Consent, Privacy.LawfulBasisSource.Form, at);
+            Consents.Add(Intake.Consent.Given(source == "Webinar" ? cast.WebinarForm : cast.WebsiteForm, contact.Id, at));
+        }
+        else
+        {
+            contact.RecordBasis(Privacy.LawfulBasis.LegitimateInterest, creator == cast.ListImport ? Privacy.LawfulBasisSource.Import : Privacy.LawfulBasisSource.Hand, at);
+        }
     }
 
     private DemoJourney Then(Gap gap, Action<DateTimeOffset> play)

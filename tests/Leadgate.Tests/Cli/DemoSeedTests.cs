@@ -288,6 +288,43 @@ public abstract class DemoSeedTests(CliDatabase database)
 
     private sealed record Seeded(IReadOnlyList<Lead> Leads, IReadOnlyList<Deal> Deals, IReadOnlySet<Guid> SalesUsers);
 
+    [Fact]
+    public async Task Demo_PeopleHaveTheLawfulBasisOfTheirIntakePath_AndFormLeadsTheConsentOfTheirForm()
+    {
+        (await database.RunAsync("demo", "--org", "demo-basis")).Succeeded();
+
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var app = await database.ServicesAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-basis", cancellationToken);
+        var people = await db.Leads.AsNoTracking().Where(l => l.OrganisationId == organisation.Id)
+            .Select(l => new { l.Source, l.Contact.Id, l.Contact.LawfulBasis, l.Contact.LawfulBasisSource, l.Contact.LawfulBasisAt, l.CreatedAt })
+            .ToListAsync(cancellationToken);
+        var consents = (await db.Consents.AsNoTracking().Where(c => c.OrganisationId == organisation.Id).ToListAsync(cancellationToken)).ToLookup(c => c.ContactId);
+        var forms = await db.WebForms.AsNoTracking().Where(f => f.OrganisationId == organisation.Id).ToDictionaryAsync(f => f.Id, cancellationToken);
+
+        Assert.All(people, p =>
+        {
+            Assert.Equal(p.CreatedAt, p.LawfulBasisAt);
+            if (p.Source is "Website" or "Webinar")
+            {
+                Assert.Equal((Leadgate.Privacy.LawfulBasis.Consent, Leadgate.Privacy.LawfulBasisSource.Form), (p.LawfulBasis!.Value, p.LawfulBasisSource!.Value));
+                var consent = Assert.Single(consents[p.Id]);
+                Assert.Equal(p.Source == "Webinar" ? "Webinar registration" : "Website: demo request and contact", consent.FormName);
+                Assert.Equal(forms[consent.FormId].ConsentText, consent.Text);
+                Assert.True(forms[consent.FormId].CreatedAt <= consent.GivenAt, "A consent was given before its form existed.");
+            }
+            else
+            {
+                Assert.Equal(Leadgate.Privacy.LawfulBasis.LegitimateInterest, p.LawfulBasis);
+                Assert.Empty(consents[p.Id]);
+            }
+        });
+        Assert.Contains(people, p => p.Source == "Webinar");
+        Assert.Contains(people, p => p.Source == "Website");
+    }
+
     private async Task<Seeded> LoadAsync(string slug)
     {
         var cancellationToken = TestContext.Current.CancellationToken;

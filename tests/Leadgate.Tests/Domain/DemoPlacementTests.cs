@@ -71,6 +71,6 @@ public sealed class DemoPlacementTests
         var organisation = Organisation.Create("demo", "Demo B.V.", now - History - TimeSpan.FromDays(14)).Value;
         var actors = Players.ToDictionary(name => name, name => Actor.ForUser(organisation.Id, Guid.NewGuid(), name, [name == "Mia Marketing" ? Roles.Marketing : Roles.Sales], Channel.Ui));
         var pipeline = SalesPipeline.CreateDefault(organisation.Id, organisation.CreatedAt);
-        return (DemoData.Tell(DemoData.CastOf(organisation, [.. Reason.DefaultsFor(organisation.Id)], pipeline, actors), now - History, now), pipeline);
+        return (DemoData.Tell(DemoData.CastOf(organisation, [.. Reason.DefaultsFor(organisation.Id)], pipeline, actors, now - History), now - History, now), pipeline);
     }
 }
