@@ -62,7 +62,8 @@ public sealed class MergeCompany(LeadgateDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside the Idempotency-Key's transaction when the request carries one; its own otherwise.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var moved = await db.Leads.Where(l => l.CompanyId == companyId && l.OrganisationId == org)
             .ExecuteUpdateAsync(u => u.SetProperty(l => l.CompanyId, intoId), cancellationToken);
 
@@ -79,7 +80,10 @@ public sealed class MergeCompany(LeadgateDbContext db, TimeProvider clock)
             return error;
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return new MergedCompany(survivor.Id, survivor.Name, survivor.Domain, survivor.Industry, survivor.Employees, survivor.Country, moved);
     }
 }

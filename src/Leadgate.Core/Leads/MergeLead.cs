@@ -68,7 +68,8 @@ public sealed class MergeLead(LeadgateDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside the Idempotency-Key's transaction when the request carries one; its own otherwise.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await db.StageEvents.Where(e => e.LeadId == leadId).ExecuteUpdateAsync(u => u.SetProperty(e => e.LeadId, intoId), cancellationToken);
         await db.Activities.Where(a => a.LeadId == leadId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LeadId, intoId), cancellationToken);
         await db.ScheduledActivities.Where(a => a.LeadId == leadId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LeadId, intoId), cancellationToken);
@@ -90,7 +91,10 @@ public sealed class MergeLead(LeadgateDbContext db, TimeProvider clock)
             return error;
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         return intoId;
     }
 

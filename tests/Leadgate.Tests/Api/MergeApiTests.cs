@@ -29,8 +29,11 @@ public abstract class MergeApiTests(TestApp app)
 
         (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = work })).Expect(HttpStatusCode.Forbidden);
         (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = home })).Expect(HttpStatusCode.BadRequest);
-        var survivor = (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = work })).Expect(HttpStatusCode.OK);
+        // Sent twice with one Idempotency-Key: merged once, the second answer the first's, replayed.
+        var survivor = (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = work }, idempotencyKey: "merge-home")).Expect(HttpStatusCode.OK);
         Assert.Equal(work, survivor.Id);
+        var replayed = (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = work }, idempotencyKey: "merge-home")).Expect(HttpStatusCode.OK);
+        Assert.Equal((work, "true"), (replayed.Id, replayed.Message.Headers.GetValues("Idempotent-Replayed").Single()));
 
         var old = (await tenant.Manager.GetLeadAsync(home)).Expect(HttpStatusCode.OK);
         Assert.Equal(work, old.Id);
@@ -72,7 +75,7 @@ public abstract class MergeApiTests(TestApp app)
 
         (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/companies/{duplicate}/merge", new { intoCompanyId = survivor })).Expect(HttpStatusCode.Forbidden);
         (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/companies/{duplicate}/merge", new { })).Expect(HttpStatusCode.BadRequest);
-        var merged = (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/companies/{duplicate}/merge", new { intoCompanyId = survivor })).Expect(HttpStatusCode.OK);
+        var merged = (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/companies/{duplicate}/merge", new { intoCompanyId = survivor }, idempotencyKey: "merge-acme")).Expect(HttpStatusCode.OK);
         Assert.Equal((survivor, domain, "Logistics", 1L), (merged.Id, merged.Str("domain"), merged.Str("industry"), (long)merged.Body!["leadsMoved"]!));
 
         var moved = (await tenant.Manager.GetLeadAsync(imported)).Expect(HttpStatusCode.OK);
