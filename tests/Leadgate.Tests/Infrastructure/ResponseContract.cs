@@ -24,6 +24,14 @@ public sealed partial class ResponseContract
     private readonly List<Operation> _operations = [];
     private readonly BuildOptions _build = new() { SchemaRegistry = new SchemaRegistry() };
 
+    /// <summary>
+    /// The schemas built so far, by their text. Building resolves references through the registry, whose dictionaries
+    /// are not safe for concurrent use: requests a test sends at once (Task.WhenAll) build and evaluate one at a time.
+    /// </summary>
+    private readonly Dictionary<string, JsonSchema> _built = new(StringComparer.Ordinal);
+
+    private readonly Lock _schemaLock = new();
+
     public ResponseContract(string openApiJson)
     {
         var document = JsonNode.Parse(openApiJson)!.AsObject();
@@ -147,8 +155,18 @@ public sealed partial class ResponseContract
             return errors;
         }
 
-        var schema = JsonSchema.FromText(RewriteRefs(schemaNode.DeepClone()).ToJsonString(), _build);
-        var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        var text = RewriteRefs(schemaNode.DeepClone()).ToJsonString();
+        EvaluationResults result;
+        lock (_schemaLock)
+        {
+            if (!_built.TryGetValue(text, out var schema))
+            {
+                schema = JsonSchema.FromText(text, _build);
+                _built[text] = schema;
+            }
+
+            result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        }
         if (!result.IsValid)
         {
             var before = errors.Count;
