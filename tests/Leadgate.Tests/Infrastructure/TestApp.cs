@@ -46,6 +46,9 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The API's rate limit per key in this app (per 10 s); an app that tests the limit sets a small one.</summary>
     protected virtual int RateLimitPerWindow => 1_000_000;
 
+    /// <summary>The rate limit's window in this app; a loaded machine must not let a test's requests slide out of it.</summary>
+    protected virtual int RateLimitWindowSeconds => 10;
+
     public async ValueTask InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
@@ -70,6 +73,7 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Prediction:Background", "false");
         // The suite sends many requests with few keys: its own rate limit is far above them (RateLimitTests proves the limit).
         builder.UseSetting("RateLimits:Api:PermitLimit", RateLimitPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("RateLimits:Api:WindowSeconds", RateLimitWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Imports:Folder", Path.Combine(Path.GetTempPath(), "leadgate-test-imports"));
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         builder.ConfigureServices(services =>
