@@ -29,6 +29,7 @@ public abstract class MergeApiTests(TestApp app)
 
         (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = work })).Expect(HttpStatusCode.Forbidden);
         (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = home })).Expect(HttpStatusCode.BadRequest);
+        var etagBefore = (await tenant.Manager.GetLeadAsync(work)).Expect(HttpStatusCode.OK).Message.Headers.ETag;
         // Sent twice with one Idempotency-Key: merged once, the second answer the first's, replayed.
         var survivor = (await tenant.Marketing.SendAsync(HttpMethod.Post, $"/api/v1/leads/{home}/merge", new { intoLeadId = work }, idempotencyKey: "merge-home")).Expect(HttpStatusCode.OK);
         Assert.Equal(work, survivor.Id);
@@ -38,7 +39,11 @@ public abstract class MergeApiTests(TestApp app)
         var old = (await tenant.Manager.GetLeadAsync(home)).Expect(HttpStatusCode.OK);
         Assert.Equal(work, old.Id);
         Assert.Equal(work.ToString(), Assert.Single(old.Message.Headers.GetValues("Leadgate-Merged-Into")));
-        Assert.False((await tenant.Manager.GetLeadAsync(work)).Message.Headers.Contains("Leadgate-Merged-Into"));
+        var current = await tenant.Manager.GetLeadAsync(work);
+        Assert.False(current.Message.Headers.Contains("Leadgate-Merged-Into"));
+        // The survivor changed (its history grew): a client holding the ETag from before the merge cannot write over it.
+        Assert.NotNull(etagBefore);
+        Assert.NotEqual(etagBefore, current.Message.Headers.ETag);
 
         var history = old.Body!["history"]!.AsArray().Select(e => ((string)e!["to"]!, (DateTimeOffset)e["at"]!)).ToList();
         Assert.Equal(["Iql", "Mql", "Iql"], history.Select(h => h.Item1));
