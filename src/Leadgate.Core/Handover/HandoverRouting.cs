@@ -1,6 +1,7 @@
 using Leadgate.Accounts;
 using Leadgate.Data;
 using Leadgate.Leads;
+using Leadgate.Prediction;
 using Leadgate.Qualification;
 using Microsoft.EntityFrameworkCore;
 
@@ -56,6 +57,11 @@ internal static class HandoverRouting
         var zone = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.TimeZone).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
         var week = sla.Week(zone);
         var reps = routing.Rules.Count == 0 && handovers.TrueForAll(h => h.RouteToTeam is null) ? null : await RepsAsync(db, organisationId, cancellationToken);
+        // A rule with a minimum likelihood asks the active model about the leads routing chooses for (docs/prediction.md).
+        var likelihoods = reps is null || !routing.Rules.Any(r => r.MinLikelihood is not null) ? null
+            : await RoutingLikelihoods.OfAsync(
+                db, organisationId, [.. handovers.Where(h => h.AssignedAt is null && h.RouteToTeam is null).Select(h => leads.GetValueOrDefault(h.LeadId)).OfType<Lead>()],
+                handovers.Max(h => h.StartedAt), cancellationToken);
 
         foreach (var handover in handovers)
         {
@@ -70,7 +76,7 @@ internal static class HandoverRouting
             {
                 var (owner, team, route) = reps is null || lead is null ? (null, null, "shared queue: no routing rules")
                     : handover.RouteToTeam is { } linkTeam ? reps.ChooseIn(routing, linkTeam, "the agency link")
-                    : reps.Choose(routing, lead);
+                    : reps.Choose(routing, lead, likelihoods is not null && likelihoods.TryGetValue(lead.Id, out var p) ? p : null);
                 handover.Routed(owner, team, route);
                 lead?.RoutedTo(owner, route, handover.StartedAt);
             }
@@ -97,9 +103,9 @@ internal static class HandoverRouting
     {
         private long _turn = states.Values.Select(s => s.LastTurn).DefaultIfEmpty(0).Max();
 
-        public (Guid? Owner, string? Team, string Route) Choose(RoutingModel routing, Lead lead)
+        public (Guid? Owner, string? Team, string Route) Choose(RoutingModel routing, Lead lead, double? likelihood)
         {
-            var rule = routing.Rules.FirstOrDefault(r => r.Matches(lead.Company?.Country, lead.Company?.Employees, lead.Source, lead.Campaign, lead.FitScore));
+            var rule = routing.Rules.FirstOrDefault(r => r.Matches(lead.Company?.Country, lead.Company?.Employees, lead.Source, lead.Campaign, lead.FitScore, likelihood));
             if (rule is null)
             {
                 return (null, null, "shared queue: no rule matched");

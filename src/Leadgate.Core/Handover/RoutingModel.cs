@@ -46,6 +46,12 @@ public sealed record RoutingRule
 
     public IReadOnlyList<FitTier> FitTiers { get; init; } = [];
 
+    /// <summary>
+    /// Optional: the lead's likelihood by the active model (docs/prediction.md), computed when it is routed, is at least
+    /// this (0.6 = 60%). Without an active model no lead meets it.
+    /// </summary>
+    public decimal? MinLikelihood { get; init; }
+
     /// <summary>The team's name; or give <see cref="UserId"/> for one rep.</summary>
     public string? Team { get; init; }
 
@@ -59,13 +65,14 @@ public sealed record RoutingRule
         _ => FitTier.Low,
     };
 
-    public bool Matches(string? country, int? employees, string? source, string? campaign, decimal? fit) =>
+    public bool Matches(string? country, int? employees, string? source, string? campaign, decimal? fit, double? likelihood = null) =>
         (Countries.Count == 0 || (country is not null && Countries.Contains(country, StringComparer.OrdinalIgnoreCase)))
         && (MinEmployees is null || employees >= MinEmployees)
         && (MaxEmployees is null || (employees is not null && employees <= MaxEmployees))
         && (Sources.Count == 0 || (source is not null && Sources.Contains(source, StringComparer.OrdinalIgnoreCase)))
         && (Campaigns.Count == 0 || (campaign is not null && Campaigns.Contains(campaign, StringComparer.OrdinalIgnoreCase)))
-        && (FitTiers.Count == 0 || FitTiers.Contains(TierOf(fit)));
+        && (FitTiers.Count == 0 || FitTiers.Contains(TierOf(fit)))
+        && (MinLikelihood is null || (likelihood is { } p && (decimal)p >= MinLikelihood));
 }
 
 /// <summary>An organisation's teams and ordered rules, kept as one JSON document (decision 0008).</summary>
@@ -185,6 +192,11 @@ public sealed record RoutingModel
             if (rule.FitTiers is null || rule.FitTiers.Any(t => !Enum.IsDefined(t)))
             {
                 Add(at + ".fitTiers", "High, Medium, Low or Unknown.");
+            }
+
+            if (rule.MinLikelihood is <= 0 or > 1)
+            {
+                Add(at + ".minLikelihood", "Above 0 and at most 1 (0.6 is 60%), or leave it out.");
             }
 
             if ((rule.Team is null) == (rule.UserId is null))

@@ -117,6 +117,12 @@ public sealed record ScoringModel
 
     public IReadOnlyList<BehaviourType> HandRaiseTypes { get; init; } = [BehaviourType.EmailReply, BehaviourType.DemoRequest];
 
+    /// <summary>
+    /// The optional likelihood rule (docs/prediction.md#likelihood-as-an-mql-rule): an Iql lead (or Nurture past its revisit
+    /// date) whose likelihood by the active model is at least this (0.6 = 60%) becomes an MQL too. Null, the default: off.
+    /// </summary>
+    public decimal? LikelihoodThreshold { get; init; }
+
     /// <summary>What a new organisation starts with: size and seniority as the ICP, typical B2B points.</summary>
     public static ScoringModel Default { get; } = new()
     {
@@ -159,6 +165,8 @@ public sealed record ScoringModel
     public EventRule? RuleFor(BehaviourType type) => Events.FirstOrDefault(e => e.Type == type);
 
     /// <summary>The name a stage change by the threshold rule carries as its actor.</summary>
+    public string LikelihoodRuleName => string.Create(CultureInfo.InvariantCulture, $"Prediction: likelihood ≥ {LikelihoodThreshold * 100:0.##}%");
+
     public string ThresholdRuleName => string.Create(CultureInfo.InvariantCulture, $"Scoring: fit ≥ {FitThreshold:0.##} and engagement ≥ {EngagementThreshold:0.##}");
 
     /// <summary>Checks every field, naming each bad one the way the JSON names it (e.g. <c>criteria[1].ranges[0].points</c>).</summary>
@@ -226,6 +234,11 @@ public sealed record ScoringModel
         if (EngagementThreshold is < 0 or > 100_000)
         {
             Add("engagementThreshold", "Between 0 and 100,000.");
+        }
+
+        if (LikelihoodThreshold is <= 0 or > 1)
+        {
+            Add("likelihoodThreshold", "Above 0 and at most 1 (0.6 is 60%), or leave it out to keep the likelihood rule off.");
         }
 
         if (HandRaiseTypes.Any(t => !Enum.IsDefined(t)))

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Leadgate.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Leadgate.Tests.Api;
 
@@ -203,6 +206,63 @@ public abstract class PredictionApiTests(TestApp app)
         Assert.All(versions, v => Assert.NotNull(v!["trainedAt"]));
         Assert.Equal(2, (int)(await tenant.Sales.GetLeadAsync(promising)).Body!["likelihood"]!["modelVersion"]!);
         Assert.Equal(2, (int)(await tenant.Sales.ListLeadsAsync()).Body!["likelihoodStatus"]!["modelVersion"]!);
+
+        await TheLikelihood_AsAnMqlRuleAndARoutingCondition_BothOffByDefaultAsync(tenant);
+    }
+
+    /// <summary>The two optional uses (off by default): an MQL rule "or likelihood ≥ x" and a routing rule's minimum likelihood.</summary>
+    private async Task TheLikelihood_AsAnMqlRuleAndARoutingCondition_BothOffByDefaultAsync(Tenant tenant)
+    {
+        var (sales, sales2) = (tenant.Members["sales"].Id.ToString(), tenant.Members["sales2"].Id.ToString());
+
+        // Off by default: a lead the model finds likely stays an IQL through a prediction round.
+        var before = await LeadAsync(tenant, "Partner referral", "Director of Finance");
+        await PredictionRoundAsync();
+        Assert.Equal("Iql", (await tenant.Sales.GetLeadAsync(before)).Expect(HttpStatusCode.OK).Str("stage"));
+
+        // The routing condition: likely MQLs to the second rep, the rest to the first; a minimum of 0 or above 1 is refused.
+        Assert.Contains("rules[0].minLikelihood", (await tenant.Admin.PutRoutingAsync(new { teams = Array.Empty<object>(), rules = new object[] { new { name = "Likely", minLikelihood = 0, userId = sales2 } } }))
+            .Expect(HttpStatusCode.BadRequest).Text);
+        (await tenant.Admin.PutRoutingAsync(new
+        {
+            teams = Array.Empty<object>(),
+            rules = new object[] { new { name = "Likely", minLikelihood = 0.6, userId = sales2 }, new { name = "Everyone else", userId = sales } },
+        })).Expect(HttpStatusCode.OK);
+        var likelyMql = await LeadAsync(tenant, "Partner referral", "Director of Finance");
+        var unlikelyMql = await LeadAsync(tenant, "Cold list", "Student");
+        (await tenant.Marketing.MarkMqlAsync(likelyMql)).Expect(HttpStatusCode.OK);
+        (await tenant.Marketing.MarkMqlAsync(unlikelyMql)).Expect(HttpStatusCode.OK);
+        Assert.Equal(sales2, (await tenant.Sales.GetLeadAsync(likelyMql)).Str("ownerId"));
+        Assert.Equal(sales, (await tenant.Sales.GetLeadAsync(unlikelyMql)).Str("ownerId"));
+
+        // The MQL rule: refused outside (0, 1]; at 60% the next round makes the likely IQLs MQLs, by the rule, and routes them.
+        var scoring = (await tenant.Marketing.SendAsync(HttpMethod.Get, "/api/v1/settings/scoring")).Expect(HttpStatusCode.OK).Body!.AsObject();
+        Assert.Null(scoring["likelihoodThreshold"]);
+        scoring["likelihoodThreshold"] = 1.5;
+        Assert.Contains("\"likelihoodThreshold\"", (await tenant.Marketing.SendAsync(HttpMethod.Put, "/api/v1/settings/scoring", scoring)).Expect(HttpStatusCode.BadRequest).Text);
+        scoring["likelihoodThreshold"] = 0.6;
+        (await tenant.Marketing.SendAsync(HttpMethod.Put, "/api/v1/settings/scoring", scoring)).Expect(HttpStatusCode.OK);
+        var unlikely = await LeadAsync(tenant, "Cold list", "Student");
+        await PredictionRoundAsync();
+
+        var raised = (await tenant.Sales.GetLeadAsync(before)).Expect(HttpStatusCode.OK);
+        Assert.True((double)raised.Body!["likelihood"]!["probability"]! >= 0.6);
+        Assert.Equal("Mql", raised.Str("stage"));
+        var last = raised.Body!["history"]!.AsArray()[^1]!;
+        Assert.Equal(("Mql", "Prediction: likelihood ≥ 60%"), ((string)last["to"]!, (string)last["actorName"]!));
+        Assert.Equal(sales2, raised.Str("ownerId"));
+        var stayed = (await tenant.Sales.GetLeadAsync(unlikely)).Expect(HttpStatusCode.OK);
+        Assert.True((double)stayed.Body!["likelihood"]!["probability"]! < 0.6);
+        Assert.Equal("Iql", stayed.Str("stage"));
+    }
+
+    /// <summary>One background prediction round (stored likelihoods, and the likelihood rule), as an instance runs it a minute later.</summary>
+    private async Task PredictionRoundAsync()
+    {
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var round = new Leadgate.Prediction.RunPredictionSchedule(
+            app.Services.GetRequiredService<IDbContextFactory<Leadgate.Data.LeadgateDbContext>>(), app.Clock, app.Services.GetRequiredService<ILoggerFactory>());
+        await round.RunDueAsync("test", TimeSpan.FromMinutes(1), null, TestContext.Current.CancellationToken);
     }
 }
 

@@ -25,6 +25,7 @@ public sealed class RoutingDraft
             Sources = string.Join(", ", r.Sources),
             Campaigns = string.Join(", ", r.Campaigns),
             FitTiers = [.. r.FitTiers],
+            MinLikelihoodPercent = r.MinLikelihood * 100,
             Target = r.UserId is { } user ? RepTarget + user : TeamTarget + r.Team,
         }));
         return draft;
@@ -42,6 +43,7 @@ public sealed class RoutingDraft
             Sources = List(r.Sources),
             Campaigns = List(r.Campaigns),
             FitTiers = [.. r.FitTiers],
+            MinLikelihood = r.MinLikelihoodPercent / 100,
             Team = r.Target?.StartsWith(TeamTarget, StringComparison.Ordinal) == true ? r.Target[TeamTarget.Length..] : null,
             UserId = r.Target?.StartsWith(RepTarget, StringComparison.Ordinal) == true && Guid.TryParse(r.Target[RepTarget.Length..], out var user) ? user : null,
         })],
@@ -75,6 +77,9 @@ public sealed class RuleDraft
     public string? Campaigns { get; set; }
 
     public IReadOnlyCollection<FitTier> FitTiers { get; set; } = [];
+
+    /// <summary>The rule's minimum likelihood in percent (the model keeps a fraction); empty: any.</summary>
+    public decimal? MinLikelihoodPercent { get; set; }
 
     public string? Target { get; set; }
 }

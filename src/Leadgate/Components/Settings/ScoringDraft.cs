@@ -19,9 +19,12 @@ public sealed class ScoringDraft
 
     public decimal EngagementThreshold { get; set; }
 
+    /// <summary>The likelihood rule's threshold in percent (the model keeps a fraction); empty: the rule is off.</summary>
+    public decimal? LikelihoodPercent { get; set; }
+
     public static ScoringDraft From(ScoringModel model)
     {
-        var draft = new ScoringDraft { HalfLifeDays = model.HalfLifeDays, FitThreshold = model.FitThreshold, EngagementThreshold = model.EngagementThreshold };
+        var draft = new ScoringDraft { HalfLifeDays = model.HalfLifeDays, FitThreshold = model.FitThreshold, EngagementThreshold = model.EngagementThreshold, LikelihoodPercent = model.LikelihoodThreshold * 100 };
         draft.Criteria.AddRange(model.Criteria.Select(CriterionDraft.From));
         foreach (var type in Enum.GetValues<BehaviourType>())
         {
@@ -47,6 +50,7 @@ public sealed class ScoringDraft
         HalfLifeDays = HalfLifeDays,
         FitThreshold = FitThreshold,
         EngagementThreshold = EngagementThreshold,
+        LikelihoodThreshold = LikelihoodPercent / 100,
         HandRaiseTypes = [.. Events.Where(e => e.HandRaise).Select(e => e.Type)],
     };
 
