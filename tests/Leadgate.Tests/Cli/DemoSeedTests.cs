@@ -13,10 +13,19 @@ namespace Leadgate.Tests.Cli;
 /// </summary>
 public abstract class DemoSeedTests(CliDatabase database)
 {
+    /// <summary>
+    /// `leadgate demo` into the organisation the read-only tests look at, run once per database: seeding is most of this
+    /// class's time, and the tests only read (the refusal test's second run writes nothing, which it checks).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<CliDatabase, Lazy<Task<CliRun>>> Seeds = new();
+
+    protected Task<CliRun> SeededAsync() =>
+        Seeds.GetOrAdd(database, d => new Lazy<Task<CliRun>>(async () => (await d.RunAsync("demo")).Succeeded())).Value;
+
     [Fact]
     public async Task Demo_SeedsLeadsInEveryStage_EachWithAHistoryTheLifecycleAllows()
     {
-        var run = (await database.RunAsync("demo")).Succeeded();
+        var run = await SeededAsync();
 
         Assert.Contains("Seeded 'demo' (Demo B.V.)", run.Output, StringComparison.Ordinal);
         var demo = await LoadAsync("demo");
@@ -28,9 +37,9 @@ public abstract class DemoSeedTests(CliDatabase database)
     [Fact]
     public async Task Demo_SpreadsTwelveMonthsOfHistoryWithASeason_OverTheSalesTeam()
     {
-        (await database.RunAsync("demo", "--org", "demo-team")).Succeeded();
+        await SeededAsync();
 
-        var demo = await LoadAsync("demo-team");
+        var demo = await LoadAsync("demo");
         var now = DateTimeOffset.UtcNow;
         Assert.All(demo.Leads, l => Assert.InRange(l.CreatedAt, now.AddDays(-375), now));
         Assert.Contains(demo.Leads, l => l.CreatedAt < now.AddDays(-330));
@@ -55,27 +64,27 @@ public abstract class DemoSeedTests(CliDatabase database)
     [Fact]
     public async Task Demo_IntoAnExistingOrganisation_IsRefusedWithExitCode4_AndWritesNothing()
     {
-        (await database.RunAsync("demo", "--org", "demo-twice")).Succeeded();
-        var before = (await LoadAsync("demo-twice")).Leads.Count;
+        await SeededAsync();
+        var before = (await LoadAsync("demo")).Leads.Count;
 
-        var again = await database.RunAsync("demo", "--org", "demo-twice");
+        var again = await database.RunAsync("demo", "--org", "demo");
 
         Assert.Equal(4, again.ExitCode);
         Assert.Contains("already exists", again.Error, StringComparison.Ordinal);
-        Assert.Equal(before, (await LoadAsync("demo-twice")).Leads.Count);
+        Assert.Equal(before, (await LoadAsync("demo")).Leads.Count);
     }
 
     [Fact]
     public async Task Demo_HasATrainedLikelihoodModel_AndItsLeadsShowTheirLikelihoodWithReasons()
     {
-        var run = (await database.RunAsync("demo", "--org", "demo-model")).Succeeded();
+        var run = await SeededAsync();
 
         Assert.Contains("Likelihood model version 1 active", run.Output, StringComparison.Ordinal);
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var app = await database.ServicesAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
-        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-model", cancellationToken);
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo", cancellationToken);
         var model = await db.PredictionModels.SingleAsync(m => m.OrganisationId == organisation.Id, cancellationToken);
         Assert.True(model.Active);
         Assert.True(model.Auc > 0.6, $"AUC {model.Auc}");
@@ -99,16 +108,16 @@ public abstract class DemoSeedTests(CliDatabase database)
     [Fact]
     public async Task Demo_WorksDealsThroughEveryStage_WithStakeholdersPlansAndStaleOnes_InStepWithTheirLeads()
     {
-        (await database.RunAsync("demo", "--org", "demo-deals")).Succeeded();
+        await SeededAsync();
 
         var cancellationToken = TestContext.Current.CancellationToken;
         var now = DateTimeOffset.UtcNow;
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var demo = await LoadAsync("demo-deals");
+        var demo = await LoadAsync("demo");
         await using var app = await database.ServicesAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
-        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-deals", cancellationToken);
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo", cancellationToken);
         var pipeline = await db.Pipelines.AsNoTracking().Include(p => p.Stages).SingleAsync(p => p.OrganisationId == organisation.Id, cancellationToken);
         var stages = pipeline.Stages.ToDictionary(s => s.Id);
         var deals = await db.Deals.AsNoTracking().Include(d => d.Stakeholders).Where(d => d.OrganisationId == organisation.Id).ToListAsync(cancellationToken);
@@ -163,13 +172,13 @@ public abstract class DemoSeedTests(CliDatabase database)
     [Fact]
     public async Task Demo_LeadsScoresAreWhatTheirFactsAndEventsGive_AndTheScoringRuleMovedOnlyLeadsThatMetIt()
     {
-        (await database.RunAsync("demo", "--org", "demo-scores")).Succeeded();
+        await SeededAsync();
 
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var app = await database.ServicesAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
-        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-scores", cancellationToken);
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo", cancellationToken);
         var leads = await db.Leads.AsNoTracking().AsSplitQuery().Include(l => l.Contact).Include(l => l.Company).Include(l => l.History)
             .Where(l => l.OrganisationId == organisation.Id).ToListAsync(cancellationToken);
         var events = (await db.BehaviourEvents.AsNoTracking().Where(e => e.OrganisationId == organisation.Id).ToListAsync(cancellationToken))
@@ -291,13 +300,13 @@ public abstract class DemoSeedTests(CliDatabase database)
     [Fact]
     public async Task Demo_PeopleHaveTheLawfulBasisOfTheirIntakePath_AndFormLeadsTheConsentOfTheirForm()
     {
-        (await database.RunAsync("demo", "--org", "demo-basis")).Succeeded();
+        await SeededAsync();
 
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var app = await database.ServicesAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
-        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo-basis", cancellationToken);
+        var organisation = await db.Organisations.SingleAsync(o => o.Slug == "demo", cancellationToken);
         var people = await db.Leads.AsNoTracking().Where(l => l.OrganisationId == organisation.Id)
             .Select(l => new { l.Source, l.Contact.Id, l.Contact.LawfulBasis, l.Contact.LawfulBasisSource, l.Contact.LawfulBasisAt, l.CreatedAt })
             .ToListAsync(cancellationToken);
