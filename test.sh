@@ -81,6 +81,13 @@ for project in tests/*/*.csproj; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
+  # The slowest test classes of this project, by the sum of their tests' durations: where the run's time goes.
+  echo "test.sh: $name, slowest test classes (seconds, tests):"
+  grep -o '<UnitTestResult [^>]*>' "$trx" \
+    | sed -n 's/.* testName="\([^"(]*\)[^"]*".* duration="\([0-9]*\):\([0-9]*\):\([0-9.]*\)".*/\1 \2 \3 \4/p' \
+    | awk '{ n = split($1, part, "."); cls = part[1]; for (i = 2; i < n; i++) cls = cls "." part[i]; t[cls] += $2 * 3600 + $3 * 60 + $4; c[cls]++ }
+           END { for (k in t) printf "%8.1f %5d  %s\n", t[k], c[k], k }' \
+    | sort -rn | head -n 8 || true
   if [ "$status" -ne 0 ] && [ "${f:-0}${e:-0}${t:-0}${a:-0}" = "0000" ]; then
     echo "test.sh: dotnet test for $name exited with $status without a failed test" >&2
     broken=$((broken + 1))
