@@ -41,6 +41,8 @@ public sealed class PrivacyTests(LeadgateServer server, BrowserFixture browser)
         var actions = page.GetByTestId("audit-action");
         await Expect(actions.First).ToHaveTextAsync("person.erased");
         await Expect(actions.Nth(1)).ToHaveTextAsync("person.exported");
+        // "Who" reads as the admin's name, not an id.
+        await Expect(page.GetByTestId("audit-who").First).ToContainTextAsync(LeadgateServer.User(Roles.Admin).DisplayName);
 
         // Filtered to the lead: only what was done to it (its hand-over to sales), none of the person's entries.
         await Field(page, "audit-entity-id").FillAsync(leadId.ToString());
