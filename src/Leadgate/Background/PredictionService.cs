@@ -22,47 +22,16 @@ public sealed class PredictionOptions
 }
 
 /// <summary>Runs <see cref="RunPredictionSchedule"/> on every app instance; its claims make sure one instance does each round.</summary>
-public sealed partial class PredictionService(RunPredictionSchedule schedule, TimeProvider clock, IOptions<PredictionOptions> options, ILogger<PredictionService> logger) : BackgroundService
+public sealed class PredictionService(RunPredictionSchedule schedule, TimeProvider clock, IOptions<PredictionOptions> options, ILogger<PredictionService> logger)
+    : PeriodicService(clock, logger)
 {
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        var every = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, settings.RefreshInterval.Ticks / 2));
-        using var timer = new PeriodicTimer(every, clock);
-        do
-        {
-            try
-            {
-                await schedule.RunDueAsync(_instance, settings.RefreshInterval, settings.TrainEvery, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed round must not stop prediction for good; the next tick tries again.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, exception);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    /// <summary>Twice per refresh interval (at least every 5 seconds), so an organisation's round is never late by a whole interval.</summary>
+    protected override TimeSpan Interval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, options.Value.RefreshInterval.Ticks / 2));
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override string JobName => "prediction round";
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A prediction round failed; the next tick tries again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    protected override Task RunRoundAsync(CancellationToken stoppingToken) =>
+        schedule.RunDueAsync(_instance, options.Value.RefreshInterval, options.Value.TrainEvery, stoppingToken);
 }
