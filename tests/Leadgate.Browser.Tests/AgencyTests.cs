@@ -88,4 +88,28 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         // And the client's lead itself is not the agency's to read.
         Assert.Equal(404, (await agency.APIRequest.GetAsync($"/api/v1/leads/{clientLeadId}")).Status);
     }
+
+    [Fact]
+    public async Task TheClientsAdmin_SeesTheActiveLinkInSettings_AndTheAgencysAdmin_SeesItsClient_AndCannotInviteItTwice()
+    {
+        await server.CreateAgencyReplyAsync("Alan", "Turing", "Bombe Works", "Interested, send me more.");
+        var admin = await browser.SignInAsync(server, LeadgateServer.User(Roles.Admin).Email);
+        await admin.GetByTestId("nav-agency-links").ClickAsync();
+        await admin.WaitForURLAsync("**/settings/agency");
+        var link = admin.GetByTestId("client-agency-link").Filter(new() { Has = admin.Locator($"[data-agency='{AgencyDemo.Slug}']") });
+        await Expect(link.GetByTestId("agency-link-status")).ToHaveTextAsync("Active");
+        await Expect(link.GetByTestId("client-link-accept")).ToHaveTextAsync("Save terms");
+        await admin.ScreenshotAsync("agency-links-settings");
+
+        var agencyAdmin = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Admin).Email);
+        await agencyAdmin.GetByTestId("nav-agency-clients").ClickAsync();
+        await agencyAdmin.WaitForURLAsync("**/agency/clients");
+        var row = agencyAdmin.Locator("[data-testid=agency-link][data-client=demo]");
+        await Expect(row).ToHaveAttributeAsync("data-status", "Active");
+        await Expect(row.GetByTestId("agency-link-shares")).ToHaveAttributeAsync("data-shares", "Stage");
+        await agencyAdmin.Locator("[data-testid=agency-invite-client] input, input[data-testid=agency-invite-client]").FillAsync("demo");
+        await agencyAdmin.GetByTestId("agency-invite-submit").ClickAsync();
+        await Expect(agencyAdmin.GetByTestId("agency-invite")).ToContainTextAsync("pending or active link");
+        await Expect(agencyAdmin.Locator("[data-testid=agency-link][data-client=demo]")).ToHaveCountAsync(1);
+    }
 }
