@@ -60,6 +60,8 @@ public static class UseCases
         services.AddTransient<Agency.HandOverLead>();
         services.AddTransient<Agency.ListHandovers>();
         services.AddTransient<Agency.GetScorecard>();
+        services.AddTransient<Agency.ListWaitingReplies>();
+        services.AddTransient<Agency.NameAgencyLeads>();
 
         services.AddTransient<GetInbox>();
         services.AddTransient<ClaimLead>();

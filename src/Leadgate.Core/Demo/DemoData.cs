@@ -33,6 +33,9 @@ public sealed record DemoSummary(
     public IReadOnlyList<(string Stage, int Deals)> DealsPerStage { get; init; } = [];
 
     public string? ModelRefused { get; init; }
+
+    /// <summary>The outreach agency and its other client, seeded with the default demo organisation only.</summary>
+    public AgencyDemoSummary? Agency { get; init; }
 }
 
 /// <summary>The demo organisation: a user per role and about 500 leads with twelve months of history, their deals worked through the default pipeline.</summary>
@@ -117,34 +120,7 @@ public static class DemoData
         db.Pipelines.Add(pipeline);
         await db.SaveChangesAsync(cancellationToken);
 
-        var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
-        var accounts = services.GetRequiredService<UserManager<User>>();
-        var roles = services.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
-        // The demo users share a published password, so a salt per user would protect nothing; one hash instead of
-        // seven saves half a second on every first start in Development.
-        var passwordHash = accounts.PasswordHasher.HashPassword(new User(), Password);
-        foreach (var (user, index) in users.Select((u, i) => (u, i)))
-        {
-            if (!await roles.RoleExistsAsync(user.Role))
-            {
-                Must(await roles.CreateAsync(new IdentityRole<Guid>(user.Role) { Id = Ids.New() }));
-            }
-
-            var account = new User
-            {
-                Id = Ids.New(organisation.CreatedAt),
-                OrganisationId = organisation.Id,
-                UserName = user.Email,
-                Email = user.Email,
-                EmailConfirmed = true,
-                DisplayName = user.DisplayName,
-                PasswordHash = passwordHash,
-            };
-            Must(await accounts.CreateAsync(account));
-            Must(await accounts.AddToRoleAsync(account, user.Role));
-            actors[user.DisplayName] = Actor.ForUser(organisation.Id, account.Id, user.DisplayName, [user.Role], Channel.Ui);
-            progress?.Report(2 * (index + 1));
-        }
+        var actors = await CreateUsersAsync(services, organisation, users, i => progress?.Report(2 * (i + 1)), cancellationToken);
 
         db.ChangeTracker.Clear();
         var cast = CastOf(organisation, reasons, pipeline, actors, historyStart);
@@ -186,6 +162,8 @@ public static class DemoData
         // The likelihood model learns from the demo's own closed leads, as a real organisation's would: trained, not written.
         var trained = await new Prediction.TrainModel(db, services.GetRequiredService<TimeProvider>(), NullLogger<Prediction.TrainModel>.Instance)
             .HandleAsync(new Prediction.TrainModelRequest(), Actor.ForSystem(organisation.Id), null, cancellationToken);
+        // The default demo also gets its outreach agency, which hands leads to it (and one more client).
+        var agency = organisation.Slug == Slug ? await AgencyDemo.SeedAsync(services, organisation, now, cancellationToken) : null;
         progress?.Report(100);
         return new DemoSummary(
             organisation.Slug,
@@ -201,6 +179,7 @@ public static class DemoData
             DealsPerStage = pipeline.Stages.OrderBy(s => s.Position).Select(s => (s.Name, deals.Values.Count(j => j.Deal!.StageId == s.Id))).ToList(),
             Model = trained.IsSuccess ? trained.Value : null,
             ModelRefused = trained.Error?.Message,
+            Agency = agency,
         };
     }
 
@@ -347,6 +326,44 @@ public static class DemoData
         return await db.Users.AnyAsync(u => normalised.Contains(u.NormalizedEmail!), cancellationToken)
             ? new Conflict("user-exists", $"A demo user of '{slug}' already exists in another organisation.")
             : null;
+    }
+
+    /// <summary>
+    /// The demo users of one organisation, each in their role, with the published demo password; their actors by display
+    /// name. The demo users share that password, so a salt per user would protect nothing; one hash instead of one per
+    /// user saves half a second on every first start in Development.
+    /// </summary>
+    internal static async Task<Dictionary<string, Actor>> CreateUsersAsync(
+        IServiceProvider services, Organisation organisation, IReadOnlyList<DemoUser> users, Action<int>? created, CancellationToken cancellationToken)
+    {
+        var actors = new Dictionary<string, Actor>(StringComparer.Ordinal);
+        var accounts = services.GetRequiredService<UserManager<User>>();
+        var roles = services.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
+        var passwordHash = accounts.PasswordHasher.HashPassword(new User(), Password);
+        foreach (var (user, index) in users.Select((u, i) => (u, i)))
+        {
+            if (!await roles.RoleExistsAsync(user.Role))
+            {
+                Must(await roles.CreateAsync(new IdentityRole<Guid>(user.Role) { Id = Ids.New() }));
+            }
+
+            var account = new User
+            {
+                Id = Ids.New(organisation.CreatedAt),
+                OrganisationId = organisation.Id,
+                UserName = user.Email,
+                Email = user.Email,
+                EmailConfirmed = true,
+                DisplayName = user.DisplayName,
+                PasswordHash = passwordHash,
+            };
+            Must(await accounts.CreateAsync(account));
+            Must(await accounts.AddToRoleAsync(account, user.Role));
+            actors[user.DisplayName] = Actor.ForUser(organisation.Id, account.Id, user.DisplayName, [user.Role], Channel.Ui);
+            created?.Invoke(index);
+        }
+
+        return actors;
     }
 
     private static void Must(IdentityResult result)

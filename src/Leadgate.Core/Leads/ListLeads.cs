@@ -53,6 +53,9 @@ public sealed record ListLeadsRequest
     public string? SourceStage { get; init; }
 
     public bool IncludeTotal { get; init; }
+
+    /// <summary>Only leads an outreach agency handed over (delivered, or already known and given the agency's reply); the UI's agency filter.</summary>
+    public bool FromAgency { get; init; }
 }
 
 public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, string? NextCursor, int? Total)
@@ -118,6 +121,11 @@ public sealed class ListLeads(LeadgateDbContext db)
         {
             var stored = await ListSourceStages.MatchingAsync(db, actor.OrganisationId, sourceStage, cancellationToken);
             query = query.Where(l => stored.Contains(l.SourceStage!));
+        }
+
+        if (request.FromAgency)
+        {
+            query = query.Where(l => db.AgencyHandovers.Any(h => h.ClientOrganisationId == actor.OrganisationId && h.ClientLeadId == l.Id));
         }
 
         if (request.MinFit is { } minFit)

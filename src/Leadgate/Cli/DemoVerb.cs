@@ -41,6 +41,15 @@ internal static class DemoVerb
                 await output.WriteLineAsync($"  {user.Email,-32} {user.Role,-10} {user.DisplayName}");
             }
 
+            if (summary.Agency is { } agency)
+            {
+                await output.WriteLineAsync($"Outreach agency '{agency.Slug}' ({agency.Name}), clients {string.Join(" and ", agency.Clients)}: {agency.Prospects} prospects, {agency.RepliesWaiting} replies waiting, {agency.HandedOver} handed over. Its users:");
+                foreach (var user in agency.Users)
+                {
+                    await output.WriteLineAsync($"  {user.Email,-32} {user.Role,-10} {user.DisplayName}");
+                }
+            }
+
             return ExitCodes.Ok;
         }, cancellationToken));
         return demo;

@@ -82,21 +82,27 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>A new lead that marketing has handed to sales (Mql), with no conversation and no BANT yet.</summary>
     public async Task<Guid> CreateMqlAsync(string firstName, string lastName, string company)
     {
-        var number = Interlocked.Increment(ref _leads);
-        var request = new CreateLeadRequest
-        {
-            Email = $"{firstName}.{lastName}.{number}@{company.Replace(" ", "", StringComparison.Ordinal)}.example.com".ToLowerInvariant(),
-            FirstName = firstName,
-            LastName = lastName,
-            JobTitle = "Head of Operations",
-            Source = "Webinar",
-            Campaign = "Autumn launch",
-            Company = new CompanyInput { Name = company },
-        };
+        var request = NewLead(firstName, lastName, company, "Head of Operations", "Webinar", "Autumn launch");
         var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, Marketing, default));
         var id = created.Value.Lead.Id;
         await RunAsync<MarkMql, Result<LeadDetails>>(h => h.HandleAsync(id, new MarkMqlRequest { Reason = "Requested a demo" }, null, Marketing, default));
         return id;
+    }
+
+    /// <summary>A new person at a company of this name, with an address no other test uses.</summary>
+    private CreateLeadRequest NewLead(string firstName, string lastName, string company, string jobTitle, string source, string campaign)
+    {
+        var number = Interlocked.Increment(ref _leads);
+        return new CreateLeadRequest
+        {
+            Email = $"{firstName}.{lastName}.{number}@{company.Replace(" ", "", StringComparison.Ordinal)}.example.com".ToLowerInvariant(),
+            FirstName = firstName,
+            LastName = lastName,
+            JobTitle = jobTitle,
+            Source = source,
+            Campaign = campaign,
+            Company = new CompanyInput { Name = company },
+        };
     }
 
     /// <summary>A new Iql lead with company facts and a few content downloads, scored as they arrive.</summary>
@@ -189,6 +195,53 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         var imported = await RunAsync<ImportLeads, Result<ImportOutcome>>(h => h.HandleAsync(new ImportLeadsRequest(fileName, content), Marketing, null, default));
         Assert.True(imported.IsSuccess, imported.Error?.Message);
         Assert.Equal(0, imported.Value.Job.Bad);
+    }
+
+    private readonly SemaphoreSlim _agencyOnce = new(1, 1);
+    private (Guid LinkId, Actor Sales, Actor Marketing)? _agency;
+
+    /// <summary>
+    /// The outreach agency of the demo (<see cref="AgencyDemo.Slug"/>, its users with the demo password), linked to the demo
+    /// organisation, which accepted sharing the Stage only and its own routing (none: the shared queue); and a prospect of
+    /// the agency who replied to its outreach (an MQL there with the reply's text), waiting to be handed over. Returns the
+    /// link and that prospect's lead in the agency.
+    /// </summary>
+    public async Task<(Guid LinkId, Guid ReplyLeadId)> CreateAgencyReplyAsync(string firstName, string lastName, string company, string reply)
+    {
+        await _agencyOnce.WaitAsync();
+        try
+        {
+            if (_agency is null)
+            {
+                var organisation = await RunAsync<CreateOrganisation, Result<OrganisationView>>(h => h.HandleAsync(AgencyDemo.Slug, AgencyDemo.Name, "EUR", default));
+                var actors = new Dictionary<string, Actor>();
+                foreach (var user in AgencyDemo.Users)
+                {
+                    var added = await RunAsync<AddUser, Result<AddedUser>>(h => h.HandleAsync(AgencyDemo.Slug, user.Email, [user.Role], DemoData.Password, user.DisplayName, default));
+                    actors[user.Role] = Actor.ForUser(organisation.Value.Id, added.Value.User.Id, user.DisplayName, [user.Role], Channel.Ui);
+                }
+
+                var invited = await RunAsync<Agency.InviteClient, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(new Agency.InviteClientRequest { ClientSlug = DemoData.Slug }, actors[Roles.Admin], default));
+                var accepted = await RunAsync<Agency.AcceptAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(
+                    invited.Value.Id, new Agency.AcceptAgencyLinkRequest { Shares = Agency.AgencyShares.Stage }, _actors[Roles.Admin], default));
+                Assert.True(accepted.IsSuccess, accepted.Error?.Message);
+                _agency = (invited.Value.Id, actors[Roles.Sales], actors[Roles.Marketing]);
+            }
+        }
+        finally
+        {
+            _agencyOnce.Release();
+        }
+
+        var (linkId, sales, marketing) = _agency.Value;
+        var request = NewLead(firstName, lastName, company, "Head of sales", "Outreach", AgencyDemo.DemoCampaign);
+        var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, marketing, default));
+        var id = created.Value.Lead.Id;
+        var replied = new LogActivityRequest { Type = ActivityType.Email, Direction = Direction.Inbound, Outcome = ActivityOutcome.Received, Notes = reply };
+        Assert.True((await RunAsync<LogActivity, Result<LoggedActivity>>(h => h.HandleAsync(id, replied, null, sales, default))).IsSuccess);
+        var mql = await RunAsync<MarkMql, Result<LeadDetails>>(h => h.HandleAsync(id, new MarkMqlRequest { Reason = "Replied to the outreach sequence" }, null, marketing, default));
+        Assert.True(mql.IsSuccess, mql.Error?.Message);
+        return (linkId, id);
     }
 
     /// <summary>The lead as the database now holds it, read through the core (not through the page).</summary>

@@ -32,6 +32,80 @@ public abstract class DemoSeedTests(CliDatabase database)
         Assert.InRange(demo.Leads.Count, 450, 550);
         Assert.All(Stages.All, stage => Assert.Contains(demo.Leads, l => l.Stage == stage));
         Assert.All(demo.Leads, lead => AssertHistoryIsAllowed(lead, demo));
+        await AssertTheOutreachAgencyAsync(demo);
+    }
+
+    /// <summary>
+    /// The default demo's outreach agency, acquisitie: a user per role; the demo and one more organisation as active clients
+    /// sharing different things; prospects with a campaign per client; replies waiting (MQLs not handed over, each with
+    /// the reply); and hand-overs the demo's sales took to every client-side stage, plus one person the demo already knew —
+    /// each client lead with the history behind its stage, dated in the last weeks.
+    /// </summary>
+    private async Task AssertTheOutreachAgencyAsync(Seeded demo)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        await using var app = await database.ServicesAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+        var agency = await db.Organisations.SingleAsync(o => o.Slug == Demo.AgencyDemo.Slug, cancellationToken);
+        var roles = await (
+            from user in db.Users
+            join userRole in db.UserRoles on user.Id equals userRole.UserId
+            join role in db.Roles on userRole.RoleId equals role.Id
+            where user.OrganisationId == agency.Id
+            select new { user.Email, role.Name }).ToListAsync(cancellationToken);
+        Assert.Equal(Roles.All.Order(StringComparer.Ordinal), roles.Select(r => r.Name!).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(Demo.AgencyDemo.Users.Select(u => u.Email).Order(StringComparer.Ordinal), roles.Select(r => r.Email!).Order(StringComparer.Ordinal));
+        var adminEmail = Demo.AgencyDemo.Users.Single(u => u.Role == Roles.Admin).Email;
+        var admin = await db.Users.SingleAsync(u => u.OrganisationId == agency.Id && u.Email == adminEmail, cancellationToken);
+        var actor = Actor.ForUser(agency.Id, admin.Id, admin.DisplayName ?? "", [Roles.Admin], Channel.Ui);
+
+        // Two active clients, the demo sharing more than the other.
+        var links = await scope.ServiceProvider.GetRequiredService<Agency.ListAgencyLinks>().HandleAsync(actor, cancellationToken);
+        Assert.Equal(["demo", Demo.AgencyDemo.OtherClientSlug], links.Select(l => l.Client.Slug).Order(StringComparer.Ordinal));
+        Assert.All(links, l => Assert.Equal((Agency.AgencyLinkStatus.Active, "Agency"), (l.Status, l.Side)));
+        Assert.Equal(2, links.Select(l => l.Shares).Distinct().Count());
+        var demoLink = links.Single(l => l.Client.Slug == "demo");
+
+        // Prospects in a campaign per client; replies waiting, each an MQL with the reply and no hand-over.
+        var prospects = await db.Leads.AsNoTracking().Include(l => l.Activities).Where(l => l.OrganisationId == agency.Id).ToListAsync(cancellationToken);
+        Assert.All(prospects, p => Assert.Contains(p.Campaign, new[] { Demo.AgencyDemo.DemoCampaign, Demo.AgencyDemo.OtherCampaign }));
+        Assert.Contains(prospects, p => p.Stage == Stage.Iql);
+        var handedOver = await db.AgencyHandovers.AsNoTracking().Where(h => h.AgencyOrganisationId == agency.Id).ToListAsync(cancellationToken);
+        var waiting = prospects.Where(p => p.Stage == Stage.Mql && !handedOver.Any(h => h.AgencyLeadId == p.Id)).ToList();
+        Assert.True(waiting.Count >= 3, $"{waiting.Count} replies wait.");
+        Assert.All(waiting, p => Assert.Contains(p.Activities, a => a.Type == Qualification.ActivityType.Email && a.Direction == Qualification.Direction.Inbound && a.Notes is { Length: > 0 }));
+        Assert.Equal(2, waiting.Select(p => p.Campaign).Distinct().Count());
+
+        // Hand-overs to the demo in every client-side stage, and one already known, as the agency sees them.
+        var list = (await scope.ServiceProvider.GetRequiredService<Agency.ListHandovers>().HandleAsync(new Agency.ListHandoversRequest { LinkId = demoLink.Id }, actor, cancellationToken)).Value;
+        Assert.Equal(
+            [Stage.Mql, Stage.Sql, Stage.Opportunity, Stage.Customer, Stage.Nurture, Stage.Disqualified],
+            list.Items.Where(i => i.Status == Agency.HandoverStatus.Delivered).Select(i => i.ClientStage!.Value).Distinct().Order());
+        var known = Assert.Single(list.Items, i => i.Status == Agency.HandoverStatus.AlreadyKnown);
+        Assert.Null(known.ClientStage);
+        Assert.All(list.Items, i => Assert.InRange(i.HandedOverAt, now.AddDays(-60), now));
+        Assert.Contains(list.Items, i => i.WonAmount > 0);
+        Assert.Contains(list.Items, i => i.Reason is not null);
+
+        // Each delivered lead at the demo: made MQL by the hand-over, with the agency's reply, and the history behind its stage.
+        var delivered = handedOver.Where(h => h.LinkId == demoLink.Id && h.Status == Agency.HandoverStatus.Delivered).ToList();
+        Assert.All(delivered, h =>
+        {
+            var lead = demo.Leads.Single(l => l.Id == h.ClientLeadId);
+            Assert.Equal("Agency: " + Demo.AgencyDemo.Name, lead.Source);
+            Assert.Contains(lead.Activities, a => a.FromAgency);
+            var mql = lead.History.Single(e => e.To == Stage.Mql);
+            Assert.Equal((h.HandedOverAt, ActorKind.Rule), (mql.At, mql.ActorKind));
+            Assert.All(lead.History.Where(e => e.To != Stage.Iql && e.To != Stage.Mql), e => Assert.True(e.At > h.HandedOverAt && e.At <= now));
+        });
+
+        // The scorecard counts them: every ratio as its two counts.
+        var scorecard = (await scope.ServiceProvider.GetRequiredService<Agency.GetScorecard>().HandleAsync(demoLink.Id, null, null, actor, cancellationToken)).Value;
+        Assert.Equal((list.Items.Count, delivered.Count, 1), (scorecard.HandedOver, scorecard.Delivered, scorecard.AlreadyKnown));
+        Assert.Equal((3, delivered.Count), (scorecard.AcceptanceRate.Numerator, scorecard.AcceptanceRate.Denominator));
+        Assert.Equal(1, scorecard.Won);
     }
 
     [Fact]
@@ -249,19 +323,22 @@ public abstract class DemoSeedTests(CliDatabase database)
     /// <summary>The rules a seeded lead's history must follow, read from the database.</summary>
     private static void AssertHistoryIsAllowed(Lead lead, Seeded demo)
     {
-        var history = lead.History.OrderBy(e => e.At).ThenBy(e => e.Id).ToList();
+        // A lead an agency handed over is made and becomes an MQL in the same moment: creation comes first.
+        var history = lead.History.OrderBy(e => e.At).ThenBy(e => e.From is null ? 0 : 1).ThenBy(e => e.Id).ToList();
+        var handedOver = lead.Source?.StartsWith("Agency: ", StringComparison.Ordinal) == true;
         Assert.Equal((null, Stage.Iql), (history[0].From, history[0].To));
         for (var i = 1; i < history.Count; i++)
         {
             Assert.Equal(history[i - 1].To, history[i].From);
-            Assert.True(history[i].At > history[i - 1].At, $"Lead {lead.Id}: stage events out of order.");
+            Assert.True(history[i].At > history[i - 1].At || (handedOver && i == 1 && history[i].At == history[0].At), $"Lead {lead.Id}: stage events out of order.");
             Assert.NotNull(Lifecycle.Table.FirstOrDefault(t => t.From == history[i].From && t.To == history[i].To));
         }
 
         Assert.Equal(history[^1].To, lead.Stage);
         Assert.Equal(history.Select(e => e.To).Aggregate(Stage.Iql, Stages.Higher), lead.HighestStage);
-        Assert.All(lead.Activities, a => Assert.InRange(a.OccurredAt, lead.CreatedAt, DateTimeOffset.UtcNow));
-        Assert.All(lead.Activities, a => Assert.Contains(a.UserId!.Value, demo.SalesUsers));
+        // An agency's reply came with the lead from the agency (dated when the person replied there); the rest is the reps' work.
+        Assert.All(lead.Activities.Where(a => !a.FromAgency), a => Assert.InRange(a.OccurredAt, lead.CreatedAt, DateTimeOffset.UtcNow));
+        Assert.All(lead.Activities.Where(a => !a.FromAgency), a => Assert.Contains(a.UserId!.Value, demo.SalesUsers));
 
         var deal = demo.Deals.SingleOrDefault(d => d.LeadId == lead.Id);
         if (lead.HighestStage.FunnelRank() < Stage.Sql.FunnelRank())
