@@ -123,7 +123,7 @@ public static class AgencyDemo
     internal static async Task<AgencyDemoSummary> SeedAsync(IServiceProvider services, Organisation demo, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var clock = new DemoClock(now - TimeSpan.FromDays(75));
-        var seed = new Seeder(services, clock, cancellationToken);
+        var seed = new Seeder(services, clock, now, cancellationToken);
         var agency = await seed.OrganisationAsync(Slug, Name, Users);
         var other = await seed.OrganisationAsync(OtherClientSlug, OtherClientName, OtherClientUsers);
         var demoAdmin = await seed.UserAsync(demo.Id, "Ada Admin", Roles.Admin);
@@ -203,7 +203,7 @@ public static class AgencyDemo
     private sealed record Seeded(Organisation Organisation, IReadOnlyList<DemoUser> Users, Dictionary<string, Actor> Actors);
 
     /// <summary>Runs the product's use cases on the demo clock, each in its own scope (its own unit of work); a refusal stops the seed.</summary>
-    private sealed class Seeder(IServiceProvider services, DemoClock clock, CancellationToken cancellationToken)
+    private sealed class Seeder(IServiceProvider services, DemoClock clock, DateTimeOffset seededAt, CancellationToken cancellationToken)
     {
         public async Task<T> RunAsync<THandler, T>(Func<THandler, Task<Result<T>>> operation)
             where THandler : class
@@ -339,15 +339,21 @@ public static class AgencyDemo
                 DealValue = value,
                 ExpectedCloseDate = DateOnly.FromDateTime(at.UtcDateTime).AddDays(60),
             }, null, owner, cancellationToken));
+            var deal = accepted.DealId!.Value;
             if (ending == Ending.Accepted)
             {
+                // An open deal has its next step, as every open deal of the demo does.
+                await PlanAsync(deal, "Demo with the managing director", 7, owner);
                 return;
             }
 
-            var deal = accepted.DealId!.Value;
             Later(TimeSpan.FromDays(5));
             await RunAsync<MoveDeal, DealView>(h => h.HandleAsync(deal, new MoveDealRequest { Stage = "Proposal", Amount = value }, null, owner, cancellationToken));
-            if (ending == Ending.Won)
+            if (ending != Ending.Won)
+            {
+                await PlanAsync(deal, "Go through the proposal together", 5, owner);
+            }
+            else
             {
                 Later(TimeSpan.FromDays(9));
                 await RunAsync<MoveDeal, DealView>(h => h.HandleAsync(deal, new MoveDealRequest
@@ -358,6 +364,13 @@ public static class AgencyDemo
                 }, null, owner, cancellationToken));
             }
         }
+
+        /// <summary>The deal's next step, due some days after the day the demo is seeded, so an open deal's plan is current.</summary>
+        private async Task PlanAsync(Guid deal, string step, int days, Actor owner) =>
+            await RunAsync<ReviseDeal, DealView>(h => h.HandleAsync(deal, new ReviseDealRequest
+            {
+                NextStep = new NextStepRequest { Text = step, DueOn = DateOnly.FromDateTime(seededAt.UtcDateTime).AddDays(days) },
+            }, null, owner, cancellationToken));
 
         private async Task LogAsync(Guid leadId, ActivityType type, Direction direction, ActivityOutcome outcome, string notes, Actor owner) =>
             await RunAsync<LogActivity, LoggedActivity>(h => h.HandleAsync(leadId, new LogActivityRequest { Type = type, Direction = direction, Outcome = outcome, Notes = notes }, null, owner, cancellationToken));

@@ -164,6 +164,12 @@ public static class DemoData
             .HandleAsync(new Prediction.TrainModelRequest(), Actor.ForSystem(organisation.Id), null, cancellationToken);
         // The default demo also gets its outreach agency, which hands leads to it (and one more client).
         var agency = organisation.Slug == Slug ? await AgencyDemo.SeedAsync(services, organisation, now, cancellationToken) : null;
+        if (agency is not null && trained.IsSuccess)
+        {
+            // The leads the agency handed over came after the model scored the demo's: they get their likelihood too.
+            await Prediction.RefreshLikelihoods.StaleAsync(db, organisation.Id, now, cancellationToken);
+        }
+
         progress?.Report(100);
         return new DemoSummary(
             organisation.Slug,
