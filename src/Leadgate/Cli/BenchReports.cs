@@ -24,7 +24,14 @@ internal static class BenchReports
     private const double TargetRssMegabytes = 400;
     private const int Owners = 8;
 
-    public sealed record Options(int Leads, int Samples);
+    public sealed record Options(int Leads, int Samples, bool CoveringIndex = false);
+
+    /// <summary>
+    /// The index <c>--covering-index</c> creates by hand in the bench database (never in the product's schema): the stage events
+    /// of a lead with every column the per-lead aggregations read, so they need not visit the table.
+    /// </summary>
+    internal const string CoveringIndex =
+        "CREATE INDEX \"IX_Bench_StageEvents_Covering\" ON \"StageEvents\" (\"LeadId\", \"OrganisationId\", \"At\", \"To\", \"From\", \"ActorKind\"); ANALYZE;";
 
     /// <summary>One report: its name (as the API path), the use case's numbers, and the hand-written query's.</summary>
     private sealed record Report(string Name, Func<IServiceProvider, Task<BenchFigures>> Product, Func<SqliteConnection, Task<BenchFigures>> Baseline);
@@ -64,6 +71,16 @@ internal static class BenchReports
             var seeding = BenchClock.Start();
             seeded = await cli.Console.WithProgressAsync("Reports: seeding", progress =>
                 BenchReportsSeed.SeedAsync(database.ConnectionString, tenant.OrganisationId, owners, stages, options.Leads, now, progress, cancellationToken));
+            if (options.CoveringIndex)
+            {
+                await using var connection = new SqliteConnection(database.ConnectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var create = connection.CreateCommand();
+                create.CommandText = CoveringIndex;
+                create.CommandTimeout = 0;
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             seeding.Stop();
             await BenchReport.PhaseAsync(cli,
                 $"seeded {seeded.Leads:N0} leads, {seeded.StageEvents:N0} stage events, {seeded.Deals:N0} deals with {seeded.DealChanges:N0} history rows and {seeded.Handovers:N0} handovers in {seeding.Elapsed.TotalSeconds:0.0} s");
@@ -113,9 +130,9 @@ internal static class BenchReports
                     await cli.Console.Error.WriteLineAsync($"bench: {report.Name}: {difference}");
                 }
 
-                results[report.Name] = (Median(product), Median(baseline), differences.Count == 0);
+                results[report.Name] = (BenchReport.Median(product), BenchReport.Median(baseline), differences.Count == 0);
                 await BenchReport.PhaseAsync(cli,
-                    $"{report.Name}: median {Median(product):0.0} ms, hand-written query {Median(baseline):0.0} ms, {productFigures!.Count} figures, {(differences.Count == 0 ? "the same" : $"{differences.Count} differ")}");
+                    $"{report.Name}: median {BenchReport.Median(product):0.0} ms, hand-written query {BenchReport.Median(baseline):0.0} ms, {productFigures!.Count} figures, {(differences.Count == 0 ? "the same" : $"{differences.Count} differ")}");
             }
         }
 
@@ -133,6 +150,7 @@ internal static class BenchReports
             dealChanges = seeded.DealChanges,
             handovers = seeded.Handovers,
             samples = options.Samples,
+            coveringIndex = options.CoveringIndex,
             reports = results.ToDictionary(r => r.Key, r => new
             {
                 ms = BenchReport.Round(r.Value.Ms, 1),
@@ -318,15 +336,9 @@ internal static class BenchReports
             .Where(x => Math.Abs(x.Product - x.Baseline) > 0.01m)
             .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Key}: the report says {x.Product}, the hand-written query {x.Baseline}"))];
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
     /// <summary>
-    /// The app as its own process on the seeded database: every report over HTTP (once to warm, then the samples), its resident
-    /// memory read from /proc after each answer. Answers the resident set at the end, the peak (VmHWM) and each report's median.
+    /// The app as its own process on the seeded database: every report over HTTP (once to warm, once timed), its resident
+    /// memory read from /proc after each answer. Answers the resident set at the end, the peak (VmHWM) and each report's time.
     /// </summary>
     private static async Task<(double RssMB, double HwmMB, Dictionary<string, double> HttpMs)> MeasureServerAsync(
         CliContext cli, IReadOnlyList<string> configuration, string apiKey, BenchReportsBaseline.Periods periods, int samples, CancellationToken cancellationToken)
@@ -342,7 +354,8 @@ internal static class BenchReports
         {
             var query = name == "forecast" ? ahead : year;
             var elapsed = new List<double>();
-            for (var i = -1; i < samples; i++)
+            // Once to warm and once timed: the in-process timings above are the bar's; these show what HTTP and JSON add.
+            for (var i = -1; i < Math.Min(samples, 1); i++)
             {
                 var started = Stopwatch.GetTimestamp();
                 using var response = await client.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"/api/v1/reports/{name}?{query}"), UriKind.Relative), cancellationToken);
@@ -360,7 +373,7 @@ internal static class BenchReports
                 (rss, hwm) = app.Memory();
             }
 
-            times[name] = Median(elapsed);
+            times[name] = BenchReport.Median(elapsed);
         }
 
         await BenchReport.PhaseAsync(cli, $"the app as its own process: resident {rss:0.0} MB after the reports, peak {hwm:0.0} MB");

@@ -136,26 +136,33 @@ internal sealed class BenchReportsBaseline(BenchReportsBaseline.Periods periods)
         return figures;
     }
 
+    /// <summary>The handovers' counts in SQL; their speed in working hours (the organisation's default SLA week, as the bench sets none), nearest rank.</summary>
     public async Task<BenchFigures> ResponseAsync(SqliteConnection connection)
     {
-        const string Sql = """
-            WITH b AS (SELECT CASE WHEN "FirstTouchAt" IS NOT NULL THEN (("FirstTouchAt" - "AssignedAt") / 864000000000.0) * 24.0 END AS hours,
-                "FirstTouchAt" IS NOT NULL AND "SlaDueAt" IS NOT NULL AND "FirstTouchAt" <= "SlaDueAt" AS met, "BreachedAt" IS NOT NULL AS breached
-              FROM "Handovers" WHERE "OrganisationId" = $org AND "OwnerId" IS NOT NULL AND "AssignedAt" >= $lo AND "AssignedAt" < $hi),
-            ranked AS (SELECT hours, ROW_NUMBER() OVER (ORDER BY hours) AS rn, COUNT(*) OVER () AS n FROM b WHERE hours IS NOT NULL)
-            SELECT (SELECT COUNT(*) FROM b), (SELECT COUNT(hours) FROM b), (SELECT MIN(CASE WHEN rn * 2 >= n THEN hours END) FROM ranked),
-              (SELECT MIN(CASE WHEN rn * 4 >= n * 3 THEN hours END) FROM ranked), (SELECT SUM(met) FROM b), (SELECT SUM(breached) FROM b)
+        const string Where = """
+            FROM "Handovers" WHERE "OrganisationId" = $org AND "OwnerId" IS NOT NULL AND "AssignedAt" >= $lo AND "AssignedAt" < $hi
             """;
         var figures = new BenchFigures();
-        await ReadAsync(connection, Sql, Year, r =>
+        await ReadAsync(connection, $"SELECT COUNT(*), COUNT(\"FirstTouchAt\"), SUM(\"FirstTouchAt\" <= \"SlaDueAt\"), SUM(\"BreachedAt\" IS NOT NULL) {Where}", Year, r =>
         {
             figures.Set("handovers", Long(r, 0));
             figures.Set("touched", Long(r, 1));
-            figures.Set("medianHours", Days(r, 2));
-            figures.Set("p75Hours", Days(r, 3));
-            figures.Set("met", Long(r, 4));
-            figures.Set("breached", Long(r, 5));
+            figures.Set("met", Long(r, 2));
+            figures.Set("breached", Long(r, 3));
         });
+        string? zone = null;
+        await ReadAsync(connection, "SELECT \"TimeZone\" FROM \"Organisations\" WHERE \"Id\" = $org", Year, r => zone = r.IsDBNull(0) ? null : r.GetString(0));
+        var week = Leadgate.Handover.SlaSettings.Default.Week(zone ?? "UTC");
+        var hours = new List<double>();
+        await ReadAsync(connection, $"SELECT \"AssignedAt\", \"FirstTouchAt\" {Where} AND \"FirstTouchAt\" IS NOT NULL", Year, r =>
+            hours.Add(week.Between(new DateTimeOffset(r.GetInt64(0), TimeSpan.Zero), new DateTimeOffset(r.GetInt64(1), TimeSpan.Zero)).TotalHours));
+        hours.Sort();
+        if (hours.Count > 0)
+        {
+            figures.Set("medianHours", decimal.Round((decimal)hours[((hours.Count + 1) / 2) - 1], 2));
+            figures.Set("p75Hours", decimal.Round((decimal)hours[((hours.Count * 3) + 3) / 4 - 1], 2));
+        }
+
         return figures;
     }
 
@@ -350,7 +357,7 @@ internal sealed class BenchReportsBaseline(BenchReportsBaseline.Periods periods)
         command.Parameters.AddWithValue("$hi", Periods.Ticks(range.To));
         command.Parameters.AddWithValue("$loDay", Periods.Text(range.From));
         command.Parameters.AddWithValue("$hiDay", Periods.Text(range.To));
-        command.Parameters.AddWithValue("$now", periods.Now.UtcTicks);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.UtcTicks); // as the report reads the clock: stale is "now"
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {

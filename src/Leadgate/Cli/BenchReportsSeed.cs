@@ -32,67 +32,27 @@ internal static class BenchReportsSeed
         string connectionString, Guid organisationId, List<Guid> owners, Guid[] stages, int leads, DateTimeOffset now, IProgress<int>? progress,
         CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using (var pragmas = connection.CreateCommand())
-        {
-            pragmas.CommandText = "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await using var seeder = await BenchSeeder.OpenAsync(connectionString, SeedTransaction, cancellationToken);
         var org = SqliteGuids.ToBytes(organisationId);
-        byte[] pipelineId;
-        await using (var find = connection.CreateCommand())
-        {
-            find.CommandText = "SELECT \"PipelineId\" FROM \"PipelineStages\" WHERE \"Id\" = $id";
-            find.Parameters.AddWithValue("$id", SqliteGuids.ToBytes(stages[0]));
-            pipelineId = (byte[])(await find.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        var contact = Insert(connection, "Contacts", ["Id", "OrganisationId", "Email", "FirstName", "LastName"]);
-        var lead = Insert(connection, "Leads", [
+        var pipelineId = await seeder.PipelineOfAsync(stages[0], cancellationToken);
+        var contact = seeder.Insert("Contacts", ["Id", "OrganisationId", "Email", "FirstName", "LastName"]);
+        var lead = seeder.Insert("Leads", [
             "Id", "OrganisationId", "ContactId", "OwnerId", "DealId", "Stage", "HighestStage", "WorkStatus", "CreatedAt", "UpdatedAt", "StageChangedAt",
             "LastActivityAt", "SearchText", "Version", "Bant_Authority_Status", "Bant_Budget_Status", "Bant_Need_Status", "Bant_Timeline_Status",
             "EngagementScore", "FitScore", "Source", "Campaign", "MqlAt"]);
-        var stageEvent = Insert(connection, "StageEvents", ["Id", "OrganisationId", "LeadId", "From", "To", "At", "ActorKind", "ActorName", "Reason"]);
-        var deal = Insert(connection, "Deals", [
+        var stageEvent = seeder.Insert("StageEvents", ["Id", "OrganisationId", "LeadId", "From", "To", "At", "ActorKind", "ActorName", "Reason"]);
+        var deal = seeder.Insert("Deals", [
             "Id", "OrganisationId", "LeadId", "Title", "Value", "Currency", "ExpectedCloseDate", "Status", "WonAmount", "ClosedOn", "LostReason",
             "OwnerId", "CreatedAt", "UpdatedAt", "Version", "PipelineId", "StageId", "StageChangedAt", "StageProbability", "StageForecastCategory",
             "RepProbability", "RepForecastCategory"]);
-        var change = Insert(connection, "DealChanges", [
+        var change = seeder.Insert("DealChanges", [
             "Id", "OrganisationId", "DealId", "At", "Status", "Value", "Currency", "ExpectedCloseDate", "Probability", "ForecastCategory",
             "ProbabilitySource", "StageId", "ActorName"]);
-        var handover = Insert(connection, "Handovers", [
+        var handover = seeder.Insert("Handovers", [
             "Id", "OrganisationId", "LeadId", "OwnerId", "StartedAt", "AssignedAt", "FirstTouchAt", "SlaDueAt", "BreachedAt", "EndedAt", "Team", "Route"]);
-        var scheduled = Insert(connection, "ScheduledActivities", ["Id", "OrganisationId", "DealId", "LeadId", "Type", "Notes", "DueAt", "CreatedAt", "UserId", "ActorName"]);
-        SqliteCommand[] commands = [contact, lead, stageEvent, deal, change, handover, scheduled];
+        var scheduled = seeder.Insert("ScheduledActivities", ["Id", "OrganisationId", "DealId", "LeadId", "Type", "Notes", "DueAt", "CreatedAt", "UserId", "ActorName"]);
         var counts = (Leads: 0L, StageEvents: 0L, Deals: 0L, DealChanges: 0L, Handovers: 0L);
-        var rows = 0;
-        SqliteTransaction? transaction = null;
-        void Row(SqliteCommand command, params object?[] values)
-        {
-            if (transaction is null)
-            {
-                transaction = connection.BeginTransaction();
-                foreach (var c in commands)
-                {
-                    c.Transaction = transaction;
-                }
-            }
-
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            command.ExecuteNonQuery();
-            if (++rows % SeedTransaction == 0)
-            {
-                transaction.Commit();
-                transaction.Dispose();
-                transaction = null;
-            }
-        }
+        void Row(SqliteCommand command, params object?[] values) => seeder.Row(command, values);
 
         static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         static string Money(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
@@ -144,7 +104,7 @@ internal static class BenchReportsSeed
                 {
                     Next("Disqualified", 1, 20, "User", Disqualify[random.Next(Disqualify.Length)]);
                 }
-                else if (fate < 0.2 || !Next("Mql", 1, 40, "Rule", null))
+                else if (fate < 0.15 || !Next("Mql", 1, 40, "Rule", null))
                 {
                     // stays IQL
                 }
@@ -307,34 +267,9 @@ internal static class BenchReportsSeed
             }
         }
 
-        transaction?.Commit();
-        transaction?.Dispose();
-        foreach (var c in commands)
-        {
-            await c.DisposeAsync();
-        }
-
-        await using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;";
-        checkpoint.CommandTimeout = 0;
-        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
         progress?.Report(100);
         return counts;
     }
 
     private static readonly string[] FunnelOrder = ["Iql", "Mql", "Sql", "Opportunity", "Customer", "Nurture", "Disqualified"];
-
-    private static SqliteCommand Insert(SqliteConnection connection, string table, string[] columns)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // Fixed table and column names, never input.
-        command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-#pragma warning restore CA2100
-        foreach (var i in Enumerable.Range(0, columns.Length))
-        {
-            command.Parameters.Add(new SqliteParameter("$p" + i, null));
-        }
-
-        return command;
-    }
 }
