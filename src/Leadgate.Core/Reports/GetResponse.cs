@@ -90,7 +90,7 @@ public sealed class GetResponse(LeadgateDbContext db, TimeProvider clock)
         var text = new StringBuilder("SELECT ").Append(key).Append(", COUNT(*), SUM(CASE WHEN h.\"FirstTouchAt\" IS NOT NULL THEN 1 ELSE 0 END),");
         text.Append(" SUM(CASE WHEN h.\"FirstTouchAt\" IS NOT NULL AND h.\"SlaDueAt\" IS NOT NULL AND h.\"FirstTouchAt\" <= h.\"SlaDueAt\" THEN 1 ELSE 0 END),");
         text.Append(" SUM(CASE WHEN h.\"BreachedAt\" IS NOT NULL THEN 1 ELSE 0 END)").Append(Handovers(sql, reading.Filter));
-        return text.Append(" GROUP BY ").Append(key).ToString();
+        return (reading.Filter.By is null ? text : text.Append(" GROUP BY ").Append(key)).ToString();
     }
 
     /// <summary>The touched handovers, one row each: group, assignment, first touch.</summary>
