@@ -29,6 +29,54 @@ public sealed class ReportsTests(LeadgateServer server, BrowserFixture browser)
         await page.GetByTestId("report-apply").ClickAsync();
         await ExpectTheApisFiguresAsync(page, "campaign", source: "Webinar");
         await page.ScreenshotAsync("report-sources-by-campaign");
+        await ExpectTheApisForecastAsync(page);
+    }
+
+    /// <summary>Acceptance 3 on a page: the run rate, each of its inputs (ratios with numerator and denominator) and the back-test per month are the API's.</summary>
+    private static async Task ExpectTheApisForecastAsync(IPage page)
+    {
+        var response = await page.APIRequest.GetAsync("/api/v1/reports/forecast");
+        Assert.True(response.Ok, $"GET /api/v1/reports/forecast answered {response.Status}");
+        using var json = JsonDocument.Parse(await response.TextAsync());
+        var runRate = json.RootElement.GetProperty("runRate");
+        var backtest = json.RootElement.GetProperty("backtest");
+        await page.GetByTestId("forecast-section").ScrollIntoViewIfNeededAsync();
+        string Invariant(JsonElement value) => value.GetDecimal().ToString(CultureInfo.InvariantCulture);
+
+        var months = runRate.GetProperty("months").EnumerateArray().ToList();
+        Assert.Equal(6, months.Count);
+        var rows = page.GetByTestId("run-rate-month");
+        await Expect(rows).ToHaveCountAsync(months.Count);
+        for (var i = 0; i < months.Count; i++)
+        {
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-month", months[i].GetProperty("month").GetString()!);
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-customers", Invariant(months[i].GetProperty("customers")));
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-revenue", Invariant(months[i].GetProperty("revenue")));
+            await Expect(rows.Nth(i).GetByTestId("run-rate-customers")).ToHaveTextAsync(months[i].GetProperty("customers").GetDecimal().ToString("N2", English));
+        }
+
+        var inputs = runRate.GetProperty("inputs");
+        await Expect(page.GetByTestId("input-inflow")).ToHaveAttributeAsync("data-mqls", inputs.GetProperty("mqls").GetInt64().ToString(CultureInfo.InvariantCulture));
+        await Expect(page.GetByTestId("input-inflow")).ToContainTextAsync(inputs.GetProperty("mqls").GetInt64().ToString("N0", English));
+        await Expect(page.GetByTestId("input-average-deal")).ToHaveAttributeAsync("data-won", inputs.GetProperty("wonDeals").GetInt64().ToString(CultureInfo.InvariantCulture));
+        string Ratio(JsonElement ratio) => string.Create(English,
+            $"{ratio.GetProperty("numerator").GetInt64():N0} of {ratio.GetProperty("denominator").GetInt64():N0} ({(ratio.GetProperty("rate").ValueKind == JsonValueKind.Null ? "—" : ratio.GetProperty("rate").GetDecimal().ToString("P1", English))})");
+        await Expect(page.GetByTestId("input-lag-ratio")).ToHaveTextAsync([.. inputs.GetProperty("conversionByLag").EnumerateArray().Select(l => Ratio(l.GetProperty("conversion")))]);
+        await Expect(page.GetByTestId("input-stage-ratio")).ToHaveTextAsync([.. inputs.GetProperty("winRateByStage").EnumerateArray().Select(s => Ratio(s.GetProperty("winRate")))]);
+
+        var past = backtest.GetProperty("months").EnumerateArray().ToList();
+        var shown = page.GetByTestId("backtest-month");
+        await Expect(shown).ToHaveCountAsync(past.Count);
+        for (var i = 0; i < past.Count; i++)
+        {
+            await Expect(shown.Nth(i)).ToHaveAttributeAsync("data-month", past[i].GetProperty("month").GetString()!);
+            await Expect(shown.Nth(i)).ToHaveAttributeAsync("data-forecast", Invariant(past[i].GetProperty("forecast")));
+            await Expect(shown.Nth(i)).ToHaveAttributeAsync("data-actual", Invariant(past[i].GetProperty("actual")));
+        }
+
+        string Percent(string name) => backtest.GetProperty(name).ValueKind == JsonValueKind.Null ? "—" : backtest.GetProperty(name).GetDecimal().ToString("P1", English);
+        await Expect(page.GetByTestId("backtest-errors")).ToHaveTextAsync($"MAPE {Percent("mape")} (months with an actual), WAPE {Percent("wape")}, bias {Percent("bias")}.");
+        await page.ScreenshotAsync("report-forecast-run-rate");
     }
 
     /// <summary>The table's groups, leads, MQLs, SQLs and totals are those GET /api/v1/reports/sources answers the same user.</summary>

@@ -106,6 +106,14 @@ public static class HandoverSettingsReading
         var settings = await db.HandoverSettings.AsNoTracking().FirstOrDefaultAsync(s => s.OrganisationId == organisationId, cancellationToken);
         return settings is null ? (RoutingModel.Default, SlaSettings.Default) : (settings.ReadRouting(), settings.ReadSla());
     }
+
+    /// <summary>The organisation's working week, as the response clock counts in it: its SLA's days and hours, in the SLA's zone or else the organisation's.</summary>
+    public static async Task<WorkingWeek> WorkingWeekOfAsync(this LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken)
+    {
+        var (_, sla) = await db.HandoverSettingsOfAsync(organisationId, cancellationToken);
+        var zone = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.TimeZone).FirstOrDefaultAsync(cancellationToken) ?? "UTC";
+        return sla.Week(zone);
+    }
 }
 
 /// <summary>A sales rep's routing state: whether they take new MQLs now, how many open MQLs they take at most, and their turn.</summary>

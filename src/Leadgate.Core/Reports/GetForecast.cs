@@ -1,7 +1,6 @@
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
-using Leadgate.Handover;
 using Leadgate.Pipeline;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,10 +59,6 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
 
     public const int MeasuredMonths = 12;
 
-    private sealed record DealRow(
-        Guid Id, DealStatus Status, decimal Value, string Currency, DateOnly ExpectedCloseDate, int Probability, ForecastCategory Category,
-        decimal? WonAmount, DateOnly? ClosedOn, Guid? OwnerId, Guid? PipelineId, string? Source, string? Campaign, decimal? Fit, Guid? StageId);
-
     private sealed record ChangeRow(Guid DealId, DateTimeOffset At, DealStatus Status, decimal Value, string Currency, DateOnly ExpectedCloseDate, int Probability);
 
     public async Task<Result<ForecastReport>> HandleAsync(ReportQuery query, Actor actor, CancellationToken cancellationToken)
@@ -83,13 +78,7 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         var filter = parsed.Value;
         var organisationId = actor.OrganisationId;
         var (currency, rates) = await GetExchangeRates.RatesAsync(db, organisationId, cancellationToken);
-        var deals = (await db.Deals.AsNoTracking().Where(d => d.OrganisationId == organisationId)
-                .Join(db.Leads, d => d.LeadId, l => l.Id, (d, l) => new DealRow(
-                    d.Id, d.Status, d.Value, d.Currency, d.ExpectedCloseDate, d.RepProbability ?? d.StageProbability,
-                    d.RepForecastCategory ?? d.StageForecastCategory, d.WonAmount, d.ClosedOn, d.OwnerId, d.PipelineId, l.Source, l.Campaign, l.FitScore, d.StageId))
-                .ToListAsync(cancellationToken))
-            .Where(d => Counts(d, filter))
-            .ToList();
+        var reading = new ReportReading(db, filter with { By = null }, organisationId, []);
 
         var months = new List<DateOnly>();
         for (var month = new DateOnly(filter.From.Year, filter.From.Month, 1); month < filter.To; month = month.AddMonths(1))
@@ -97,21 +86,16 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
             months.Add(month);
         }
 
-        bool InPeriod(DateOnly day) => day >= filter.From && day < filter.To;
-        var lines = deals
-            .Where(d => (d.Status == DealStatus.Open && InPeriod(d.ExpectedCloseDate)) || (d.Status == DealStatus.Won && d.ClosedOn is { } closed && InPeriod(closed)))
-            .Select(d => d.Status == DealStatus.Won
-                ? (Deal: d, Month: ReportFilter.MonthOf(d.ClosedOn!.Value), Category: ForecastCategory.Closed, Value: d.WonAmount ?? d.Value, Probability: 100)
-                : (Deal: d, Month: ReportFilter.MonthOf(d.ExpectedCloseDate), d.Category, d.Value, d.Probability))
-            .ToList();
-        var rated = lines.Where(l => rates.ContainsKey(l.Deal.Currency)).ToList();
-        var weighted = rated
+        // The open deals expected to close in the period and the deals won in it, summed per day, category and currency in SQL.
+        var lines = await reading.ReadAsync(
+            sql => LinesSql(reading, sql),
+            r => (Month: ReportFilter.MonthOf(Day(r.GetValue(0))), Category: Enum.Parse<ForecastCategory>(r.GetString(1)), Currency: r.GetString(2),
+                Deals: (int)ReportReading.Long(r, 3), Value: ReportReading.Decimal(r, 4), Weighted: ReportReading.Decimal(r, 5) / 100m),
+            cancellationToken);
+        var weighted = lines.Where(l => rates.ContainsKey(l.Currency))
             .GroupBy(l => (l.Month, l.Category))
             .OrderBy(g => g.Key.Month, StringComparer.Ordinal).ThenBy(g => g.Key.Category)
-            .Select(g => new WeightedRow(
-                g.Key.Month, g.Key.Category, g.Count(),
-                g.Sum(l => l.Value * rates[l.Deal.Currency]),
-                g.Sum(l => l.Value * rates[l.Deal.Currency] * l.Probability / 100m)))
+            .Select(g => new WeightedRow(g.Key.Month, g.Key.Category, g.Sum(l => l.Deals), g.Sum(l => l.Value * rates[l.Currency]), g.Sum(l => l.Weighted * rates[l.Currency])))
             .ToList();
         var rollups = months.Select(ReportFilter.MonthOf).Select(month =>
         {
@@ -124,15 +108,48 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
                 Sum(w => w.Category is ForecastCategory.BestCase or ForecastCategory.Commit or ForecastCategory.Closed),
                 Sum(w => w.Category != ForecastCategory.Closed));
         }).ToList();
-        var withoutRate = lines.Where(l => !rates.ContainsKey(l.Deal.Currency))
-            .GroupBy(l => l.Deal.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new WithoutRate(g.Key, g.Count(), g.Sum(l => l.Value)))
+        var withoutRate = lines.Where(l => !rates.ContainsKey(l.Currency))
+            .GroupBy(l => l.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new WithoutRate(g.Key, g.Sum(l => l.Deals), g.Sum(l => l.Value)))
             .ToList();
 
-        var runRate = await RunRateAsync(filter, deals, rates, now, organisationId, cancellationToken);
-        var backtest = await BacktestAsync(deals, rates, now, organisationId, cancellationToken);
+        var runRate = await RunRateAsync(filter, rates, now, organisationId, cancellationToken);
+        var backtest = await BacktestAsync(filter, rates, now, organisationId, cancellationToken);
         return new ForecastReport(currency, filter.From, filter.To, weighted, rollups, withoutRate, runRate, backtest);
     }
+
+    /// <summary>
+    /// The deals of the forecast's filters (<see cref="DealsFrom"/>): the open ones expected to close in [from, to) at their value
+    /// and probability (the rep's, else the stage's) by category, and the won ones closed in it as Closed at their won amount and 100%;
+    /// per close day, category and currency: how many, Σ value and Σ value × probability.
+    /// </summary>
+    private static string LinesSql(ReportReading reading, ReportSql sql)
+    {
+        var filter = reading.Filter;
+        sql.Add("@fromDay", filter.From);
+        sql.Add("@toDay", filter.To);
+        var won = $"d.\"Status\" = '{DealStatus.Won}'";
+        var day = $"CASE WHEN {won} THEN d.\"ClosedOn\" ELSE d.\"ExpectedCloseDate\" END";
+        var category = $"CASE WHEN {won} THEN '{ForecastCategory.Closed}' ELSE COALESCE(d.\"RepForecastCategory\", d.\"StageForecastCategory\") END";
+        var value = reading.Number($"CASE WHEN {won} THEN COALESCE(d.\"WonAmount\", d.\"Value\") ELSE d.\"Value\" END");
+        var probability = $"CASE WHEN {won} THEN 100 ELSE COALESCE(d.\"RepProbability\", d.\"StageProbability\") END";
+        return $"SELECT {day}, {category}, d.\"Currency\", COUNT(*), SUM({value}), SUM({value} * {probability})" + DealsFrom(sql, filter)
+            + $" AND ((d.\"Status\" = '{DealStatus.Open}' AND d.\"ExpectedCloseDate\" >= @fromDay AND d.\"ExpectedCloseDate\" < @toDay) OR ({won} AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay))"
+            + $" GROUP BY {day}, {category}, d.\"Currency\"";
+    }
+
+    /// <summary>The organisation's deals (alias d) with their lead (alias l), the report's filters applied: owner and team by the deal's owner, pipeline by the deal's.</summary>
+    private static string DealsFrom(ReportSql sql, ReportFilter filter) =>
+        " FROM \"Deals\" d JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\" WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d");
+
+    /// <summary>A stored date as read: text (yyyy-MM-dd) on SQLite, a date on PostgreSQL.</summary>
+    private static DateOnly Day(object value) => value switch
+    {
+        string text => DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        DateOnly day => day,
+        DateTime at => DateOnly.FromDateTime(at),
+        _ => throw new InvalidOperationException($"A stored date of type {value.GetType().Name}."),
+    };
 
     /// <summary>
     /// The run rate: for each of the next <see cref="RunRateMonths"/> months, the MQLs expected to arrive (the average inflow of
@@ -140,18 +157,18 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
     /// each open deal × the win rate measured for its stage, in the month it is expected to close (an overdue one in this month).
     /// </summary>
     private async Task<RunRate> RunRateAsync(
-        ReportFilter filter, List<DealRow> deals, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
+        ReportFilter filter, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
     {
         var thisMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1);
         var measuredFrom = thisMonth.AddMonths(-MeasuredMonths);
         static int MonthIndex(DateOnly day) => (day.Year * 12) + day.Month - 1;
-        static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+        static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 
         // Per lead whose first entry into MQL lies in the measured months: that entry and its first reach of Customer.
         var reading = new ReportReading(db, filter with { From = measuredFrom, To = thisMonth, By = null, View = ReportView.Period }, organisationId, []);
         var mqls = await reading.ReadAsync(
             sql => reading.FirstEntries(sql) + " SELECT p.e1, p.r4 FROM leads_in p WHERE p.e1 >= @from AND p.e1 < @to",
-            r => (Mql: Day(Stored(r, 0)!.Value), Customer: Stored(r, 1) is { } at ? Day(at) : (DateOnly?)null),
+            r => (Mql: DayOf(ReportReading.Stored(r, 0)!.Value), Customer: ReportReading.Stored(r, 1) is { } at ? DayOf(at) : (DateOnly?)null),
             cancellationToken);
         var inflowFrom = thisMonth.AddMonths(-InflowMonths);
         var inflow = mqls.LongCount(m => m.Mql >= inflowFrom);
@@ -163,30 +180,56 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
             return new LagConversion(lag, Ratio.Of(converted, complete.Count));
         }).ToList();
 
-        bool Measured(DateOnly? day) => day >= measuredFrom && day < thisMonth;
-        var won = deals.Where(d => d.Status == DealStatus.Won && Measured(d.ClosedOn) && rates.ContainsKey(d.Currency)).ToList();
-        decimal? averageDeal = won.Count == 0 ? null : decimal.Round(won.Sum(d => (d.WonAmount ?? d.Value) * rates[d.Currency]) / won.Count, 2);
+        // The deals won in the measured months, per currency; the average won deal over those with a rate.
+        var deals = new ReportReading(db, filter with { From = measuredFrom, To = thisMonth, By = null }, organisationId, []);
+        var won = (await deals.ReadAsync(
+                sql =>
+                {
+                    sql.Add("@fromDay", measuredFrom);
+                    sql.Add("@toDay", thisMonth);
+                    return $"SELECT d.\"Currency\", COUNT(*), SUM({deals.Number("COALESCE(d.\"WonAmount\", d.\"Value\")")})" + DealsFrom(sql, filter)
+                        + $" AND d.\"Status\" = '{DealStatus.Won}' AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay GROUP BY d.\"Currency\"";
+                },
+                r => (Currency: r.GetString(0), Deals: ReportReading.Long(r, 1), Value: ReportReading.Decimal(r, 2)),
+                cancellationToken))
+            .Where(w => rates.ContainsKey(w.Currency)).ToList();
+        var wonDeals = won.Sum(w => w.Deals);
+        decimal? averageDeal = wonDeals == 0 ? null : decimal.Round(won.Sum(w => w.Value * rates[w.Currency]) / wonDeals, 2);
 
         // Per stage: the closed deals of the measured months that were ever open in it (their history), and of those the won ones.
-        var closed = deals.Where(d => d.Status is DealStatus.Won or DealStatus.Lost && Measured(d.ClosedOn)).ToDictionary(d => d.Id);
-        var passed = (await db.DealChanges.AsNoTracking()
-                .Where(c => c.OrganisationId == organisationId && c.Status == DealStatus.Open && c.StageId != null)
-                .Select(c => new { c.DealId, c.StageId })
-                .ToListAsync(cancellationToken))
-            .Where(c => closed.ContainsKey(c.DealId))
-            .Select(c => (c.DealId, StageId: c.StageId!.Value)).Distinct().ToList();
+        var passed = (await deals.ReadAsync(
+                sql =>
+                {
+                    sql.Add("@fromDay", measuredFrom);
+                    sql.Add("@toDay", thisMonth);
+                    return $"SELECT p.\"StageId\", COUNT(*), SUM(CASE WHEN d.\"Status\" = '{DealStatus.Won}' THEN 1 ELSE 0 END)"
+                        + $" FROM (SELECT DISTINCT c.\"DealId\", c.\"StageId\" FROM \"DealChanges\" c WHERE c.\"OrganisationId\" = @org AND c.\"Status\" = '{DealStatus.Open}' AND c.\"StageId\" IS NOT NULL) p"
+                        + " JOIN \"Deals\" d ON d.\"Id\" = p.\"DealId\" JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\" WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d")
+                        + $" AND d.\"Status\" IN ('{DealStatus.Won}', '{DealStatus.Lost}') AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay GROUP BY p.\"StageId\"";
+                },
+                r => (StageId: Guid.Parse(ReportSql.KeyOf(r.GetValue(0))!), Closed: ReportReading.Long(r, 1), Won: ReportReading.Long(r, 2)),
+                cancellationToken))
+            .ToDictionary(p => p.StageId);
+
+        // The deals open now, per expected close day, stage and currency.
+        var open = (await deals.ReadAsync(
+                sql => $"SELECT d.\"ExpectedCloseDate\", d.\"StageId\", d.\"Currency\", COUNT(*), SUM({deals.Number("d.\"Value\"")})" + DealsFrom(sql, filter)
+                    + $" AND d.\"Status\" = '{DealStatus.Open}' GROUP BY d.\"ExpectedCloseDate\", d.\"StageId\", d.\"Currency\"",
+                r => (Closes: Day(r.GetValue(0)), StageId: r.IsDBNull(1) ? (Guid?)null : Guid.Parse(ReportSql.KeyOf(r.GetValue(1))!), Currency: r.GetString(2),
+                    Deals: (int)ReportReading.Long(r, 3), Value: ReportReading.Decimal(r, 4)),
+                cancellationToken))
+            .Where(o => rates.ContainsKey(o.Currency)).ToList();
         var stageNames = (await db.PipelineStages.AsNoTracking()
                 .Join(db.Pipelines.Where(p => p.OrganisationId == organisationId), s => s.PipelineId, p => p.Id, (s, p) => new { s.Id, s.Name, s.Position, Pipeline = p.Name, PipelineId = p.Id })
                 .ToListAsync(cancellationToken))
             .OrderBy(s => s.Pipeline, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.PipelineId).ThenBy(s => s.Position).ToList();
-        var open = deals.Where(d => d.Status == DealStatus.Open && rates.ContainsKey(d.Currency)).ToList();
         var winRates = stageNames.Select(s =>
         {
-            var ever = passed.Where(p => p.StageId == s.Id).Select(p => closed[p.DealId]).ToList();
+            var ever = passed.GetValueOrDefault(s.Id);
             var inStage = open.Where(d => d.StageId == s.Id).ToList();
             return new StageWinRate(
-                s.Id, $"{s.Pipeline} / {s.Name}", Ratio.Of(ever.Count(d => d.Status == DealStatus.Won), ever.Count),
-                inStage.Count, decimal.Round(inStage.Sum(d => d.Value * rates[d.Currency]), 2));
+                s.Id, $"{s.Pipeline} / {s.Name}", Ratio.Of(ever.Won, ever.Closed),
+                inStage.Sum(d => d.Deals), decimal.Round(inStage.Sum(d => d.Value * rates[d.Currency]), 2));
         }).Where(w => w.WinRate.Denominator > 0 || w.OpenDeals > 0).ToList();
         var rateOf = winRates.ToDictionary(w => w.StageId!.Value, w => w.WinRate.Rate ?? 0m);
 
@@ -194,67 +237,92 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         {
             var month = thisMonth.AddMonths(i);
             var customers = Enumerable.Range(0, i + 1).Sum(arrived => perMonth * (lags[i - arrived].Conversion.Rate ?? 0m));
-            var closing = open.Where(d => MonthIndex(d.ExpectedCloseDate < thisMonth ? thisMonth : d.ExpectedCloseDate) == MonthIndex(month)).ToList();
-            var fromDeals = closing.Sum(d => d.StageId is { } stage ? rateOf.GetValueOrDefault(stage) : 0m);
-            var dealRevenue = closing.Sum(d => d.Value * rates[d.Currency] * (d.StageId is { } stage ? rateOf.GetValueOrDefault(stage) : 0m));
+            var closing = open.Where(d => MonthIndex(d.Closes < thisMonth ? thisMonth : d.Closes) == MonthIndex(month)).ToList();
+            decimal RateOf(Guid? stage) => stage is { } id ? rateOf.GetValueOrDefault(id) : 0m;
+            var fromDeals = closing.Sum(d => d.Deals * RateOf(d.StageId));
+            var dealRevenue = closing.Sum(d => d.Value * rates[d.Currency] * RateOf(d.StageId));
             var inflowRevenue = customers * (averageDeal ?? 0m);
             return new RunRateMonth(
                 ReportFilter.MonthOf(month), decimal.Round(customers, 2), decimal.Round(inflowRevenue, 2), decimal.Round(fromDeals, 2),
                 decimal.Round(dealRevenue, 2), decimal.Round(customers + fromDeals, 2), decimal.Round(inflowRevenue + dealRevenue, 2));
         }).ToList();
-        return new RunRate(months, new RunRateInputs(InflowMonths, inflow, perMonth, MeasuredMonths, lags, won.Count, averageDeal, winRates));
+        return new RunRate(months, new RunRateInputs(InflowMonths, inflow, perMonth, MeasuredMonths, lags, wonDeals, averageDeal, winRates));
     }
 
-    /// <summary>A stored time as the report SQL reads it back: UTC ticks on SQLite, a timestamp on PostgreSQL.</summary>
-    private static DateTimeOffset? Stored(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal) switch
-    {
-        long ticks => new DateTimeOffset(ticks, TimeSpan.Zero),
-        DateTimeOffset at => at.ToUniversalTime(),
-        DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
-        var other => throw new InvalidOperationException($"A stored time of type {other.GetType().Name}."),
-    };
-
-    /// <summary>Each past month's forecast from the history rows before its start, against the deals whose history turned Won in it.</summary>
+    /// <summary>
+    /// Each past month's forecast from the history rows before its start, against the deals whose history turned Won in it. The
+    /// history of the deals the filters count is streamed deal by deal in the order it was written (by time; rows of the same
+    /// moment in the order they were appended — rowid on SQLite, ctid on PostgreSQL, the table being append-only), so only one
+    /// deal's history is held at a time.
+    /// </summary>
     private async Task<Backtest> BacktestAsync(
-        List<DealRow> deals, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
+        ReportFilter filter, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
     {
         var thisMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1);
         var first = thisMonth.AddMonths(-BacktestMonths);
         var end = Moment(thisMonth);
-        var counted = deals.ToDictionary(d => d.Id);
-        var changes = (await db.DealChanges.AsNoTracking()
-                .Where(c => c.OrganisationId == organisationId && c.At < end)
-                .Select(c => new ChangeRow(c.DealId, c.At, c.Status, c.Value, c.Currency, c.ExpectedCloseDate, c.Probability))
-                .ToListAsync(cancellationToken))
-            .Where(c => counted.ContainsKey(c.DealId))
-            .GroupBy(c => c.DealId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.At).ToList());
+        var starts = Enumerable.Range(0, BacktestMonths + 1).Select(i => first.AddMonths(i)).ToList();
+        var forecast = new decimal[BacktestMonths];
+        var actual = new decimal[BacktestMonths];
+        var history = new List<ChangeRow>();
+        decimal? wonAmount = null;
 
-        var months = new List<BacktestMonth>();
-        for (var month = first; month < thisMonth; month = month.AddMonths(1))
+        void Flush()
         {
-            var (start, next) = (Moment(month), Moment(month.AddMonths(1)));
-            var forecast = 0m;
-            var actual = 0m;
-            foreach (var (dealId, history) in changes)
+            if (history.Count == 0)
             {
+                return;
+            }
+
+            for (var i = 0; i < BacktestMonths; i++)
+            {
+                var (month, start, next) = (starts[i], Moment(starts[i]), Moment(starts[i + 1]));
                 var then = history.LastOrDefault(c => c.At < start);
-                if (then is { Status: DealStatus.Open } && then.ExpectedCloseDate >= month && then.ExpectedCloseDate < month.AddMonths(1)
+                if (then is { Status: DealStatus.Open } && then.ExpectedCloseDate >= month && then.ExpectedCloseDate < starts[i + 1]
                     && rates.TryGetValue(then.Currency, out var rate))
                 {
-                    forecast += then.Value * rate * then.Probability / 100m;
+                    forecast[i] += then.Value * rate * then.Probability / 100m;
                 }
 
                 var won = history.FirstOrDefault(c => c.Status == DealStatus.Won);
                 if (won is not null && won.At >= start && won.At < next && rates.TryGetValue(won.Currency, out var wonRate))
                 {
-                    actual += (counted[dealId].WonAmount ?? won.Value) * wonRate;
+                    actual[i] += (wonAmount ?? won.Value) * wonRate;
                 }
             }
 
-            months.Add(new BacktestMonth(ReportFilter.MonthOf(month), decimal.Round(forecast, 2), decimal.Round(actual, 2)));
+            history.Clear();
         }
 
+        var reading = new ReportReading(db, filter with { By = null }, organisationId, []);
+        await reading.EachAsync(
+            sql =>
+            {
+                sql.Add("@end", GetFunnel.Time(end, reading.Sqlite));
+                return "SELECT c.\"DealId\", c.\"At\", c.\"Status\", c.\"Value\", c.\"Currency\", c.\"ExpectedCloseDate\", c.\"Probability\", d.\"WonAmount\""
+                    + " FROM \"DealChanges\" c JOIN \"Deals\" d ON d.\"Id\" = c.\"DealId\" JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\""
+                    + " WHERE c.\"OrganisationId\" = @org AND d.\"OrganisationId\" = @org AND c.\"At\" < @end" + sql.LeadFilters(filter, ownerOf: "d")
+                    + $" ORDER BY c.\"DealId\", c.\"At\", {(reading.Sqlite ? "c.rowid" : "c.ctid")}";
+            },
+            r =>
+            {
+                var change = new ChangeRow(
+                    Guid.Parse(ReportSql.KeyOf(r.GetValue(0))!), ReportReading.Stored(r, 1)!.Value, Enum.Parse<DealStatus>(r.GetString(2)), ReportReading.Decimal(r, 3),
+                    r.GetString(4), Day(r.GetValue(5)), (int)ReportReading.Long(r, 6));
+                if (history.Count > 0 && history[0].DealId != change.DealId)
+                {
+                    Flush();
+                }
+
+                wonAmount = r.IsDBNull(7) ? null : ReportReading.Decimal(r, 7);
+                history.Add(change);
+            },
+            cancellationToken);
+        Flush();
+
+        var months = Enumerable.Range(0, BacktestMonths)
+            .Select(i => new BacktestMonth(ReportFilter.MonthOf(starts[i]), decimal.Round(forecast[i], 2), decimal.Round(actual[i], 2)))
+            .ToList();
         var totalActual = months.Sum(m => m.Actual);
         var withActual = months.Where(m => m.Actual != 0).ToList();
         decimal? mape = withActual.Count == 0 ? null : decimal.Round(withActual.Average(m => Math.Abs(m.Forecast - m.Actual) / m.Actual), 4);
@@ -264,13 +332,4 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
     }
 
     private static DateTimeOffset Moment(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    /// <summary>The report's filters on a deal: owner and team by the deal's owner, pipeline by the deal's, the rest by its lead.</summary>
-    private static bool Counts(DealRow deal, ReportFilter filter) =>
-        (filter.Source is null || deal.Source == filter.Source)
-        && (filter.Campaign is null || deal.Campaign == filter.Campaign)
-        && (filter.OwnerId is null || deal.OwnerId == filter.OwnerId)
-        && (filter.Team is null || (deal.OwnerId is { } owner && filter.TeamMembers.Contains(owner)))
-        && (filter.FitTier is null || RoutingRule.TierOf(deal.Fit) == filter.FitTier)
-        && (filter.PipelineId is null || deal.PipelineId == filter.PipelineId);
 }

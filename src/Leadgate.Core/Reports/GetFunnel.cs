@@ -269,8 +269,19 @@ internal sealed class ReportSql(DbCommand command, bool sqlite)
             : $" LEFT JOIN ({string.Join(" UNION ALL ", pairs)}) tm ON tm.member_id = l.\"OwnerId\"";
     }
 
-    /// <summary>The filters on the lead (alias l) and its deal (alias d), each value a parameter.</summary>
-    public string LeadFilters(ReportFilter filter)
+    /// <summary>
+    /// Whether a report over events or handovers must join their lead (and its deal): only to group or to filter by it. Without
+    /// either, the organisation's own rows are all counted, and the join to a million leads is left out.
+    /// </summary>
+    public static bool ReadsLead(ReportFilter filter) =>
+        filter.By is not null || filter.Source is not null || filter.Campaign is not null || filter.OwnerId is not null
+        || filter.Team is not null || filter.FitTier is not null || filter.PipelineId is not null;
+
+    /// <summary>
+    /// The filters on the lead (alias l) and its deal (alias d), each value a parameter; owner and team by the lead's owner, or
+    /// with <paramref name="ownerOf"/> <c>d</c> by the deal's (the forecast's deal filters).
+    /// </summary>
+    public string LeadFilters(ReportFilter filter, string ownerOf = "l")
     {
         var sql = new StringBuilder();
         if (filter.Source is { } source)
@@ -288,7 +299,7 @@ internal sealed class ReportSql(DbCommand command, bool sqlite)
         if (filter.OwnerId is { } owner)
         {
             Add("@owner", GetFunnel.Key(owner, sqlite));
-            sql.Append(" AND l.\"OwnerId\" = @owner");
+            sql.Append(" AND ").Append(ownerOf).Append(".\"OwnerId\" = @owner");
         }
 
         if (filter.Team is not null)
@@ -307,7 +318,7 @@ internal sealed class ReportSql(DbCommand command, bool sqlite)
                     names.Add(name);
                 }
 
-                sql.Append(" AND l.\"OwnerId\" IN (").Append(string.Join(", ", names)).Append(')');
+                sql.Append(" AND ").Append(ownerOf).Append(".\"OwnerId\" IN (").Append(string.Join(", ", names)).Append(')');
             }
         }
 

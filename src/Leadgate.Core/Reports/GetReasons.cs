@@ -69,8 +69,14 @@ public sealed class GetReasons(LeadgateDbContext db, TimeProvider clock)
         var filter = reading.Filter;
         var text = new StringBuilder("SELECT x.group_key, x.kind, x.reason, COUNT(*) FROM (SELECT ").Append(ReportSql.GroupKeyOf(filter.By)).Append(" AS group_key,");
         text.Append(CultureInfo.InvariantCulture, $" CASE WHEN e.\"From\" IN ('{Stage.Sql}', '{Stage.Opportunity}') THEN 'lost' WHEN e.\"From\" = '{Stage.Mql}' AND e.\"To\" = '{Stage.Nurture}' THEN 'sentBack' ELSE 'disqualified' END AS kind,");
-        text.Append(" e.\"Reason\" AS reason FROM \"StageEvents\" e JOIN \"Leads\" l ON l.\"Id\" = e.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
-        text.Append(CultureInfo.InvariantCulture, $" WHERE e.\"OrganisationId\" = @org AND l.\"OrganisationId\" = @org AND e.\"To\" IN ('{Stage.Nurture}', '{Stage.Disqualified}') AND e.\"At\" >= @from AND e.\"At\" < @to");
+        var lead = ReportSql.ReadsLead(filter);
+        text.Append(" e.\"Reason\" AS reason FROM \"StageEvents\" e");
+        if (lead)
+        {
+            text.Append(" JOIN \"Leads\" l ON l.\"Id\" = e.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $" WHERE e.\"OrganisationId\" = @org{(lead ? " AND l.\"OrganisationId\" = @org" : "")} AND e.\"To\" IN ('{Stage.Nurture}', '{Stage.Disqualified}') AND e.\"At\" >= @from AND e.\"At\" < @to");
         if (!filter.IncludeImported)
         {
             text.Append(" AND e.\"ActorKind\" <> 'Import'");

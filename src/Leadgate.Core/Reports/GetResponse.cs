@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
+using Leadgate.Handover;
 
 namespace Leadgate.Reports;
 
@@ -29,11 +29,12 @@ public sealed class GetResponse(LeadgateDbContext db, TimeProvider clock)
 
         var reading = started.Value;
         var filter = reading.Filter;
-        var total = (await ReadAsync(reading.Ungrouped(), cancellationToken)).Select(r => r.Figures).SingleOrDefault() ?? Empty;
+        var week = await db.WorkingWeekOfAsync(actor.OrganisationId, cancellationToken);
+        var total = (await ReadAsync(reading.Ungrouped(), week, cancellationToken)).Select(r => r.Figures).SingleOrDefault() ?? Empty;
         IReadOnlyList<ResponseGroup>? groups = null;
         if (filter.By is not null)
         {
-            groups = [.. (await reading.GroupsAsync(await ReadAsync(reading, cancellationToken), cancellationToken))
+            groups = [.. (await reading.GroupsAsync(await ReadAsync(reading, week, cancellationToken), cancellationToken))
                 .Select(g => new ResponseGroup(g.Key, g.Label, g.Rows.Single()))];
         }
 
@@ -42,36 +43,57 @@ public sealed class GetResponse(LeadgateDbContext db, TimeProvider clock)
 
     private static readonly ResponseFigures Empty = new(0, 0, null, null, 0, 0, Ratio.Of(0, 0));
 
-    private static Task<List<(string? Key, ResponseFigures Figures)>> ReadAsync(ReportReading reading, CancellationToken cancellationToken) =>
-        reading.ReadAsync(
-            sql => Sql(reading, sql),
+    /// <summary>
+    /// Per group: the counts from one SQL aggregation, and the speed from the touched handovers' assignment and first touch,
+    /// read one row each and measured in the working week (<see cref="WorkingWeek.Between"/>, as the response clock counts).
+    /// </summary>
+    private static async Task<List<(string? Key, ResponseFigures Figures)>> ReadAsync(ReportReading reading, WorkingWeek week, CancellationToken cancellationToken)
+    {
+        var counts = await reading.ReadAsync(
+            sql => CountsSql(reading, sql),
+            r => (Key: ReportSql.KeyOf(r.GetValue(0)), Handovers: ReportReading.Long(r, 1), Touched: ReportReading.Long(r, 2), Met: ReportReading.Long(r, 3), Breached: ReportReading.Long(r, 4)),
+            cancellationToken);
+        var hours = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        await reading.EachAsync(
+            sql => TouchesSql(reading, sql),
             r =>
             {
-                var (met, breached) = (ReportReading.Long(r, 5), ReportReading.Long(r, 6));
-                return (ReportSql.KeyOf(r.GetValue(0)), new ResponseFigures(
-                    ReportReading.Long(r, 1), ReportReading.Long(r, 2), ReportReading.Days(r, 3), ReportReading.Days(r, 4), met, breached, Ratio.Of(met, met + breached)));
+                var key = ReportSql.KeyOf(r.GetValue(0)) ?? "";
+                if (!hours.TryGetValue(key, out var list))
+                {
+                    hours[key] = list = [];
+                }
+
+                list.Add(week.Between(ReportReading.Stored(r, 1)!.Value, ReportReading.Stored(r, 2)!.Value).TotalHours);
             },
             cancellationToken);
-
-    /// <summary>
-    /// The handovers assigned to a rep in [from, to), joined to the lead for the filters and the grouping; the touched ones
-    /// ranked by their hours to the first touch. Met: touched no later than due; breached: flagged by the response clock.
-    /// </summary>
-    private static string Sql(ReportReading reading, ReportSql sql)
-    {
-        var filter = reading.Filter;
-        var hours = $"({reading.DaysBetween("h.\"AssignedAt\"", "h.\"FirstTouchAt\"")}) * 24.0";
-        var text = new StringBuilder("WITH base AS (SELECT ").Append(ReportSql.GroupKeyOf(filter.By)).Append(" AS group_key,");
-        text.Append(CultureInfo.InvariantCulture, $" CASE WHEN h.\"FirstTouchAt\" IS NOT NULL THEN {hours} END AS hours,");
-        text.Append(" CASE WHEN h.\"FirstTouchAt\" IS NOT NULL AND h.\"SlaDueAt\" IS NOT NULL AND h.\"FirstTouchAt\" <= h.\"SlaDueAt\" THEN 1 ELSE 0 END AS met,");
-        text.Append(" CASE WHEN h.\"BreachedAt\" IS NOT NULL THEN 1 ELSE 0 END AS breached");
-        text.Append(" FROM \"Handovers\" h JOIN \"Leads\" l ON l.\"Id\" = h.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
-        text.Append(" WHERE h.\"OrganisationId\" = @org AND l.\"OrganisationId\" = @org AND h.\"OwnerId\" IS NOT NULL AND h.\"AssignedAt\" >= @from AND h.\"AssignedAt\" < @to");
-        text.Append(sql.LeadFilters(filter)).Append("),");
-        text.Append(" ranked AS (SELECT b.group_key, b.hours, ROW_NUMBER() OVER (PARTITION BY b.group_key ORDER BY b.hours) AS rn, COUNT(*) OVER (PARTITION BY b.group_key) AS n FROM base b WHERE b.hours IS NOT NULL),");
-        text.Append(" counted AS (SELECT b.group_key, COUNT(*) AS handovers, SUM(CASE WHEN b.hours IS NOT NULL THEN 1 ELSE 0 END) AS touched, SUM(b.met) AS met, SUM(b.breached) AS breached FROM base b GROUP BY b.group_key),");
-        text.Append(" speed AS (SELECT r.group_key, MIN(CASE WHEN r.rn * 2 >= r.n THEN r.hours END) AS median, MIN(CASE WHEN r.rn * 4 >= r.n * 3 THEN r.hours END) AS p75 FROM ranked r GROUP BY r.group_key)");
-        text.Append(" SELECT c.group_key, c.handovers, c.touched, s.median, s.p75, c.met, c.breached FROM counted c LEFT JOIN speed s ON s.group_key = c.group_key OR (s.group_key IS NULL AND c.group_key IS NULL)");
-        return text.ToString();
+        return [.. counts.Select(c =>
+        {
+            var sorted = hours.GetValueOrDefault(c.Key ?? "", []);
+            sorted.Sort();
+            decimal? Rank(int times, int of) => sorted.Count == 0 ? null : decimal.Round((decimal)sorted[((sorted.Count * times) + of - 1) / of - 1], 2);
+            return (c.Key, new ResponseFigures(c.Handovers, c.Touched, Rank(1, 2), Rank(3, 4), c.Met, c.Breached, Ratio.Of(c.Met, c.Met + c.Breached)));
+        })];
     }
+
+    /// <summary>The handovers assigned to a rep in [from, to), joined to the lead for the filters and the grouping.</summary>
+    private static string Handovers(ReportSql sql, ReportFilter filter) => ReportSql.ReadsLead(filter)
+        ? " FROM \"Handovers\" h JOIN \"Leads\" l ON l.\"Id\" = h.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"" + sql.TeamJoin(filter.By)
+            + " WHERE h.\"OrganisationId\" = @org AND l.\"OrganisationId\" = @org AND h.\"OwnerId\" IS NOT NULL AND h.\"AssignedAt\" >= @from AND h.\"AssignedAt\" < @to"
+            + sql.LeadFilters(filter)
+        : " FROM \"Handovers\" h WHERE h.\"OrganisationId\" = @org AND h.\"OwnerId\" IS NOT NULL AND h.\"AssignedAt\" >= @from AND h.\"AssignedAt\" < @to";
+
+    /// <summary>Per group: handovers, touched, met (touched no later than due), breached (flagged by the response clock).</summary>
+    private static string CountsSql(ReportReading reading, ReportSql sql)
+    {
+        var key = ReportSql.GroupKeyOf(reading.Filter.By);
+        var text = new StringBuilder("SELECT ").Append(key).Append(", COUNT(*), SUM(CASE WHEN h.\"FirstTouchAt\" IS NOT NULL THEN 1 ELSE 0 END),");
+        text.Append(" SUM(CASE WHEN h.\"FirstTouchAt\" IS NOT NULL AND h.\"SlaDueAt\" IS NOT NULL AND h.\"FirstTouchAt\" <= h.\"SlaDueAt\" THEN 1 ELSE 0 END),");
+        text.Append(" SUM(CASE WHEN h.\"BreachedAt\" IS NOT NULL THEN 1 ELSE 0 END)").Append(Handovers(sql, reading.Filter));
+        return (reading.Filter.By is null ? text : text.Append(" GROUP BY ").Append(key)).ToString();
+    }
+
+    /// <summary>The touched handovers, one row each: group, assignment, first touch.</summary>
+    private static string TouchesSql(ReportReading reading, ReportSql sql) =>
+        "SELECT " + ReportSql.GroupKeyOf(reading.Filter.By) + ", h.\"AssignedAt\", h.\"FirstTouchAt\"" + Handovers(sql, reading.Filter) + " AND h.\"FirstTouchAt\" IS NOT NULL";
 }

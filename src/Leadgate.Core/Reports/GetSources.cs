@@ -74,7 +74,7 @@ public sealed class GetSources(LeadgateDbContext db, TimeProvider clock, GetFunn
         sql.Add("@toDay", filter.To);
         var text = new StringBuilder("SELECT ").Append(ReportSql.GroupKeyOf(filter.By)).Append(" AS group_key, d.\"Currency\", COUNT(*), SUM(")
             .Append(reading.Number("COALESCE(d.\"WonAmount\", d.\"Value\")")).Append(')');
-        text.Append(" FROM \"Deals\" d JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"").Append(sql.TeamJoin(filter.By));
+        text.Append(" FROM \"Deals\" d").Append(ReportSql.ReadsLead(filter) ? " JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"" + sql.TeamJoin(filter.By) : "");
         text.Append(CultureInfo.InvariantCulture, $" WHERE d.\"OrganisationId\" = @org AND d.\"Status\" = '{DealStatus.Won}' AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay");
         text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKeyOf(filter.By) + ", ").Append("d.\"Currency\"");
         return text.ToString();

@@ -75,7 +75,7 @@ public sealed class GetWinRate(LeadgateDbContext db, TimeProvider clock)
         text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN d.\"Status\" = '{DealStatus.Lost}' THEN 1 ELSE 0 END),");
         text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN {reading.Number("COALESCE(d.\"WonAmount\", d.\"Value\")")} ELSE 0 END),");
         text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN {reading.DaysFromTimeToDate("d.\"CreatedAt\"", "d.\"ClosedOn\"")} ELSE 0 END)");
-        text.Append(" FROM \"Deals\" d JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"").Append(sql.TeamJoin(filter.By));
+        text.Append(" FROM \"Deals\" d").Append(ReportSql.ReadsLead(filter) ? " JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"" + sql.TeamJoin(filter.By) : "");
         text.Append(CultureInfo.InvariantCulture, $" WHERE d.\"OrganisationId\" = @org AND d.\"Status\" IN ('{DealStatus.Won}', '{DealStatus.Lost}') AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay");
         text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKeyOf(filter.By) + ", ").Append("d.\"Currency\"");
         return text.ToString();

@@ -60,6 +60,14 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
     /// <summary>Runs the SQL <paramref name="build"/> writes (it adds its parameters through the <see cref="ReportSql"/>); @org, @from and @to are there.</summary>
     public async Task<List<T>> ReadAsync<T>(Func<ReportSql, string> build, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
+        var rows = new List<T>();
+        await EachAsync(build, reader => rows.Add(map(reader)), cancellationToken);
+        return rows;
+    }
+
+    /// <summary>As <see cref="ReadAsync{T}"/>, but hands each row to <paramref name="row"/> as it is read, keeping none.</summary>
+    public async Task EachAsync(Func<ReportSql, string> build, Action<DbDataReader> row, CancellationToken cancellationToken)
+    {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -72,14 +80,11 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
 #pragma warning disable CA2100 // The SQL is built from fixed text; every value is a parameter.
             command.CommandText = build(parameters);
 #pragma warning restore CA2100
-            var rows = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(map(reader));
+                row(reader);
             }
-
-            return rows;
         }
         finally
         {
@@ -104,6 +109,15 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
     public string DaysFromTimeToDate(string time, string date) => Sqlite
         ? $"(julianday({date}) - ({time} / 864000000000.0 + 1721425.5))"
         : $"(EXTRACT(EPOCH FROM (CAST({date} AS timestamp) - ({time} AT TIME ZONE 'UTC'))) / 86400.0)";
+
+    /// <summary>A stored time as the report SQL reads it back: UTC ticks on SQLite, a timestamp on PostgreSQL.</summary>
+    public static DateTimeOffset? Stored(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal) switch
+    {
+        long ticks => new DateTimeOffset(ticks, TimeSpan.Zero),
+        DateTimeOffset at => at.ToUniversalTime(),
+        DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+        var other => throw new InvalidOperationException($"A stored time of type {other.GetType().Name}."),
+    };
 
     public static long Long(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? 0 : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);

@@ -94,7 +94,7 @@ internal static class BenchBoard
             throw new InvalidOperationException($"The board shows {cards:N0} deals, not the {open:N0} open ones seeded.");
         }
 
-        await BenchReport.PhaseAsync(cli, $"board data query: median {Median(queries):0.0} ms over {samples} warm runs ({cards:N0} cards)");
+        await BenchReport.PhaseAsync(cli, $"board data query: median {BenchReport.Median(queries):0.0} ms over {samples} warm runs ({cards:N0} cards)");
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [
@@ -133,7 +133,7 @@ internal static class BenchBoard
 
             return true;
         });
-        await BenchReport.PhaseAsync(cli, $"board server render (its query included): median {Median(renders):0.0} ms, {htmlLength / 1024.0 / 1024.0:0.0} MB of HTML");
+        await BenchReport.PhaseAsync(cli, $"board server render (its query included): median {BenchReport.Median(renders):0.0} ms, {htmlLength / 1024.0 / 1024.0:0.0} MB of HTML");
 
         var baselines = new List<double>();
         for (var i = -2; i < samples; i++)
@@ -152,10 +152,10 @@ internal static class BenchBoard
             }
         }
 
-        await BenchReport.PhaseAsync(cli, $"{BaselineName}: median {Median(baselines):0.0} ms");
-        var queryMs = Median(queries);
-        var renderMs = Median(renders);
-        var baselineMs = Median(baselines);
+        await BenchReport.PhaseAsync(cli, $"{BaselineName}: median {BenchReport.Median(baselines):0.0} ms");
+        var queryMs = BenchReport.Median(queries);
+        var renderMs = BenchReport.Median(renders);
+        var baselineMs = BenchReport.Median(baselines);
         return await BenchReport.ResultAsync(cli, new
         {
             bench = "board",
@@ -173,12 +173,6 @@ internal static class BenchBoard
         });
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
     /// <summary>The benchmark's deals, written with raw prepared SQL; also how a browser test puts 10,000 open deals on a board.</summary>
     internal static async Task SeedAsync(
         string connectionString, Guid organisationId, List<(Guid Id, string Name)> owners, Guid[] stages, int open, int closed, DateTimeOffset now,
@@ -190,55 +184,22 @@ internal static class BenchBoard
             ("Pipeline", 20, "Sql"), ("Pipeline", 35, "Sql"), ("BestCase", 50, "Opportunity"), ("BestCase", 70, "Opportunity"),
             ("Commit", 90, "Opportunity"), ("Closed", 100, "Customer"), ("Omitted", 0, "Nurture"),
         ];
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using (var pragmas = connection.CreateCommand())
-        {
-            pragmas.CommandText = "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await using var seeder = await BenchSeeder.OpenAsync(connectionString, SeedTransaction, cancellationToken);
         var org = SqliteGuids.ToBytes(organisationId);
-        var pipelineId = await PipelineOfAsync(connection, stages[0], cancellationToken);
-        var company = Insert(connection, "Companies", ["Id", "OrganisationId", "Name", "Domain"]);
-        var contact = Insert(connection, "Contacts", ["Id", "OrganisationId", "Email", "FirstName", "LastName"]);
-        var lead = Insert(connection, "Leads", [
+        var pipelineId = await seeder.PipelineOfAsync(stages[0], cancellationToken);
+        var company = seeder.Insert("Companies", ["Id", "OrganisationId", "Name", "Domain"]);
+        var contact = seeder.Insert("Contacts", ["Id", "OrganisationId", "Email", "FirstName", "LastName"]);
+        var lead = seeder.Insert("Leads", [
             "Id", "OrganisationId", "ContactId", "CompanyId", "OwnerId", "DealId", "Stage", "HighestStage", "WorkStatus", "CreatedAt", "UpdatedAt", "StageChangedAt", "LastActivityAt",
             "SearchText", "Version", "Bant_Authority_Status", "Bant_Budget_Status", "Bant_Need_Status", "Bant_Timeline_Status", "EngagementScore"]);
-        var deal = Insert(connection, "Deals", [
+        var deal = seeder.Insert("Deals", [
             "Id", "OrganisationId", "LeadId", "Title", "Value", "Currency", "ExpectedCloseDate", "ProposalAmount", "Status", "WonAmount", "ClosedOn", "LostReason",
             "OwnerId", "CreatedAt", "UpdatedAt", "Version", "PipelineId", "StageId", "StageChangedAt", "StageProbability", "StageForecastCategory", "RepProbability",
             "NextStepText", "NextStepDueOn"]);
-        var scheduled = Insert(connection, "ScheduledActivities", ["Id", "OrganisationId", "DealId", "LeadId", "Type", "Notes", "DueAt", "CreatedAt", "UserId", "ActorName"]);
-        SqliteCommand[] commands = [company, contact, lead, deal, scheduled];
+        var scheduled = seeder.Insert("ScheduledActivities", ["Id", "OrganisationId", "DealId", "LeadId", "Type", "Notes", "DueAt", "CreatedAt", "UserId", "ActorName"]);
         var start = now.AddDays(-400);
         var total = open + closed;
-        var rows = 0;
-        SqliteTransaction? transaction = null;
-        void Row(SqliteCommand command, params object?[] values)
-        {
-            if (transaction is null)
-            {
-                transaction = connection.BeginTransaction();
-                foreach (var c in commands)
-                {
-                    c.Transaction = transaction;
-                }
-            }
-
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            command.ExecuteNonQuery();
-            if (++rows % SeedTransaction == 0)
-            {
-                transaction.Commit();
-                transaction.Dispose();
-                transaction = null;
-            }
-        }
+        void Row(SqliteCommand command, params object?[] values) => seeder.Row(command, values);
 
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         for (var i = 0; i < total; i++)
@@ -277,39 +238,6 @@ internal static class BenchBoard
                 progress?.Report((int)(100L * i / total));
             }
         }
-
-        transaction?.Commit();
-        transaction?.Dispose();
-        foreach (var c in commands)
-        {
-            await c.DisposeAsync();
-        }
-
-        await using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;";
-        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<byte[]> PipelineOfAsync(SqliteConnection connection, Guid stageId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT \"PipelineId\" FROM \"PipelineStages\" WHERE \"Id\" = $id";
-        command.Parameters.AddWithValue("$id", SqliteGuids.ToBytes(stageId));
-        return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static SqliteCommand Insert(SqliteConnection connection, string table, string[] columns)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // Fixed table and column names, never input.
-        command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
-#pragma warning restore CA2100
-        foreach (var i in Enumerable.Range(0, columns.Length))
-        {
-            command.Parameters.Add(new SqliteParameter("$p" + i, null));
-        }
-
-        return command;
     }
 
     /// <summary>The same open deals the board shows, with what a card shows of their lead, contact, company and owner, read raw.</summary>

@@ -266,7 +266,7 @@ internal static class BenchCrash
     }
 
     /// <summary>The app as its own process (the <c>leadgate</c> beside this assembly), on a free loopback port.</summary>
-    private sealed class AppProcess : IAsyncDisposable
+    internal sealed class AppProcess : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _errors = new();
@@ -317,6 +317,22 @@ internal static class BenchCrash
             process.BeginErrorReadLine();
             await app.WaitUntilListeningAsync(cancellationToken);
             return app;
+        }
+
+        /// <summary>The process's resident memory now and at its peak (VmRSS, VmHWM from /proc on Linux), in MB; zeros elsewhere.</summary>
+        public (double RssMB, double HwmMB) Memory()
+        {
+            try
+            {
+                var lines = File.ReadAllLines($"/proc/{_process.Id}/status");
+                double Read(string name) => lines.Where(l => l.StartsWith(name, StringComparison.Ordinal))
+                    .Select(l => double.Parse(l[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024).FirstOrDefault();
+                return (Read("VmRSS:"), Read("VmHWM:"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return (0, 0);
+            }
         }
 
         /// <summary>SIGKILL: no shutdown, no flush, no checkpoint.</summary>

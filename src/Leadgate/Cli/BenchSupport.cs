@@ -197,6 +197,13 @@ internal sealed class LatencyHistogram
 /// <summary>How a benchmark reports: phases on stderr as they finish, and one line of JSON on stdout at the end.</summary>
 internal static class BenchReport
 {
+    /// <summary>The median of some timings (the mean of the middle two of an even count); 0 of none.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static Task PhaseAsync(CliContext cli, FormattableString line) =>
@@ -354,5 +361,106 @@ internal sealed class BenchClock
             allocatedMB = BenchReport.Round((GC.GetTotalAllocatedBytes() - _allocatedAtStart) / 1e6),
             collections = GC.CollectionCount(0) - _collectionsAtStart,
         };
+    }
+}
+
+/// <summary>
+/// How a benchmark seeds its database fast: one connection without fsync and foreign-key checks, prepared INSERT statements
+/// bound by position, a transaction every <c>rowsPerTransaction</c> rows; disposing commits the rest, checkpoints the WAL and
+/// runs ANALYZE, as a database that has been in use would have its statistics.
+/// </summary>
+internal sealed class BenchSeeder : IAsyncDisposable
+{
+    private readonly List<SqliteCommand> _commands = [];
+    private readonly int _rowsPerTransaction;
+    private SqliteTransaction? _transaction;
+    private int _rows;
+
+    private BenchSeeder(SqliteConnection connection, int rowsPerTransaction)
+    {
+        Connection = connection;
+        _rowsPerTransaction = rowsPerTransaction;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    public static async Task<BenchSeeder> OpenAsync(string connectionString, int rowsPerTransaction, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return new BenchSeeder(connection, rowsPerTransaction);
+    }
+
+    /// <summary>A prepared INSERT of <paramref name="columns"/> into <paramref name="table"/> (fixed names, never input).</summary>
+    public SqliteCommand Insert(string table, string[] columns)
+    {
+        var command = Connection.CreateCommand();
+#pragma warning disable CA2100 // Fixed table and column names, never input.
+        command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+#pragma warning restore CA2100
+        foreach (var i in Enumerable.Range(0, columns.Length))
+        {
+            command.Parameters.Add(new SqliteParameter("$p" + i, null));
+        }
+
+        _commands.Add(command);
+        return command;
+    }
+
+    /// <summary>One row through a prepared INSERT, its values in the statement's column order (null is NULL).</summary>
+    public void Row(SqliteCommand command, params object?[] values)
+    {
+        if (_transaction is null)
+        {
+            _transaction = Connection.BeginTransaction();
+            foreach (var c in _commands)
+            {
+                c.Transaction = _transaction;
+            }
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        command.ExecuteNonQuery();
+        if (++_rows % _rowsPerTransaction == 0)
+        {
+            _transaction.Commit();
+            _transaction.Dispose();
+            _transaction = null;
+        }
+    }
+
+    /// <summary>The pipeline a stage belongs to, as stored.</summary>
+    public async Task<byte[]> PipelineOfAsync(Guid stageId, CancellationToken cancellationToken)
+    {
+        await using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT \"PipelineId\" FROM \"PipelineStages\" WHERE \"Id\" = $id";
+        command.Parameters.AddWithValue("$id", Data.SqliteGuids.ToBytes(stageId));
+        return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _transaction?.Commit();
+        _transaction?.Dispose();
+        foreach (var c in _commands)
+        {
+            await c.DisposeAsync();
+        }
+
+        await using (var checkpoint = Connection.CreateCommand())
+        {
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;";
+            checkpoint.CommandTimeout = 0;
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        await Connection.DisposeAsync();
     }
 }

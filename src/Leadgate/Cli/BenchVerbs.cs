@@ -3,17 +3,17 @@ using System.CommandLine;
 namespace Leadgate.Web.Cli;
 
 /// <summary>
-/// <c>leadgate bench ingest|http|freshness|rescore|import|board|crash</c>: the performance bars P1–P5 and the crash bar R1 of PRODUCT.md §7 and the board of issue 16, each on fresh
+/// <c>leadgate bench ingest|http|freshness|rescore|import|board|crash|reports</c>: the performance bars P1–P7 and the crash bar R1 of PRODUCT.md §7 and the board of issue 16, each on fresh
 /// temporary SQLite databases (never the configured one), each ending with one line of JSON on stdout: its figures, its
 /// baseline where the bar names one, the target and whether it was met. docs/performance.md has the figures.
 /// </summary>
 internal static class BenchVerbs
 {
     public static Command Create(CliContext cli) =>
-        new("bench", "Benchmarks for the bars P1–P5 and S1; each prints one line of JSON")
+        new("bench", "Benchmarks for the bars P1–P7, R1 and S1; each prints one line of JSON")
         {
             Ingest(cli), Http(cli), Freshness(cli), Rescore(cli),
-            Import(cli), Predict(cli), Board(cli), Crash(cli),
+            Import(cli), Predict(cli), Board(cli), Crash(cli), Reports(cli),
         };
 
     private static Command Ingest(CliContext cli)
@@ -105,6 +105,17 @@ internal static class BenchVerbs
         crash.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchCrash.RunAsync(
             cli, new BenchCrash.Options(parse.GetValue(cycles), parse.GetValue(clients), parse.GetValue(batch), parse.GetValue(maxLoad), parse.GetValue(seed)), cancellationToken), cancellationToken));
         return crash;
+    }
+
+    private static Command Reports(CliContext cli)
+    {
+        var leads = new Option<int>("--leads") { Description = "Leads to seed, with about five stage events each and their deals (the bar: 1000000)", DefaultValueFactory = _ => 1_000_000 };
+        var samples = new Option<int>("--samples") { Description = "Warm runs of each report and of its hand-written query (the medians are reported)", DefaultValueFactory = _ => 5 };
+        var covering = new Option<bool>("--covering-index") { Description = "Create a covering index on the stage events by hand in the bench database first (an experiment; not in the product's schema)" };
+        var reports = new Command("reports", "P6, P7: the nine reports, warm, against a hand-written SQL query of the same numbers; and the server's resident memory while they run") { leads, samples, covering };
+        reports.SetAction((parse, cancellationToken) => Guarded(cli, () => BenchReports.RunAsync(
+            cli, new BenchReports.Options(parse.GetValue(leads), parse.GetValue(samples), parse.GetValue(covering)), cancellationToken), cancellationToken));
+        return reports;
     }
 
     /// <summary>A benchmark composes its own services on its own databases; an unexpected failure is exit code 1 with a message.</summary>

@@ -143,10 +143,31 @@ public abstract class OtherReportsApiTests(TestApp app)
     }
 
     [Fact]
-    public async Task Response_CountsHandoversTouchesAndSlaAsNOfM_PerOwner()
+    public async Task Response_CountsHandoversTouchesAndSlaAsNOfM_PerOwner_WithSpeedInWorkingHours()
     {
         var (tenant, fixture, from, to) = await ArrangeAsync(43);
         var answer = await GetAsync(tenant, "response", $"from={Day(from)}&to={Day(to)}&by=owner");
+        string zoneId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadgateDbContext>();
+            zoneId = await db.Organisations.Where(o => o.Id == tenant.OrganisationId).Select(o => o.TimeZone).SingleAsync(TestContext.Current.CancellationToken);
+        }
+
+        // Speed to lead in working hours, counted second by second: the default SLA's week, Monday to Friday 09:00-17:00 in the organisation's zone.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        double WorkingHours(DateTimeOffset assigned, DateTimeOffset touched)
+        {
+            var seconds = 0;
+            for (var at = assigned; at < touched; at = at.AddSeconds(1))
+            {
+                var local = TimeZoneInfo.ConvertTime(at, zone);
+                seconds += local.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && local.Hour is >= 9 and < 17 ? 1 : 0;
+            }
+
+            return seconds / 3600.0;
+        }
+
         foreach (var (key, figures) in answer["groups"]!.AsArray().Select(g => ((string?)g!["key"], g["figures"]!)).Append((null, answer["total"]!)))
         {
             var handovers = fixture.Handovers.Where(h => h.AssignedAt >= Moment(from) && h.AssignedAt < Moment(to)
@@ -156,10 +177,11 @@ public abstract class OtherReportsApiTests(TestApp app)
             Assert.Equal(handovers.Count, (long)figures["handovers"]!);
             Assert.Equal(handovers.Count(h => h.FirstTouchAt is not null), (long)figures["touched"]!);
             Assert.Equal((met, met + breached), ((long)figures["slaMet"]!["numerator"]!, (long)figures["slaMet"]!["denominator"]!));
-            var hours = handovers.Where(h => h.FirstTouchAt is not null).Select(h => (h.FirstTouchAt!.Value - h.AssignedAt).TotalHours).Order().ToList();
+            var hours = handovers.Where(h => h.FirstTouchAt is not null).Select(h => WorkingHours(h.AssignedAt, h.FirstTouchAt!.Value)).Order().ToList();
             if (hours.Count > 0)
             {
                 Assert.Equal(hours[((hours.Count + 1) / 2) - 1], (double)figures["medianHours"]!, 0.011);
+                Assert.Equal(hours[(((hours.Count * 3) + 3) / 4) - 1], (double)figures["p75Hours"]!, 0.011);
             }
         }
 

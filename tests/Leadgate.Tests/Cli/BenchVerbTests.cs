@@ -262,6 +262,37 @@ public sealed class BenchVerbTests(SqliteCliDatabase database) : IClassFixture<S
         Assert.True(json.GetProperty("met").GetBoolean());
     }
 
+    [Fact]
+    public async Task BenchReports_TimesTheNineReportsAgainstTheirHandWrittenQueries_WithTheSameNumbers_AndTheServersMemory()
+    {
+        var run = (await database.RunAsync("bench", "reports", "--leads", "1500", "--samples", "1")).Succeeded();
+
+        var json = LastLineAsJson(run);
+        Assert.Equal("reports", json.GetProperty("bench").GetString());
+        Assert.Equal(1_500, json.GetProperty("leads").GetInt64());
+        Assert.InRange(json.GetProperty("stageEvents").GetInt64(), 1_500 * 3, 1_500 * 7); // about five a lead
+        var reports = json.GetProperty("reports");
+        Assert.Equal(
+            ["cohorts", "forecast", "funnel", "pipeline", "reasons", "response", "sources", "velocity", "win-rate"],
+            reports.EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal));
+        foreach (var report in reports.EnumerateObject())
+        {
+            Assert.True(report.Value.GetProperty("ms").GetDouble() > 0, report.Name);
+            Assert.True(report.Value.GetProperty("baselineMs").GetDouble() > 0, report.Name);
+            Assert.True(report.Value.GetProperty("httpMs").GetDouble() > 0, report.Name);
+            // The report's numbers equal the hand-written query's, figure by figure (the bench names any that differ on stderr).
+            Assert.True(report.Value.GetProperty("same").GetBoolean(), $"{report.Name}: {run.Error}");
+        }
+
+        Assert.True(json.GetProperty("same").GetBoolean());
+        Assert.Equal(reports.EnumerateObject().Max(r => r.Value.GetProperty("ms").GetDouble()), json.GetProperty("maxMs").GetDouble());
+        Assert.True(json.GetProperty("maxRatio").GetDouble() > 0);
+        Assert.InRange(json.GetProperty("rssMB").GetDouble(), 20, 4_000);
+        Assert.Equal(250, json.GetProperty("target").GetProperty("ms").GetDouble());
+        Assert.Equal(400, json.GetProperty("target").GetProperty("rssMB").GetDouble());
+        Assert.Equal(2, (await database.RunAsync("bench", "reports", "--leads", "10")).ExitCode);
+    }
+
     private static JsonElement LastLineAsJson(CliRun run)
     {
         Assert.Single(run.OutputLines);
