@@ -15,7 +15,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
     [Fact]
     public async Task AnAgencyHandsAReplyToItsClient_TheRepAcceptsItFromTheInbox_AndTheAgencySeesSql_AndNothingMoreThanTheLinkShares()
     {
-        var (linkId, replyId) = await server.CreateAgencyReplyAsync("Grace", "Hopper", "Compiler Works", "Yes, please call me next week about your sales inbox.");
+        var (linkId, replyId) = await server.CreateAgencyReplyAsync("Wieteke", "Oosterbroek", "Oosterbroek Facilitair", "Yes, please call me next week about your sales inbox.");
         var agency = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Sales).Email);
 
         // The agency's queue: the reply waits with its text and campaign; the only active client is chosen already.
@@ -37,7 +37,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
 
         // A sales rep of the client signs in: the lead waits in the inbox's shared queue with its response clock running.
         var rep = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
-        var queued = rep.GetByTestId("inbox-shared").Locator("[data-lead]", new() { HasText = "Grace Hopper" });
+        var queued = rep.GetByTestId("inbox-shared").Locator("[data-lead]", new() { HasText = "Wieteke Oosterbroek" });
         await Expect(queued.GetByTestId("sla-clock")).ToHaveAttributeAsync("data-state", "running");
         var clientLeadId = Guid.Parse((await queued.GetAttributeAsync("data-lead"))!);
         await queued.GetByTestId("inbox-claim").ClickAsync();
