@@ -8,7 +8,7 @@ namespace Leadgate.Agency;
 
 /// <summary>
 /// An agency's campaign hand-over rule: every reply of the campaign (its exact name, case-insensitive) is handed to the
-/// client of the link, with the note. Stored in the agency's routing document (<see cref="RoutingModel.AgencyCampaigns"/>).
+/// client of the link, with the note. The agency's rules are kept in its routing document, so they need no table.
 /// </summary>
 public sealed record CampaignRule
 {
@@ -25,9 +25,9 @@ public sealed record CampaignRule
 }
 
 /// <summary>A campaign rule as the agency reads it: the client's name and the link's status (a rule on an ended link hands nothing over).</summary>
-public sealed record CampaignRuleView(string Campaign, Guid LinkId, string Client, AgencyLinkStatus LinkStatus, string? Note);
+public sealed record CampaignRuleWithClient(string Campaign, Guid LinkId, string Client, AgencyLinkStatus LinkStatus, string? Note);
 
-public sealed record CampaignRules(IReadOnlyList<CampaignRuleView> Rules);
+public sealed record CampaignRules(IReadOnlyList<CampaignRuleWithClient> Rules);
 
 public sealed record ChangeCampaignRulesRequest
 {
@@ -46,7 +46,7 @@ public sealed class GetCampaignRules(LeadgateDbContext db)
             : new Forbidden("Only an admin or a manager of the agency reads its campaign rules.");
 
     /// <summary>The organisation's rules with their clients, in the order they were saved.</summary>
-    public async Task<IReadOnlyList<CampaignRuleView>> RulesOfAsync(Guid organisationId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CampaignRuleWithClient>> RulesOfAsync(Guid organisationId, CancellationToken cancellationToken)
     {
         var (routing, _) = await db.HandoverSettingsOfAsync(organisationId, cancellationToken);
         if (routing.AgencyCampaigns.Count == 0)
@@ -63,7 +63,7 @@ public sealed class GetCampaignRules(LeadgateDbContext db)
             .Select(r =>
             {
                 var link = links[r.LinkId!.Value];
-                return new CampaignRuleView(r.Campaign!, link.Id, link.Client, link.Status, r.Note);
+                return new CampaignRuleWithClient(r.Campaign!, link.Id, link.Client, link.Status, r.Note);
             })];
     }
 }
