@@ -72,6 +72,8 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Seed", "false");
+        // Tests run the agencies' campaign rules themselves (RunCampaignRulesAsync), so a page shows a reply before its rule takes it.
+        builder.UseSetting("Agency:BackgroundRules", "false");
         builder.UseSetting("Imports:Folder", Path.Combine(_folder, "imports"));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
@@ -204,9 +206,9 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     /// The outreach agency of the demo (<see cref="AgencyDemo.Slug"/>, its users with the demo password), linked to the demo
     /// organisation, which accepted sharing the Stage only and its own routing (none: the shared queue); and a prospect of
     /// the agency who replied to its outreach (an MQL there with the reply's text), waiting to be handed over. Returns the
-    /// link and that prospect's lead in the agency.
+    /// link and that prospect's lead in the agency. The prospect is in the demo client's campaign unless another is named.
     /// </summary>
-    public async Task<(Guid LinkId, Guid ReplyLeadId)> CreateAgencyReplyAsync(string firstName, string lastName, string company, string reply)
+    public async Task<(Guid LinkId, Guid ReplyLeadId)> CreateAgencyReplyAsync(string firstName, string lastName, string company, string reply, string campaign = AgencyDemo.DemoCampaign)
     {
         await _agencyOnce.WaitAsync();
         try
@@ -234,7 +236,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         }
 
         var (linkId, sales, marketing) = _agency.Value;
-        var request = NewLead(firstName, lastName, company, "Head of sales", "Outreach", AgencyDemo.DemoCampaign);
+        var request = NewLead(firstName, lastName, company, "Head of sales", "Outreach", campaign);
         var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, marketing, default));
         var id = created.Value.Lead.Id;
         var replied = new LogActivityRequest { Type = ActivityType.Email, Direction = Direction.Inbound, Outcome = ActivityOutcome.Received, Notes = reply };
@@ -243,6 +245,9 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         Assert.True(mql.IsSuccess, mql.Error?.Message);
         return (linkId, id);
     }
+
+    /// <summary>One round of the agencies' campaign rules, as the background service (off here) would run it.</summary>
+    public Task<Agency.CampaignRound> RunCampaignRulesAsync() => RunAsync<Agency.HandOverByCampaign, Agency.CampaignRound>(h => h.RunAsync(default));
 
     /// <summary>The lead as the database now holds it, read through the core (not through the page).</summary>
     public async Task<LeadDetails> GetLeadAsync(Guid id)
