@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Leadgate.Agency;
 
-/// <summary>What one round of the campaign rules did: hand-overs made (delivered or already known) and replies it could not hand over.</summary>
+/// <summary>
+/// What one round of the campaign rules did: replies handed over (delivered or already known; a reply another instance
+/// handed over at the same moment counts in both rounds) and replies it could not hand over.
+/// </summary>
 public sealed record CampaignRound(int Delivered, int AlreadyKnown, int Refused);
 
 /// <summary>
