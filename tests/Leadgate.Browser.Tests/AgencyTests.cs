@@ -114,22 +114,24 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
     }
 
     [Fact]
-    public async Task AManagerMapsACampaignToTheClient_TheQueueSaysItGoesAutomatically_AndTheRuleHandsItOver()
+    public async Task AManagerMapsACampaignToAClient_TheQueueSaysItGoesAutomatically_AndTheRuleHandsItOver()
     {
+        // A client of its own, so the demo client's scorecard in the other tests counts only their hand-overs.
         var campaign = $"Planning demo {Guid.NewGuid():N}"[..24];
         var (_, replyId) = await server.CreateAgencyReplyAsync("Joost", "Hartman", "Hartman Logistiek", "Interesting, send me the planning demo.", campaign);
+        var clientLink = await server.CreateAgencyClientAsync("kroon", "Kroon Installaties");
         var manager = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Manager).Email);
 
-        // The clients page: the manager adds a rule for the campaign (its name in other case) to the demo client.
+        // The clients page: the manager adds a rule for the campaign (its name in other case) to that client.
         await manager.GotoAsync("/agency/clients");
         await manager.WaitUntilInteractiveAsync();
         var rules = manager.GetByTestId("agency-campaign-rules");
         await rules.Locator("[data-testid=agency-rule-campaign] input, input[data-testid=agency-rule-campaign]").FillAsync(campaign.ToUpperInvariant());
-        await manager.GetByTestId("agency-rule-link").ChooseAsync("Demo Ltd");
+        await manager.GetByTestId("agency-rule-link").ChooseAsync("Kroon Installaties");
         await rules.Locator("[data-testid=agency-rule-note] input, input[data-testid=agency-rule-note]").FillAsync("Send the planning deck first.");
         await rules.GetByTestId("agency-rule-add").ClickAsync();
         var rule = rules.Locator($"[data-testid=agency-rule][data-campaign='{campaign.ToUpperInvariant()}']");
-        await Expect(rule).ToContainTextAsync("Demo Ltd");
+        await Expect(rule).ToContainTextAsync("Kroon Installaties");
         await Expect(rule).ToContainTextAsync("Send the planning deck first.");
         await manager.ScreenshotAsync("agency-clients-campaign-rule");
 
@@ -137,7 +139,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         await manager.GotoAsync("/agency/queue");
         await manager.WaitUntilInteractiveAsync();
         var reply = manager.Locator($"[data-testid=agency-reply][data-lead='{replyId}']");
-        await Expect(reply.GetByTestId("agency-reply-automatic")).ToContainTextAsync("Demo Ltd");
+        await Expect(reply.GetByTestId("agency-reply-automatic")).ToContainTextAsync("Kroon Installaties");
         await manager.ScreenshotAsync("agency-queue-campaign-rule");
         Assert.True((await server.RunCampaignRulesAsync()).Delivered >= 1);
         await manager.ReloadAsync();
@@ -149,5 +151,6 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         await manager.WaitUntilInteractiveAsync();
         await rule.GetByTestId("agency-rule-remove").ClickAsync();
         await Expect(rule).ToHaveCountAsync(0);
+        await server.EndAgencyLinkAsync(clientLink);
     }
 }

@@ -200,7 +200,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     private readonly SemaphoreSlim _agencyOnce = new(1, 1);
-    private (Guid LinkId, Actor Sales, Actor Marketing)? _agency;
+    private (Guid LinkId, Actor Sales, Actor Marketing, Actor Admin)? _agency;
 
     /// <summary>
     /// The outreach agency of the demo (<see cref="AgencyDemo.Slug"/>, its users with the demo password), linked to the demo
@@ -227,7 +227,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
                 var accepted = await RunAsync<Agency.AcceptAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(
                     invited.Value.Id, new Agency.AcceptAgencyLinkRequest { Shares = Agency.AgencyShares.Stage }, _actors[Roles.Admin], default));
                 Assert.True(accepted.IsSuccess, accepted.Error?.Message);
-                _agency = (invited.Value.Id, actors[Roles.Sales], actors[Roles.Marketing]);
+                _agency = (invited.Value.Id, actors[Roles.Sales], actors[Roles.Marketing], actors[Roles.Admin]);
             }
         }
         finally
@@ -235,7 +235,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
             _agencyOnce.Release();
         }
 
-        var (linkId, sales, marketing) = _agency.Value;
+        var (linkId, sales, marketing, _) = _agency.Value;
         var request = NewLead(firstName, lastName, company, "Head of sales", "Outreach", campaign);
         var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, marketing, default));
         var id = created.Value.Lead.Id;
@@ -245,6 +245,27 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         Assert.True(mql.IsSuccess, mql.Error?.Message);
         return (linkId, id);
     }
+
+    /// <summary>
+    /// A second client of the demo agency (made with <see cref="CreateAgencyReplyAsync"/> first), its link accepted sharing the
+    /// Stage; its link's id. A test that makes one ends it again (<see cref="EndAgencyLinkAsync"/>): the demo client is
+    /// otherwise the agency's only active client, which the queue preselects.
+    /// </summary>
+    public async Task<Guid> CreateAgencyClientAsync(string slug, string name)
+    {
+        var agencyAdmin = _agency!.Value.Admin;
+        var organisation = await RunAsync<CreateOrganisation, Result<OrganisationView>>(h => h.HandleAsync(slug, name, "EUR", default));
+        var added = await RunAsync<AddUser, Result<AddedUser>>(h => h.HandleAsync(slug, $"admin@{slug}.example.com", [Roles.Admin], DemoData.Password, $"{name} admin", default));
+        var clientAdmin = Actor.ForUser(organisation.Value.Id, added.Value.User.Id, $"{name} admin", [Roles.Admin], Channel.Ui);
+        var invited = await RunAsync<Agency.InviteClient, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(new Agency.InviteClientRequest { ClientSlug = slug }, agencyAdmin, default));
+        var accepted = await RunAsync<Agency.AcceptAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(
+            invited.Value.Id, new Agency.AcceptAgencyLinkRequest { Shares = Agency.AgencyShares.Stage }, clientAdmin, default));
+        Assert.True(accepted.IsSuccess, accepted.Error?.Message);
+        return invited.Value.Id;
+    }
+
+    public async Task EndAgencyLinkAsync(Guid linkId) =>
+        Assert.True((await RunAsync<Agency.EndAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(linkId, _agency!.Value.Admin, default))).IsSuccess);
 
     /// <summary>One round of the agencies' campaign rules, as the background service (off here) would run it.</summary>
     public Task<Agency.CampaignRound> RunCampaignRulesAsync() => RunAsync<Agency.HandOverByCampaign, Agency.CampaignRound>(h => h.RunAsync(default));
