@@ -62,6 +62,9 @@ public static class UseCases
         services.AddTransient<Agency.GetScorecard>();
         services.AddTransient<Agency.ListWaitingReplies>();
         services.AddTransient<Agency.NameAgencyLeads>();
+        services.AddTransient<Agency.GetCampaignRules>();
+        services.AddTransient<Agency.ChangeCampaignRules>();
+        services.AddTransient<Agency.HandOverByCampaign>();
 
         services.AddTransient<GetInbox>();
         services.AddTransient<ClaimLead>();

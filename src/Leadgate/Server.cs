@@ -89,6 +89,11 @@ public static class Server
             services.AddHostedService<StaleDealsService>();
         }
 
+        if (configuration.GetValue("Agency:BackgroundRules", true))
+        {
+            services.AddHostedService<CampaignRuleService>();
+        }
+
         if (configuration.GetValue("Privacy:BackgroundRetention", true))
         {
             services.AddHostedService<RetentionService>();

@@ -112,4 +112,45 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         await Expect(agencyAdmin.GetByTestId("agency-invite")).ToContainTextAsync("pending or active link");
         await Expect(agencyAdmin.Locator("[data-testid=agency-link][data-client=demo]")).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task AManagerMapsACampaignToAClient_TheQueueSaysItGoesAutomatically_AndTheRuleHandsItOver()
+    {
+        // A client of its own, so the demo client's scorecard in the other tests counts only their hand-overs.
+        var campaign = $"Planning demo {Guid.NewGuid():N}"[..24];
+        var (_, replyId) = await server.CreateAgencyReplyAsync("Joost", "Hartman", "Hartman Logistiek", "Interesting, send me the planning demo.", campaign);
+        var clientLink = await server.CreateAgencyClientAsync("kroon", "Kroon Installaties");
+        var manager = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Manager).Email);
+
+        // The clients page: the manager adds a rule for the campaign (its name in other case) to that client.
+        await manager.GotoAsync("/agency/clients");
+        await manager.WaitUntilInteractiveAsync();
+        var rules = manager.GetByTestId("agency-campaign-rules");
+        await rules.Locator("[data-testid=agency-rule-campaign] input, input[data-testid=agency-rule-campaign]").FillAsync(campaign.ToUpperInvariant());
+        await manager.GetByTestId("agency-rule-link").ChooseAsync("Kroon Installaties");
+        await rules.Locator("[data-testid=agency-rule-note] input, input[data-testid=agency-rule-note]").FillAsync("Send the planning deck first.");
+        await rules.GetByTestId("agency-rule-add").ClickAsync();
+        var rule = rules.Locator($"[data-testid=agency-rule][data-campaign='{campaign.ToUpperInvariant()}']");
+        await Expect(rule).ToContainTextAsync("Kroon Installaties");
+        await Expect(rule).ToContainTextAsync("Send the planning deck first.");
+        await manager.ScreenshotAsync("agency-clients-campaign-rule");
+
+        // The queue says the reply goes by itself, to that client; one round of the rules hands it over.
+        await manager.GotoAsync("/agency/queue");
+        await manager.WaitUntilInteractiveAsync();
+        var reply = manager.Locator($"[data-testid=agency-reply][data-lead='{replyId}']");
+        await Expect(reply.GetByTestId("agency-reply-automatic")).ToContainTextAsync("Kroon Installaties");
+        await manager.ScreenshotAsync("agency-queue-campaign-rule");
+        Assert.True((await server.RunCampaignRulesAsync()).Delivered >= 1);
+        await manager.ReloadAsync();
+        await manager.WaitUntilInteractiveAsync();
+        await Expect(reply).ToHaveCountAsync(0);
+
+        // Removing the rule empties the list again.
+        await manager.GotoAsync("/agency/clients");
+        await manager.WaitUntilInteractiveAsync();
+        await rule.GetByTestId("agency-rule-remove").ClickAsync();
+        await Expect(rule).ToHaveCountAsync(0);
+        await server.EndAgencyLinkAsync(clientLink);
+    }
 }

@@ -64,7 +64,8 @@ public sealed class HandOverLead(LeadgateDbContext db, TimeProvider clock, Suppr
             return new HandoverReceipt(earlier.Id, earlier.Status);
         }
 
-        if (!actor.IsIn(Roles.Marketing) && !actor.IsIn(Roles.Sales))
+        // A campaign rule (HandOverByCampaign) hands over as itself; of the agency's people, marketing and sales do.
+        if (actor.Kind != ActorKind.Rule && !actor.IsIn(Roles.Marketing) && !actor.IsIn(Roles.Sales))
         {
             return new Forbidden("Only the agency's marketing or sales users hand a lead over.");
         }

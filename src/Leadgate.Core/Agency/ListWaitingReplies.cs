@@ -19,9 +19,7 @@ public sealed class ListWaitingReplies(LeadgateDbContext db)
 
     public async Task<IReadOnlyList<WaitingReply>> HandleAsync(Actor actor, int limit, CancellationToken cancellationToken)
     {
-        var leads = await db.Leads.AsNoTracking()
-            .Where(l => l.OrganisationId == actor.OrganisationId && l.MergedIntoId == null && l.Stage == Stage.Mql)
-            .Where(l => !db.AgencyHandovers.Any(h => h.AgencyOrganisationId == actor.OrganisationId && h.AgencyLeadId == l.Id))
+        var leads = await WaitingIn(db, actor.OrganisationId)
             .OrderByDescending(l => l.StageChangedAt).ThenByDescending(l => l.Id)
             .Take(Math.Clamp(limit, 1, MaxLimit))
             .Select(l => new { l.Id, l.Contact.FirstName, l.Contact.LastName, l.Contact.Email, Company = l.Company == null ? null : l.Company.Name, l.Campaign, l.StageChangedAt })
@@ -40,6 +38,12 @@ public sealed class ListWaitingReplies(LeadgateDbContext db)
             return new WaitingReply(l.Id, name.Length == 0 ? l.Email : name, l.Email, l.Company, l.Campaign, reply?.Notes, reply?.OccurredAt ?? l.StageChangedAt);
         })];
     }
+
+    /// <summary>The organisation's replies waiting: its MQLs not handed over on any link yet.</summary>
+    internal static IQueryable<Lead> WaitingIn(LeadgateDbContext db, Guid organisationId) =>
+        db.Leads.AsNoTracking()
+            .Where(l => l.OrganisationId == organisationId && l.MergedIntoId == null && l.Stage == Stage.Mql)
+            .Where(l => !db.AgencyHandovers.Any(h => h.AgencyOrganisationId == organisationId && h.AgencyLeadId == l.Id));
 }
 
 /// <summary>The names of the agency's own leads, for its results page (the handover list carries only their ids).</summary>

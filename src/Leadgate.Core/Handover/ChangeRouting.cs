@@ -105,7 +105,7 @@ public sealed class ChangeRouting(LeadgateDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var settings = await db.HandoverSettingsForChangeAsync(actor.OrganisationId, cancellationToken);
-        settings.Change(model.Cleaned(), actor.Name, now);
+        settings.Change(model.Cleaned() with { AgencyCampaigns = settings.ReadRouting().AgencyCampaigns }, actor.Name, now);
         foreach (var rep in reps)
         {
             await db.ChangeRepAsync(actor.OrganisationId, rep!.UserId!.Value, rep.Available, rep.Capacity, now, cancellationToken);

@@ -87,6 +87,12 @@ public sealed record RoutingModel
 
     public IReadOnlyList<RoutingRule> Rules { get; init; } = [];
 
+    /// <summary>
+    /// An agency's campaign hand-over rules: every reply of a campaign goes to one client (docs/agency.md). Kept in this
+    /// document because they say where leads go, and so they need no table of their own; changing routing keeps them.
+    /// </summary>
+    public IReadOnlyList<Agency.CampaignRule> AgencyCampaigns { get; init; } = [];
+
     /// <summary>Checks the document's own shape; <paramref name="salesUsers"/> and <paramref name="managers"/> are the organisation's.</summary>
     public Invalid? Validate(IReadOnlySet<Guid> salesUsers, IReadOnlySet<Guid> managers)
     {

@@ -23,6 +23,10 @@ public static class AgencyApi
             .WithSummary("The agency's scorecard for one client over [from, to): handed over, first touched, accepted as SQL (rate), won, time to first touch; won value where shared");
         agency.MapGet("/handovers", Handovers).WithName("ListAgencyHandovers")
             .WithSummary("The agency's handed-over leads, newest first: status, the client's stage, first touch and acceptance; reason and amounts only where the link shares them");
+        agency.MapGet("/campaign-rules", GetCampaignRules).WithName("GetAgencyCampaignRules")
+            .WithSummary("The agency's campaign rules: each campaign's replies are handed over automatically to one client (admin or manager)");
+        agency.MapPut("/campaign-rules", ChangeCampaignRules).WithName("ChangeAgencyCampaignRules")
+            .WithSummary("Replace the agency's campaign rules (campaign, linkId of an active link, note; one rule per campaign, case-insensitive); the sweep hands over the replies already waiting too (admin or manager)");
         api.MapPost("/leads/{id:guid}/hand-over", HandOver).WithName("HandOverLead").WithTags("Agency", "Leads").WithIdempotency()
             .WithSummary("The agency hands an MQL to a client over an active link: Delivered (an MQL at the client) or AlreadyKnown (the client has the person; nothing more is shown)");
         return api;
@@ -57,6 +61,13 @@ public static class AgencyApi
     private static async Task<Results<Ok<HandoverReceipt>, ProblemHttpResult>> HandOver(
         Guid id, HandOverLeadRequest request, HandOverLead handler, HttpContext http, CancellationToken cancellationToken) =>
         Answer(await handler.HandleAsync(id, request, http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<CampaignRules>, ProblemHttpResult>> GetCampaignRules(GetCampaignRules handler, HttpContext http, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(http.Actor(), cancellationToken));
+
+    private static async Task<Results<Ok<CampaignRules>, ProblemHttpResult>> ChangeCampaignRules(
+        ChangeCampaignRulesRequest request, ChangeCampaignRules handler, HttpContext http, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(request, http.Actor(), cancellationToken));
 
     private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Result<T> result) =>
         result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);

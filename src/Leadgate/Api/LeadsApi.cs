@@ -16,7 +16,7 @@ public static class LeadsApi
     {
         var leads = api.MapGroup("/leads").WithTags("Leads");
         leads.MapPost("/", Create).WithName("CreateLead").Versioned(takesIfMatch: false).WithIdempotency().WithSummary("Create a lead, or update the lead with the same e-mail address");
-        leads.MapGet("/", List).WithName("ListLeads").WithSummary("List leads, newest first or by fit, engagement or likelihood (sort=fit|engagement|likelihood), with filters (stage, ownerId, q, minFit, minEngagement, minLikelihood, sourceStage) and a cursor");
+        leads.MapGet("/", List).WithName("ListLeads").WithSummary("List leads, newest first or by fit, engagement or likelihood (sort=fit|engagement|likelihood), with filters (stage, ownerId, q, minFit, minEngagement, minLikelihood, sourceStage, agency) and a cursor");
         leads.MapGet("/{id:guid}", Get).WithName("GetLead").Versioned().WithSummary("A lead with its stage history, activities, BANT, scores and likelihood with its reasons");
         leads.MapPatch("/{id:guid}", Update).WithName("UpdateLead").Versioned().WithSummary("Change contact, company or attribution fields (JSON merge patch)")
             .Accepts<UpdateLeadRequest>("application/merge-patch+json", "application/json");
@@ -53,12 +53,14 @@ public static class LeadsApi
     private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
         ListLeads handler, HttpContext http, CancellationToken cancellationToken,
         Stage[]? stage = null, Guid? ownerId = null, bool unassigned = false, string? q = null, string? cursor = null, [Range(1, ListLeads.MaxLimit)] int limit = 50,
-        LeadSort sort = LeadSort.CreatedAt, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, [Range(0d, 1d)] double? minLikelihood = null)
+        LeadSort sort = LeadSort.CreatedAt, decimal? minFit = null, decimal? minEngagement = null, string? sourceStage = null, [Range(0d, 1d)] double? minLikelihood = null,
+        bool agency = false)
     {
         var request = new ListLeadsRequest
         {
             Stages = stage, OwnerId = ownerId, Unassigned = unassigned, Text = q, Cursor = cursor, Limit = limit,
             Sort = sort, MinFit = minFit, MinEngagement = minEngagement, SourceStage = sourceStage, MinLikelihood = minLikelihood,
+            FromAgency = agency,
         };
         var result = await handler.HandleAsync(request, http.Actor(), cancellationToken);
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);

@@ -72,6 +72,8 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", ConnectionString);
         builder.UseSetting("Demo:Seed", "false");
+        // Tests run the agencies' campaign rules themselves (RunCampaignRulesAsync), so a page shows a reply before its rule takes it.
+        builder.UseSetting("Agency:BackgroundRules", "false");
         builder.UseSetting("Imports:Folder", Path.Combine(_folder, "imports"));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
@@ -198,15 +200,15 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     private readonly SemaphoreSlim _agencyOnce = new(1, 1);
-    private (Guid LinkId, Actor Sales, Actor Marketing)? _agency;
+    private (Guid LinkId, Actor Sales, Actor Marketing, Actor Admin)? _agency;
 
     /// <summary>
     /// The outreach agency of the demo (<see cref="AgencyDemo.Slug"/>, its users with the demo password), linked to the demo
     /// organisation, which accepted sharing the Stage only and its own routing (none: the shared queue); and a prospect of
     /// the agency who replied to its outreach (an MQL there with the reply's text), waiting to be handed over. Returns the
-    /// link and that prospect's lead in the agency.
+    /// link and that prospect's lead in the agency. The prospect is in the demo client's campaign unless another is named.
     /// </summary>
-    public async Task<(Guid LinkId, Guid ReplyLeadId)> CreateAgencyReplyAsync(string firstName, string lastName, string company, string reply)
+    public async Task<(Guid LinkId, Guid ReplyLeadId)> CreateAgencyReplyAsync(string firstName, string lastName, string company, string reply, string campaign = AgencyDemo.DemoCampaign)
     {
         await _agencyOnce.WaitAsync();
         try
@@ -225,7 +227,7 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
                 var accepted = await RunAsync<Agency.AcceptAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(
                     invited.Value.Id, new Agency.AcceptAgencyLinkRequest { Shares = Agency.AgencyShares.Stage }, _actors[Roles.Admin], default));
                 Assert.True(accepted.IsSuccess, accepted.Error?.Message);
-                _agency = (invited.Value.Id, actors[Roles.Sales], actors[Roles.Marketing]);
+                _agency = (invited.Value.Id, actors[Roles.Sales], actors[Roles.Marketing], actors[Roles.Admin]);
             }
         }
         finally
@@ -233,8 +235,8 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
             _agencyOnce.Release();
         }
 
-        var (linkId, sales, marketing) = _agency.Value;
-        var request = NewLead(firstName, lastName, company, "Head of sales", "Outreach", AgencyDemo.DemoCampaign);
+        var (linkId, sales, marketing, _) = _agency.Value;
+        var request = NewLead(firstName, lastName, company, "Head of sales", "Outreach", campaign);
         var created = await RunAsync<CreateLead, Result<CreatedLead>>(h => h.HandleAsync(request, marketing, default));
         var id = created.Value.Lead.Id;
         var replied = new LogActivityRequest { Type = ActivityType.Email, Direction = Direction.Inbound, Outcome = ActivityOutcome.Received, Notes = reply };
@@ -243,6 +245,30 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         Assert.True(mql.IsSuccess, mql.Error?.Message);
         return (linkId, id);
     }
+
+    /// <summary>
+    /// A second client of the demo agency (made with <see cref="CreateAgencyReplyAsync"/> first), its link accepted sharing the
+    /// Stage; its link's id. A test that makes one ends it again (<see cref="EndAgencyLinkAsync"/>): the demo client is
+    /// otherwise the agency's only active client, which the queue preselects.
+    /// </summary>
+    public async Task<Guid> CreateAgencyClientAsync(string slug, string name)
+    {
+        var agencyAdmin = _agency!.Value.Admin;
+        var organisation = await RunAsync<CreateOrganisation, Result<OrganisationView>>(h => h.HandleAsync(slug, name, "EUR", default));
+        var added = await RunAsync<AddUser, Result<AddedUser>>(h => h.HandleAsync(slug, $"admin@{slug}.example.com", [Roles.Admin], DemoData.Password, $"{name} admin", default));
+        var clientAdmin = Actor.ForUser(organisation.Value.Id, added.Value.User.Id, $"{name} admin", [Roles.Admin], Channel.Ui);
+        var invited = await RunAsync<Agency.InviteClient, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(new Agency.InviteClientRequest { ClientSlug = slug }, agencyAdmin, default));
+        var accepted = await RunAsync<Agency.AcceptAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(
+            invited.Value.Id, new Agency.AcceptAgencyLinkRequest { Shares = Agency.AgencyShares.Stage }, clientAdmin, default));
+        Assert.True(accepted.IsSuccess, accepted.Error?.Message);
+        return invited.Value.Id;
+    }
+
+    public async Task EndAgencyLinkAsync(Guid linkId) =>
+        Assert.True((await RunAsync<Agency.EndAgencyLink, Result<Agency.AgencyLinkView>>(h => h.HandleAsync(linkId, _agency!.Value.Admin, default))).IsSuccess);
+
+    /// <summary>One round of the agencies' campaign rules, as the background service (off here) would run it.</summary>
+    public Task<Agency.CampaignRound> RunCampaignRulesAsync() => RunAsync<Agency.HandOverByCampaign, Agency.CampaignRound>(h => h.RunAsync(default));
 
     /// <summary>The lead as the database now holds it, read through the core (not through the page).</summary>
     public async Task<LeadDetails> GetLeadAsync(Guid id)

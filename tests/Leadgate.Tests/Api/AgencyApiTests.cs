@@ -284,6 +284,30 @@ public abstract class AgencyApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task TheLeadsList_WithAgencyTrue_KeepsTheLeadsAnAgencyHandedOver_DeliveredOrAlreadyKnown()
+    {
+        var (agency, client, linkId) = await AgencyClient.LinkedAsync(app);
+        var delivered = await agency.RepliedProspectAsync();
+        (await agency.Marketing.HandOverAsync(delivered, linkId)).Expect(HttpStatusCode.OK);
+        var knownEmail = $"{Guid.NewGuid():N}@known.example.com";
+        var known = await client.Marketing.NewLeadAsync(knownEmail);
+        var own = await client.Marketing.NewLeadAsync();
+        Assert.Equal("AlreadyKnown", (await agency.Marketing.HandOverAsync(await agency.RepliedProspectAsync(knownEmail), linkId)).Expect(HttpStatusCode.OK).Str("status"));
+        var deliveredAtClient = await client.ClientLeadOfAsync((string)(await agency.Sales.GetLeadAsync(delivered)).Body!["email"]!);
+
+        var fromAgency = (await client.Sales.ListLeadsAsync("?agency=true")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray();
+        var all = (await client.Sales.ListLeadsAsync("?agency=false")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray();
+        var bad = (await client.Sales.ListLeadsAsync("?agency=maybe")).Expect(HttpStatusCode.BadRequest);
+        var atAgency = (await agency.Sales.ListLeadsAsync("?agency=true")).Expect(HttpStatusCode.OK).Body!["items"]!.AsArray();
+
+        Assert.Equal(new[] { deliveredAtClient, known }.Select(id => id.ToString()).Order(), fromAgency.Select(l => (string)l!["id"]!).Order());
+        Assert.Equal(3, all.Count);
+        Assert.Contains(all, l => (string)l!["id"]! == own.ToString());
+        Assert.NotNull(bad.Body!["errors"]!["agency"]);
+        Assert.Empty(atAgency);
+    }
+
+    [Fact]
     public async Task TheScorecard_EqualsAnIndependentCountOfTheFixture()
     {
         var (agency, client, linkId) = await AgencyClient.LinkedAsync(app, "Revenue");

@@ -30,13 +30,20 @@ public abstract partial class TenantIsolationTests(TestApp app)
         var (agency, client, linkId) = await AgencyClient.LinkedAsync(app, "Revenue");
         var prospect = await agency.RepliedProspectAsync();
         Assert.Equal("Delivered", (await agency.Marketing.HandOverAsync(prospect, linkId)).Expect(HttpStatusCode.OK).Str("status"));
+        var campaign = $"Campaign only the agency knows {Guid.NewGuid():N}";
+        (await agency.Manager.PutCampaignRulesAsync(new { campaign, linkId, note = campaign })).Expect(HttpStatusCode.OK);
 
-        await ProbeAsync(agency, client, linked: true);
+        await ProbeAsync(agency, client, linked: true, secrets: [campaign]);
         await ProbeAsync(client, agency, linked: true);
+
+        // The client's own admin reads and writes its own (empty) rules: never the agency's, and never with the agency's link.
+        Assert.DoesNotContain(campaign, (await client.Admin.CampaignRulesAsync()).Expect(HttpStatusCode.OK).Text, StringComparison.Ordinal);
+        (await client.Admin.PutCampaignRulesAsync(new { campaign, linkId })).Expect(HttpStatusCode.BadRequest);
+        Assert.Equal(campaign, (string)Assert.Single((await agency.Admin.CampaignRulesAsync()).Body!["rules"]!.AsArray())!["campaign"]!);
     }
 
     /// <summary>Every endpoint, as <paramref name="stranger"/>, with the ids of <paramref name="owner"/>; a linked pair know each other's slug and name.</summary>
-    private async Task ProbeAsync(Tenant owner, Tenant stranger, bool linked = false)
+    private async Task ProbeAsync(Tenant owner, Tenant stranger, bool linked = false, IEnumerable<string>? secrets = null)
     {
         var third = await app.NewTenantAsync();
         var linkId = (await owner.Admin.SendAsync(HttpMethod.Post, "/api/v1/agency/links", new { clientSlug = third.Slug })).Expect(HttpStatusCode.Created).Id;
@@ -69,6 +76,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
         {
             ownersSecrets.Remove(owner.Slug);
         }
+
+        ownersSecrets.AddRange(secrets ?? []);
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
@@ -162,6 +171,8 @@ public abstract partial class TenantIsolationTests(TestApp app)
         Assert.Contains("POST /api/v1/leads/{id:guid}/hand-over", checkedRoutes);
         Assert.Contains("POST /api/v1/agency/links/{id:guid}/accept", checkedRoutes);
         Assert.Contains("GET /api/v1/agency/links/{id:guid}/scorecard", checkedRoutes);
+        Assert.Contains("GET /api/v1/agency/campaign-rules", checkedRoutes);
+        Assert.Contains("PUT /api/v1/agency/campaign-rules", checkedRoutes);
         Assert.Equal("Pending", (string)(await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/agency/links")).Body!.AsArray().First(l => (string)l!["id"]! == linkId.ToString())!["status"]!);
         Assert.Single((await owner.Admin.SendAsync(HttpMethod.Get, "/api/v1/settings/webhooks")).Body!.AsArray());
         Assert.Equal(1, (int)(await owner.Sales2.SendAsync(HttpMethod.Get, "/api/v1/notifications")).Body!["unread"]!);

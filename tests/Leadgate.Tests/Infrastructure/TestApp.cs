@@ -89,10 +89,11 @@ public abstract class TestApp : WebApplicationFactory<Program>, IAsyncLifetime
                 services.Remove(rescoring);
             }
 
-            // Tests run the response clock themselves (HandoverClock.RunAsync), on the controlled clock.
+            // Tests run the response clock (HandoverClock.RunAsync) and the other sweeps themselves, on the controlled clock.
             foreach (var sweep in services.Where(d => d.ImplementationType == typeof(Leadgate.Web.Background.HandoverClockService)
                 || d.ImplementationType == typeof(Leadgate.Web.Background.StaleDealsService)
-                || d.ImplementationType == typeof(Leadgate.Web.Background.RetentionService)).ToList())
+                || d.ImplementationType == typeof(Leadgate.Web.Background.RetentionService)
+                || d.ImplementationType == typeof(Leadgate.Web.Background.CampaignRuleService)).ToList())
             {
                 services.Remove(sweep);
             }
