@@ -74,8 +74,6 @@ public sealed class HandoverSettings
             handover.Property(h => h.Route).HasMaxLength(200);
             // The clock's sweep looks for handovers that are still open and due, across organisations.
             handover.HasIndex(h => new { h.EndedAt, h.FirstTouchAt, h.SlaDueAt });
-            // Speed to lead reads the handovers assigned in a report's period.
-            handover.HasIndex(h => new { h.OrganisationId, h.AssignedAt });
             handover.Property(h => h.Team).HasMaxLength(100);
             handover.HasOne<Accounts.Organisation>().WithMany().HasForeignKey(h => h.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         });

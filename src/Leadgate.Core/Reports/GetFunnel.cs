@@ -146,21 +146,17 @@ public sealed class GetFunnel(LeadgateDbContext db, TimeProvider clock)
             return [.. rows.Values.Where(r => r.Counts.Any(c => c != 0))];
         }
 
-        await reading.EachAsync(sql => EventSql(filter, sql), r =>
+        await reading.EachAsync(sql => EventSql(filter, sql, exits: false), r =>
+        {
+            var entered = IndexOf(Enum.Parse<Stage>(r.GetString(1)));
+            CountsOf(r.GetValue(0))[(entered * Columns) + Entries] += ReportReading.Long(r, 2);
+        }, cancellationToken);
+        await reading.EachAsync(sql => EventSql(filter, sql, exits: true), r =>
         {
             var counts = CountsOf(r.GetValue(0));
-            var to = Enum.Parse<Stage>(r.GetString(1));
-            var from = r.IsDBNull(2) ? (Stage?)null : Enum.Parse<Stage>(r.GetString(2));
-            var events = ReportReading.Long(r, 3);
-            var entered = IndexOf(to);
-            var left = from is { } stage ? IndexOf(stage) : -1;
-            if (entered >= 0)
+            for (var s = 0; s < FunnelStages.Count; s++)
             {
-                counts[(entered * Columns) + Entries] += events;
-            }
-            else if (left >= 0)
-            {
-                counts[(left * Columns) + Exits] += events;
+                counts[(s * Columns) + Exits] += ReportReading.Long(r, 2 + s);
             }
         }, cancellationToken);
         return [.. rows.Values.Where(r => r.Counts.Any(c => c != 0))];
@@ -218,14 +214,29 @@ public sealed class GetFunnel(LeadgateDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Per group, the stage events counted by their target and source stage: entries into each funnel stage and exits from it
-    /// to Nurture or Disqualified — those in the period in the period view, every one of the cohort's leads in the cohort view.
+    /// Per group and target stage, the stage events of the period in the period view, or every event of the cohort's leads in
+    /// the cohort view: the entries into each funnel stage, or with <paramref name="exits"/> the moves to Nurture or
+    /// Disqualified, summed per funnel stage they left (a column each). Grouped by the target alone, the index on
+    /// (organisation, to, at, …) gives the rows in that order, and nothing is sorted.
     /// </summary>
-    private static string EventSql(ReportFilter filter, ReportSql parameters)
+    private static string EventSql(ReportFilter filter, ReportSql parameters, bool exits)
     {
         var cohort = filter.View == ReportView.Cohort;
-        var targets = string.Join(", ", FunnelStages.Append(Stage.Nurture).Append(Stage.Disqualified).Select(s => $"'{s}'"));
-        var sql = new StringBuilder("SELECT ").Append(ReportSql.GroupKey(filter.By)).Append(" AS group_key, e.\"To\", e.\"From\", COUNT(*)");
+        IReadOnlyList<Stage> into = exits ? [Stage.Nurture, Stage.Disqualified] : FunnelStages;
+        var targets = string.Join(", ", into.Select(s => $"'{s}'"));
+        var sql = new StringBuilder("SELECT ").Append(ReportSql.GroupKey(filter.By)).Append(" AS group_key, e.\"To\"");
+        if (exits)
+        {
+            foreach (var stage in FunnelStages)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN e.\"From\" = '{stage}' THEN 1 ELSE 0 END)");
+            }
+        }
+        else
+        {
+            sql.Append(", COUNT(*)");
+        }
+
         if (cohort)
         {
             var start = $"f.\"{LeadFunnel.Column(0, reached: true, filter.IncludeImported)}\"";
@@ -244,7 +255,7 @@ public sealed class GetFunnel(LeadgateDbContext db, TimeProvider clock)
         }
 
         sql.Append(parameters.LeadFilters(filter));
-        sql.Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKey(filter.By) + ", ").Append("e.\"To\", e.\"From\"");
+        sql.Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKey(filter.By) + ", ").Append("e.\"To\"");
         return sql.ToString();
     }
 

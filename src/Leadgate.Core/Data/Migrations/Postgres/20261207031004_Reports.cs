@@ -11,10 +11,6 @@ namespace Leadgate.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_Handovers_OrganisationId",
-                table: "Handovers");
-
             migrationBuilder.CreateTable(
                 name: "LeadFunnels",
                 columns: table => new
@@ -52,11 +48,6 @@ namespace Leadgate.Data.Migrations.Postgres
                 table: "StageEvents",
                 columns: new[] { "OrganisationId", "To", "At", "From", "ActorKind", "Reason" });
 
-            migrationBuilder.CreateIndex(
-                name: "IX_Handovers_OrganisationId_AssignedAt",
-                table: "Handovers",
-                columns: new[] { "OrganisationId", "AssignedAt" });
-
             // Every lead's funnel from its stage events so far, and the triggers that keep it (LeadFunnelTriggers).
             migrationBuilder.Sql(LeadFunnelTriggers.Postgres);
         }
@@ -72,15 +63,6 @@ namespace Leadgate.Data.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_StageEvents_OrganisationId_To_At_From_ActorKind_Reason",
                 table: "StageEvents");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Handovers_OrganisationId_AssignedAt",
-                table: "Handovers");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Handovers_OrganisationId",
-                table: "Handovers",
-                column: "OrganisationId");
         }
     }
 }

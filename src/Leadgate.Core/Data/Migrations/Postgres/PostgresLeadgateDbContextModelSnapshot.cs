@@ -501,7 +501,7 @@ namespace Leadgate.Data.Migrations.Postgres
 
                     b.HasIndex("LeadId");
 
-                    b.HasIndex("OrganisationId", "AssignedAt");
+                    b.HasIndex("OrganisationId");
 
                     b.HasIndex("EndedAt", "FirstTouchAt", "SlaDueAt");
 

@@ -512,7 +512,7 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                     b.HasIndex("LeadId");
 
-                    b.HasIndex("OrganisationId", "AssignedAt");
+                    b.HasIndex("OrganisationId");
 
                     b.HasIndex("EndedAt", "FirstTouchAt", "SlaDueAt");
 

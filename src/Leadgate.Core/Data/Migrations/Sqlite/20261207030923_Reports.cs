@@ -10,10 +10,6 @@ namespace Leadgate.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "IX_Handovers_OrganisationId",
-                table: "Handovers");
-
             // The table EF would make, but clustered on its key (LeadFunnelTriggers.SqliteTable): WITHOUT ROWID.
             migrationBuilder.Sql(LeadFunnelTriggers.SqliteTable);
 
@@ -21,11 +17,6 @@ namespace Leadgate.Data.Migrations.Sqlite
                 name: "IX_StageEvents_OrganisationId_To_At_From_ActorKind_Reason",
                 table: "StageEvents",
                 columns: new[] { "OrganisationId", "To", "At", "From", "ActorKind", "Reason" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Handovers_OrganisationId_AssignedAt",
-                table: "Handovers",
-                columns: new[] { "OrganisationId", "AssignedAt" });
 
             // Every lead's funnel from its stage events so far, and the triggers that keep it (LeadFunnelTriggers).
             migrationBuilder.Sql(LeadFunnelTriggers.Sqlite);
@@ -42,15 +33,6 @@ namespace Leadgate.Data.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_StageEvents_OrganisationId_To_At_From_ActorKind_Reason",
                 table: "StageEvents");
-
-            migrationBuilder.DropIndex(
-                name: "IX_Handovers_OrganisationId_AssignedAt",
-                table: "Handovers");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Handovers_OrganisationId",
-                table: "Handovers",
-                column: "OrganisationId");
         }
     }
 }
