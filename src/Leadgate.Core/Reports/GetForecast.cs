@@ -140,7 +140,14 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
 
     /// <summary>The organisation's deals (alias d) with their lead (alias l), the report's filters applied: owner and team by the deal's owner, pipeline by the deal's.</summary>
     private static string DealsFrom(ReportSql sql, ReportFilter filter) =>
-        " FROM \"Deals\" d JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\" WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d");
+        " FROM \"Deals\" d" + LeadOfDeal(filter) + " WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d");
+
+    /// <summary>
+    /// The deal's lead (alias l), joined only when a filter reads it (source, campaign, fit tier): owner, team and pipeline are
+    /// the deal's own, and the forecast is not grouped.
+    /// </summary>
+    private static string LeadOfDeal(ReportFilter filter) =>
+        filter.Source is not null || filter.Campaign is not null || filter.FitTier is not null ? " JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"" : "";
 
     /// <summary>A stored date as read: text (yyyy-MM-dd) on SQLite, a date on PostgreSQL.</summary>
     private static DateOnly Day(object value) => value switch
@@ -204,7 +211,7 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
                     sql.Add("@toDay", thisMonth);
                     return $"SELECT p.\"StageId\", COUNT(*), SUM(CASE WHEN d.\"Status\" = '{DealStatus.Won}' THEN 1 ELSE 0 END)"
                         + $" FROM (SELECT DISTINCT c.\"DealId\", c.\"StageId\" FROM \"DealChanges\" c WHERE c.\"OrganisationId\" = @org AND c.\"Status\" = '{DealStatus.Open}' AND c.\"StageId\" IS NOT NULL) p"
-                        + " JOIN \"Deals\" d ON d.\"Id\" = p.\"DealId\" JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\" WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d")
+                        + " JOIN \"Deals\" d ON d.\"Id\" = p.\"DealId\"" + LeadOfDeal(filter) + " WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d")
                         + $" AND d.\"Status\" IN ('{DealStatus.Won}', '{DealStatus.Lost}') AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay GROUP BY p.\"StageId\"";
                 },
                 r => (StageId: Guid.Parse(ReportSql.KeyOf(r.GetValue(0))!), Closed: ReportReading.Long(r, 1), Won: ReportReading.Long(r, 2)),
@@ -300,7 +307,7 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
             {
                 sql.Add("@end", GetFunnel.Time(end, reading.Sqlite));
                 return "SELECT c.\"DealId\", c.\"At\", c.\"Status\", c.\"Value\", c.\"Currency\", c.\"ExpectedCloseDate\", c.\"Probability\", d.\"WonAmount\""
-                    + " FROM \"DealChanges\" c JOIN \"Deals\" d ON d.\"Id\" = c.\"DealId\" JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\""
+                    + " FROM \"DealChanges\" c JOIN \"Deals\" d ON d.\"Id\" = c.\"DealId\"" + LeadOfDeal(filter)
                     + " WHERE c.\"OrganisationId\" = @org AND d.\"OrganisationId\" = @org AND c.\"At\" < @end" + sql.LeadFilters(filter, ownerOf: "d")
                     + $" ORDER BY c.\"DealId\", c.\"At\", {(reading.Sqlite ? "c.rowid" : "c.ctid")}";
             },
