@@ -35,8 +35,6 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<StageEvent> StageEvents => Set<StageEvent>();
 
-    public DbSet<Reports.LeadFunnel> LeadFunnels => Set<Reports.LeadFunnel>();
-
     public DbSet<Activity> Activities => Set<Activity>();
 
     public DbSet<Deal> Deals => Set<Deal>();
@@ -278,7 +276,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             e.Property(x => x.Note).HasMaxLength(2000);
             e.HasIndex(x => new { x.LeadId, x.At });
             e.HasIndex(x => new { x.OrganisationId, x.At });
-            // The funnel's entries and exits in a period and the reasons report's exits, read from the index alone.
+            // The exits of a period (and the funnel's entries) by target stage, read from the index alone: the reasons report.
             e.HasIndex(x => new { x.OrganisationId, x.To, x.At, x.From, x.ActorKind, x.Reason });
         });
 
@@ -419,13 +417,6 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         Privacy.AuditEntry.Configure(builder);
         Intake.Outreach.OutreachSignal.Configure(builder);
         Privacy.RetentionPolicy.Configure(builder);
-        builder.Entity<Reports.LeadFunnel>(funnel =>
-        {
-            // Kept by the database's triggers on StageEvents (Data/Migrations/LeadFunnelTriggers.cs), never written by EF.
-            // Keyed by organisation first: a report reads one organisation's rows as one range (on SQLite a clustered
-            // WITHOUT ROWID table, so the range is read in order, not row by row through an index).
-            funnel.HasKey(f => new { f.OrganisationId, f.LeadId });
-        });
 
         builder.Entity<WebhookSource>(source =>
         {

@@ -20,14 +20,6 @@ public sealed class SqliteLeadgateDbContext(DbContextOptions<SqliteLeadgateDbCon
         configurationBuilder.Properties<Guid>().HaveConversion<SqliteGuids.Converter>();
     }
 
-    protected override void OnModelCreating(ModelBuilder builder)
-    {
-        base.OnModelCreating(builder);
-
-        // StageEvents has AFTER triggers (the lead funnels, LeadFunnelTriggers), which SQLite's RETURNING clause does not allow.
-        builder.Entity<Leads.StageEvent>().ToTable(t => t.UseSqlReturningClause(false));
-    }
-
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));

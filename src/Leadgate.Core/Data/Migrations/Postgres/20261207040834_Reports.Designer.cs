@@ -6,57 +6,60 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Leadgate.Data.Migrations.Sqlite
+namespace Leadgate.Data.Migrations.Postgres
 {
-    [DbContext(typeof(SqliteLeadgateDbContext))]
-    [Migration("20261207030923_Reports")]
+    [DbContext(typeof(PostgresLeadgateDbContext))]
+    [Migration("20261207040834_Reports")]
     partial class Reports
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Leadgate.Accounts.ApiKey", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<byte[]>("Hash")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("BLOB");
+                        .HasColumnType("bytea");
 
-                    b.Property<long?>("LastUsedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(16)");
 
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("UserId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -72,31 +75,31 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Accounts.Organisation", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("DefaultCurrency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(3)");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "SqlMinimum", "Leadgate.Accounts.Organisation.SqlMinimum#BantMinimum", b1 =>
                         {
@@ -104,19 +107,19 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                             b1.Property<string>("Authority")
                                 .HasMaxLength(32)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(32)");
 
                             b1.Property<string>("Budget")
                                 .HasMaxLength(32)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(32)");
 
                             b1.Property<string>("Need")
                                 .HasMaxLength(32)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(32)");
 
                             b1.Property<string>("Timeline")
                                 .HasMaxLength(32)
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(32)");
                         });
 
                     b.HasKey("Id");
@@ -129,64 +132,63 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Accounts.User", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("AccessFailedCount")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(256)");
 
                     b.Property<bool>("EmailConfirmed")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("LockoutEnabled")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
-                    b.Property<long?>("LockoutEnd")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LockoutEnd")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("NormalizedUserName")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(256)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("PasswordHash")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("PhoneNumber")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<bool>("PhoneNumberConfirmed")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<string>("SecurityStamp")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<bool>("TwoFactorEnabled")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(256)");
 
                     b.HasKey("Id");
 
@@ -204,64 +206,60 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Agency.AgencyHandover", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("AgencyLeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("AgencyLeadId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("AgencyName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("AgencyOrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("AgencyOrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Campaign")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("ClientHandoverId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ClientHandoverId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("ClientLeadId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ClientLeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("ClientOrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ClientOrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("DataOrigin")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(500)");
 
-                    b.Property<long>("HandedOverAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("HandedOverAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("HandedOverBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("HandedOverByUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("HandedOverByUserId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("LinkId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LinkId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 
@@ -279,61 +277,59 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Agency.AgencyLink", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("AcceptedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("AcceptedBy")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("AgencyOrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("AgencyOrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("ClientOrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ClientOrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("EndedBy")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long>("InvitedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("InvitedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("InvitedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<decimal?>("ResponseHours")
                         .HasPrecision(6, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("numeric(6,2)");
 
                     b.Property<string>("Routing")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("RoutingTeam")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Shares")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 
@@ -346,41 +342,41 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Data.IdempotencyRecord", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("UserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Key")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<byte[]>("Body")
-                        .HasColumnType("BLOB");
+                        .HasColumnType("bytea");
 
                     b.Property<string>("ContentType")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ETag")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Location")
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("StatusCode")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.HasKey("OrganisationId", "UserId", "Key");
 
@@ -391,38 +387,36 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.Assignment", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("ActorUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("FromUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("FromUserId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("ToUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ToUserId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -433,24 +427,24 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.HandoverSettings", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("ChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ChangedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Routing")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("Sla")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.HasKey("OrganisationId");
 
@@ -459,54 +453,52 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.LeadHandover", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("AssignedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("BreachedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("BreachedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("EndedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("EscalatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("FirstTouchAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("FirstTouchAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OwnerId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("RemindAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("RemindAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("RemindedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Route")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long?>("SlaDueAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("SlaDueAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("StartedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Team")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
 
@@ -521,24 +513,23 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Handover.SalesRep", b =>
                 {
-                    b.Property<byte[]>("UserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("Available")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("Capacity")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long>("ChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("LastTurn")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("UserId");
 
@@ -549,65 +540,64 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Imports.ImportJob", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("AllOrNothing")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<long>("Bad")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("ContentHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(260)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(260)");
 
-                    b.Property<long?>("FinishedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Format")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long>("Imported")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("MappingJson")
                         .HasMaxLength(20000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(20000)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<long>("RowsRead")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
-                    b.Property<long>("StartedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("StartedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long>("Unchanged")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<long>("Updated")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
@@ -620,32 +610,31 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Imports.ImportProblem", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.PrimitiveCollection<string>("Arguments")
-                        .HasColumnType("TEXT");
+                    b.PrimitiveCollection<long[]>("Arguments")
+                        .HasColumnType("bigint[]");
 
                     b.Property<string>("Code")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Column")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("ImportJobId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ImportJobId")
+                        .HasColumnType("uuid");
 
                     b.Property<long>("Line")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(500)");
 
                     b.HasKey("Id");
 
@@ -656,38 +645,35 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.Consent", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("ContactId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("FormId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("FormId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("FormName")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<long>("GivenAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("GivenAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("TextVersion")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 
@@ -700,41 +686,38 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.Outreach.OutreachSignal", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("DeliveryId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Event")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("OccurredAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("ReceivedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("SourceId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -748,39 +731,38 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.WebForm", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ConsentText")
                         .IsRequired()
                         .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("ConsentVersion")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("RedirectUrl")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.HasKey("Id");
 
@@ -794,36 +776,35 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Intake.WebhookSource", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Tool")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(32)")
                         .HasDefaultValue("Generic");
 
                     b.HasKey("Id");
@@ -838,35 +819,34 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.Company", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Country")
                         .HasMaxLength(2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2)");
 
                     b.Property<string>("Domain")
                         .HasMaxLength(253)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(253)");
 
                     b.Property<int?>("Employees")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("Industry")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<byte[]>("MergedIntoId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -878,44 +858,43 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.Contact", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(254)");
 
                     b.Property<string>("FirstName")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("JobTitle")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("LastName")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("LawfulBasis")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<long?>("LawfulBasisAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LawfulBasisAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LawfulBasisSource")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(50)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(50)");
 
                     b.HasKey("Id");
 
@@ -927,110 +906,108 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.Lead", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("AttributesJson")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
-                    b.Property<long?>("BantAssessedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("BantAssessedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("BantAssessedBy")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Campaign")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("CompanyId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("CompanyId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("ContactId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("DealId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("DealId")
+                        .HasColumnType("uuid");
 
                     b.Property<double>("EngagementScore")
                         .HasPrecision(18, 2)
-                        .HasColumnType("REAL");
+                        .HasColumnType("double precision");
 
                     b.Property<double?>("FitScore")
                         .HasPrecision(18, 2)
-                        .HasColumnType("REAL");
+                        .HasColumnType("double precision");
 
                     b.Property<string>("HighestStage")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<long?>("LastActivityAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("MergedIntoId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("MqlAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("MqlAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OwnerId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateOnly?>("RevisitOn")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("date");
 
-                    b.Property<long?>("ScoredAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("ScoredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SearchText")
                         .IsRequired()
                         .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Source")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<long?>("SourceCreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("SourceCreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SourceOutcome")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("SourceStage")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<long>("StageChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("StageChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("WorkStatus")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Bant", "Leadgate.Leads.Lead.Bant#Bant", b1 =>
                         {
@@ -1042,20 +1019,20 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                                     b2.Property<string>("Name")
                                         .HasMaxLength(200)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(200)");
 
                                     b2.Property<string>("Note")
                                         .HasMaxLength(2000)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(2000)");
 
                                     b2.Property<string>("Role")
                                         .HasMaxLength(200)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(200)");
 
                                     b2.Property<string>("Status")
                                         .IsRequired()
                                         .HasMaxLength(32)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(32)");
                                 });
 
                             b1.ComplexProperty(typeof(Dictionary<string, object>), "Budget", "Leadgate.Leads.Lead.Bant#Bant.Budget#BudgetAssessment", b2 =>
@@ -1064,16 +1041,16 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                                     b2.Property<decimal?>("Amount")
                                         .HasPrecision(18, 2)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("numeric(18,2)");
 
                                     b2.Property<string>("Note")
                                         .HasMaxLength(2000)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(2000)");
 
                                     b2.Property<string>("Status")
                                         .IsRequired()
                                         .HasMaxLength(32)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(32)");
                                 });
 
                             b1.ComplexProperty(typeof(Dictionary<string, object>), "Need", "Leadgate.Leads.Lead.Bant#Bant.Need#NeedAssessment", b2 =>
@@ -1082,12 +1059,12 @@ namespace Leadgate.Data.Migrations.Sqlite
 
                                     b2.Property<string>("Note")
                                         .HasMaxLength(2000)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(2000)");
 
                                     b2.Property<string>("Status")
                                         .IsRequired()
                                         .HasMaxLength(32)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(32)");
                                 });
 
                             b1.ComplexProperty(typeof(Dictionary<string, object>), "Timeline", "Leadgate.Leads.Lead.Bant#Bant.Timeline#TimelineAssessment", b2 =>
@@ -1095,16 +1072,16 @@ namespace Leadgate.Data.Migrations.Sqlite
                                     b2.IsRequired();
 
                                     b2.Property<DateOnly?>("Date")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("date");
 
                                     b2.Property<string>("Note")
                                         .HasMaxLength(2000)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(2000)");
 
                                     b2.Property<string>("Status")
                                         .IsRequired()
                                         .HasMaxLength(32)
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(32)");
                                 });
                         });
 
@@ -1137,52 +1114,50 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Leads.StageEvent", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ActorKind")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("ActorUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("EvidenceActivityId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("EvidenceActivityId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("From")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Note")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("To")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 
@@ -1193,44 +1168,40 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "To", "At", "From", "ActorKind", "Reason");
 
                     b.ToTable("StageEvents");
-
-                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("Leadgate.Notifications.Happening", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(4000)");
 
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("RecipientUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("RecipientUserId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("WebhookPending")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -1247,63 +1218,60 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Notifications.WebhookDelivery", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasMaxLength(8000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(8000)");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("DeliveredAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Event")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("HappeningId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("HappeningId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("LastAttemptAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(300)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(300)");
 
                     b.Property<int?>("LastStatusCode")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<byte[]>("LeaseToken")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("LeaseToken")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("SubscriptionId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -1319,35 +1287,34 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Notifications.WebhookSubscription", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Events")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Url")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.HasKey("Id");
 
@@ -1358,115 +1325,113 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.Deal", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<DateOnly?>("ClosedOn")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("date");
 
                     b.Property<string>("Competitor")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(3)");
 
                     b.Property<DateOnly>("ExpectedCloseDate")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("date");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("LostNote")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("LostReason")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<DateOnly?>("NextStepDueOn")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("date");
 
                     b.Property<string>("NextStepText")
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(500)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OwnerId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("PipelineId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("PipelineId")
+                        .HasColumnType("uuid");
 
                     b.Property<decimal?>("ProposalAmount")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("numeric(18,2)");
 
                     b.Property<string>("ProposalReference")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long?>("ProposedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("ProposedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("RepForecastCategory")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<int?>("RepProbability")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long?>("StageChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("StageChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("StageForecastCategory")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("StageId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("StageId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("StageProbability")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long?>("StaleNotifiedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("StaleNotifiedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<decimal>("Value")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("numeric(18,2)");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<decimal?>("WonAmount")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("numeric(18,2)");
 
                     b.HasKey("Id");
 
@@ -1482,60 +1447,58 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.DealChange", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("ActorUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ActorUserId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(3)");
 
-                    b.Property<byte[]>("DealId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateOnly>("ExpectedCloseDate")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("date");
 
                     b.Property<string>("ForecastCategory")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Probability")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("ProbabilitySource")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("StageId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("StageId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<decimal>("Value")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("numeric(18,2)");
 
                     b.HasKey("Id");
 
@@ -1548,19 +1511,19 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.ExchangeRate", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Currency")
                         .HasMaxLength(3)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(3)");
 
-                    b.Property<long>("ChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<decimal>("Rate")
                         .HasPrecision(18, 8)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("numeric(18,8)");
 
                     b.HasKey("OrganisationId", "Currency");
 
@@ -1569,51 +1532,49 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.Objection", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Answer")
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
-                    b.Property<long?>("AnsweredAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("AnsweredByName")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("AnsweredByUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("AnsweredByUserId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Category")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("DealId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("RaisedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("RaisedByName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("RaisedByUserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("RaisedByUserId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.HasKey("Id");
 
@@ -1624,44 +1585,43 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.PipelineStage", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ForecastCategory")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<bool>("IsActive")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Meaning")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<byte[]>("PipelineId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("PipelineId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<int>("Probability")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("Requires")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(500)");
 
                     b.Property<int>("StaleAfterDays")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -1672,23 +1632,22 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.SalesPipeline", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("IsActive")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -1699,49 +1658,46 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.ScheduledActivity", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("ActivityId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("ActivityId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("DealId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("DoneAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("DueAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(10000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(10000)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("UserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -1752,28 +1708,25 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Pipeline.Stakeholder", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("AddedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("ContactId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("DealId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 
@@ -1787,22 +1740,20 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Prediction.LeadLikelihood", b =>
                 {
-                    b.Property<byte[]>("LeadId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("ComputedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("ModelId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<double>("Probability")
-                        .HasColumnType("REAL");
+                        .HasColumnType("double precision");
 
                     b.HasKey("LeadId");
 
@@ -1815,66 +1766,65 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Prediction.PredictionModel", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("ActivatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("Active")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<double>("Auc")
-                        .HasColumnType("REAL");
+                        .HasColumnType("double precision");
 
                     b.Property<double>("Brier")
-                        .HasColumnType("REAL");
+                        .HasColumnType("double precision");
 
                     b.Property<string>("CalibrationJson")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<int>("ClosedLeads")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<int>("Converted")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("FactorsJson")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<double>("LogLoss")
-                        .HasColumnType("REAL");
+                        .HasColumnType("double precision");
 
                     b.Property<string>("ModelJson")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<long>("TrainedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("TrainedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<int>("Version")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -1891,21 +1841,21 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Prediction.PredictionSchedule", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("RefreshedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("RefreshedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("TrainedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("OrganisationId");
 
@@ -1914,45 +1864,44 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Privacy.AuditEntry", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ActorId")
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ActorKind")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Entity")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("EntityId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("EntityId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Fields")
                         .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(1000)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
 
@@ -1965,16 +1914,16 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Privacy.PrivacyKey", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ProtectedKey")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(2000)");
 
                     b.HasKey("OrganisationId");
 
@@ -1983,35 +1932,35 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Privacy.RetentionPolicy", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("ChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ChangedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<int?>("DisqualifiedMonths")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<int?>("IqlMonths")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("NurtureMonths")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long?>("SweptAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("SweptAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("OrganisationId");
 
@@ -2020,15 +1969,15 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Privacy.Suppression", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Hash")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<long>("SuppressedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("SuppressedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("OrganisationId", "Hash");
 
@@ -2037,54 +1986,52 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Qualification.Activity", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("DealId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("DealId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<bool>("FromAgency")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("LoggedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("LoggedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Notes")
                         .HasMaxLength(10000)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(10000)");
 
-                    b.Property<long>("OccurredAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Outcome")
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("UserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -2095,36 +2042,35 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Qualification.Reason", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(50)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(50)");
 
                     b.Property<bool>("IsActive")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("RequiresNote")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("boolean");
 
                     b.Property<int>("SortOrder")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -2134,115 +2080,40 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.ToTable("Reasons");
                 });
 
-            modelBuilder.Entity("Leadgate.Reports.LeadFunnel", b =>
-                {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
-
-                    b.Property<byte[]>("LeadId")
-                        .HasColumnType("BLOB");
-
-                    b.Property<long?>("CustomerEntered")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("CustomerEnteredUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("CustomerReached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("CustomerReachedUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("IqlEntered")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("IqlEnteredUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("IqlReached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("IqlReachedUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("MqlEntered")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("MqlEnteredUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("MqlReached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("MqlReachedUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("OpportunityEntered")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("OpportunityEnteredUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("OpportunityReached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("OpportunityReachedUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SqlEntered")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SqlEnteredUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SqlReached")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("SqlReachedUnimported")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("OrganisationId", "LeadId");
-
-                    b.ToTable("LeadFunnels");
-                });
-
             modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
                 {
-                    b.Property<byte[]>("Id")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("BodyHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<byte[]>("LeadId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("LeadId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("OccurredAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("OrganisationId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Properties")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
-                    b.Property<long>("ReceivedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 
@@ -2256,33 +2127,33 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.DecaySweep", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("AfterCreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("AfterCreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("AfterLeadId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("AfterLeadId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Changed")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<int>("Done")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long?>("FinishedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<long?>("StartedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("OrganisationId");
 
@@ -2291,50 +2162,50 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.RescoreJob", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long?>("AfterCreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("AfterCreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<byte[]>("AfterLeadId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid?>("AfterLeadId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Done")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long?>("FinishedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("Generation")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("LeaseOwner")
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
-                    b.Property<long?>("LeaseUntil")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("MadeMql")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
-                    b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("RequestedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<int>("Total")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.HasKey("OrganisationId");
 
@@ -2345,20 +2216,20 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Leadgate.Scoring.ScoringSettings", b =>
                 {
-                    b.Property<byte[]>("OrganisationId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
 
-                    b.Property<long>("ChangedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ChangedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Model")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.HasKey("OrganisationId");
 
@@ -2369,13 +2240,15 @@ namespace Leadgate.Data.Migrations.Sqlite
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("Xml")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -2384,21 +2257,21 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
                 {
-                    b.Property<byte[]>("Id")
+                    b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("BLOB");
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("NormalizedName")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(256)");
 
                     b.HasKey("Id");
 
@@ -2413,17 +2286,18 @@ namespace Leadgate.Data.Migrations.Sqlite
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("ClaimType")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("ClaimValue")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
-                    b.Property<byte[]>("RoleId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("RoleId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -2436,17 +2310,18 @@ namespace Leadgate.Data.Migrations.Sqlite
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("ClaimType")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("ClaimValue")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
-                    b.Property<byte[]>("UserId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -2458,17 +2333,16 @@ namespace Leadgate.Data.Migrations.Sqlite
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
                 {
                     b.Property<string>("LoginProvider")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("ProviderKey")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("ProviderDisplayName")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
-                    b.Property<byte[]>("UserId")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("LoginProvider", "ProviderKey");
 
@@ -2479,11 +2353,11 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<System.Guid>", b =>
                 {
-                    b.Property<byte[]>("UserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
-                    b.Property<byte[]>("RoleId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("RoleId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("UserId", "RoleId");
 
@@ -2494,17 +2368,17 @@ namespace Leadgate.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
                 {
-                    b.Property<byte[]>("UserId")
-                        .HasColumnType("BLOB");
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("LoginProvider")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<string>("Value")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.HasKey("UserId", "LoginProvider", "Name");
 

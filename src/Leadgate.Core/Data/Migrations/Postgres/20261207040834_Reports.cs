@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Leadgate.Data.Migrations.Sqlite
+namespace Leadgate.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Reports : Migration
@@ -10,26 +10,15 @@ namespace Leadgate.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // The table EF would make, but clustered on its key (LeadFunnelTriggers.SqliteTable): WITHOUT ROWID.
-            migrationBuilder.Sql(LeadFunnelTriggers.SqliteTable);
-
             migrationBuilder.CreateIndex(
                 name: "IX_StageEvents_OrganisationId_To_At_From_ActorKind_Reason",
                 table: "StageEvents",
                 columns: new[] { "OrganisationId", "To", "At", "From", "ActorKind", "Reason" });
-
-            // Every lead's funnel from its stage events so far, and the triggers that keep it (LeadFunnelTriggers).
-            migrationBuilder.Sql(LeadFunnelTriggers.Sqlite);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(LeadFunnelTriggers.SqliteDown);
-
-            migrationBuilder.DropTable(
-                name: "LeadFunnels");
-
             migrationBuilder.DropIndex(
                 name: "IX_StageEvents_OrganisationId_To_At_From_ActorKind_Reason",
                 table: "StageEvents");
