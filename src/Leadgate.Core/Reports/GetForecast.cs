@@ -138,7 +138,7 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
             + $" GROUP BY {day}, {category}, d.\"Currency\"";
     }
 
-    /// <summary>The organisation's deals (alias d) with their lead (alias l), the report's filters applied: owner and team by the deal's owner, pipeline by the deal's.</summary>
+    /// <summary>The organisation's deals (alias d), the report's filters applied (the lead, alias l, joined for those that read it): owner and team by the deal's owner, pipeline by the deal's.</summary>
     private static string DealsFrom(ReportSql sql, ReportFilter filter) =>
         " FROM \"Deals\" d" + LeadOfDeal(filter) + " WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d");
 
