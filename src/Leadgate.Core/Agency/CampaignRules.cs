@@ -92,11 +92,7 @@ public sealed class ChangeCampaignRules(LeadgateDbContext db, TimeProvider clock
             return Invalid.Field("rules", $"At most {CampaignRule.MaxRules} campaign rules.");
         }
 
-        var active = (await db.AgencyLinks.AsNoTracking()
-                .Where(l => l.AgencyOrganisationId == actor.OrganisationId && l.Status == AgencyLinkStatus.Active)
-                .Select(l => l.Id)
-                .ToListAsync(cancellationToken))
-            .ToHashSet();
+        var active = await ActiveLinksAsync(db, actor.OrganisationId, cancellationToken);
         var errors = new Dictionary<string, string[]>();
         var campaigns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var cleaned = new List<CampaignRule>();
@@ -145,4 +141,12 @@ public sealed class ChangeCampaignRules(LeadgateDbContext db, TimeProvider clock
         var saved = await db.SaveAsync(null, cancellationToken);
         return saved.Error is { } error ? error : new CampaignRules(await new GetCampaignRules(db).RulesOfAsync(actor.OrganisationId, cancellationToken));
     }
+
+    /// <summary>The agency's links a rule may name: those its clients accepted and neither side ended.</summary>
+    internal static async Task<HashSet<Guid>> ActiveLinksAsync(LeadgateDbContext db, Guid agency, CancellationToken cancellationToken) =>
+        (await db.AgencyLinks.AsNoTracking()
+            .Where(l => l.AgencyOrganisationId == agency && l.Status == AgencyLinkStatus.Active)
+            .Select(l => l.Id)
+            .ToListAsync(cancellationToken))
+        .ToHashSet();
 }

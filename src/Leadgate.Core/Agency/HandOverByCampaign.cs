@@ -68,10 +68,7 @@ public sealed class HandOverByCampaign(LeadgateDbContext db, HandOverLead handOv
             return [];
         }
 
-        var active = await db.AgencyLinks.AsNoTracking()
-            .Where(l => l.AgencyOrganisationId == agency && l.Status == AgencyLinkStatus.Active)
-            .Select(l => l.Id)
-            .ToListAsync(cancellationToken);
+        var active = await ChangeCampaignRules.ActiveLinksAsync(db, agency, cancellationToken);
         var rules = routing.AgencyCampaigns
             .Where(r => r.Campaign is not null && r.LinkId is { } link && active.Contains(link))
             .ToDictionary(r => r.Campaign!, StringComparer.OrdinalIgnoreCase);
