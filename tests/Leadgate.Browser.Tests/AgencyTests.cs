@@ -122,13 +122,27 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         var clientLink = await server.CreateAgencyClientAsync("kroon", "Kroon Installaties");
         var manager = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Manager).Email);
 
-        // The clients page: the manager adds a rule for the campaign (its name in other case) to that client.
+        try
+        {
+            await MapAndHandOverAsync(manager, campaign, replyId);
+        }
+        finally
+        {
+            // Ended whatever happened above, so the other tests' queues see the demo's clients only.
+            await server.EndAgencyLinkAsync(clientLink);
+        }
+    }
+
+    private async Task MapAndHandOverAsync(IPage manager, string campaign, Guid replyId)
+    {
+        // The clients page: the manager adds a rule for the campaign (its name in other case) to that client. The client is
+        // chosen last: the add button is enabled only once the server has that choice, and so the texts typed before it.
         await manager.GotoAsync("/agency/clients");
         await manager.WaitUntilInteractiveAsync();
         var rules = manager.GetByTestId("agency-campaign-rules");
         await rules.Locator("[data-testid=agency-rule-campaign] input, input[data-testid=agency-rule-campaign]").FillAsync(campaign.ToUpperInvariant());
-        await manager.GetByTestId("agency-rule-link").ChooseAsync("Kroon Installaties");
         await rules.Locator("[data-testid=agency-rule-note] input, input[data-testid=agency-rule-note]").FillAsync("Send the planning deck first.");
+        await manager.GetByTestId("agency-rule-link").ChooseAsync("Kroon Installaties");
         await rules.GetByTestId("agency-rule-add").ClickAsync();
         var rule = rules.Locator($"[data-testid=agency-rule][data-campaign='{campaign.ToUpperInvariant()}']");
         await Expect(rule).ToContainTextAsync("Kroon Installaties");
@@ -151,6 +165,5 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         await manager.WaitUntilInteractiveAsync();
         await rule.GetByTestId("agency-rule-remove").ClickAsync();
         await Expect(rule).ToHaveCountAsync(0);
-        await server.EndAgencyLinkAsync(clientLink);
     }
 }
