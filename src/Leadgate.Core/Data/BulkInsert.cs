@@ -28,34 +28,18 @@ internal static class BulkInsert
 
     private static readonly ConcurrentDictionary<IEntityType, Table> Tables = new();
 
-    public static async Task InsertAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (entities.Count == 0)
-        {
-            return;
-        }
-
-        var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        await InsertAsync(db, type, entities, skipConflicts: false, cancellationToken);
-    }
+    public static Task InsertAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class =>
+        InsertAsync(db, entities, OnConflict.Fail, cancellationToken);
 
     /// <summary>
     /// As <see cref="InsertAsync{T}(LeadgateDbContext, IReadOnlyCollection{T}, CancellationToken)"/>, but a row that would
     /// break a unique key (one another writer stored a moment ago) is left out instead of failing the statement; answers
     /// how many rows were written.
     /// </summary>
-    public static async Task<int> InsertNewAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (entities.Count == 0)
-        {
-            return 0;
-        }
-
-        var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        return await InsertAsync(db, type, entities, skipConflicts: true, cancellationToken);
-    }
+    public static Task<int> InsertNewAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class =>
+        InsertAsync(db, entities, OnConflict.Skip, cancellationToken);
 
     /// <summary>
     /// Writes the entities the change tracker holds as Added, parents before children, and marks them Unchanged, so that
@@ -85,7 +69,7 @@ internal static class BulkInsert
                 continue; // rows pointing at rows of their own type: left to EF, which orders them
             }
 
-            await InsertAsync(db, type, entries.ConvertAll(e => e.Entity), skipConflicts: false, cancellationToken);
+            await InsertAsync(db, type, entries.ConvertAll(e => e.Entity), OnConflict.Fail, cancellationToken);
             foreach (var entry in entries)
             {
                 entry.State = EntityState.Unchanged;
@@ -93,7 +77,36 @@ internal static class BulkInsert
         }
     }
 
-    private static async Task<int> InsertAsync<T>(LeadgateDbContext db, IEntityType type, IReadOnlyCollection<T> entities, bool skipConflicts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes each row, or, where a row with its key is there already, keeps in every column the earlier of the two values
+    /// (a NULL being no value): for rows that record first moments, such as a lead's <see cref="Reports.LeadFunnel"/>.
+    /// </summary>
+    public static Task KeepEarliestAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, CancellationToken cancellationToken)
+        where T : class =>
+        InsertAsync(db, entities, OnConflict.KeepEarliest, cancellationToken);
+
+    /// <summary>What an insert does with a row whose key or unique value is taken.</summary>
+    private enum OnConflict
+    {
+        Fail,
+        Skip,
+        KeepEarliest,
+    }
+
+    /// <summary>The rows of <typeparamref name="T"/>'s table, nothing when there are none.</summary>
+    private static async Task<int> InsertAsync<T>(LeadgateDbContext db, IReadOnlyCollection<T> entities, OnConflict conflicts, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (entities.Count == 0)
+        {
+            return 0;
+        }
+
+        var type = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+        return await InsertAsync(db, type, entities, conflicts, cancellationToken);
+    }
+
+    private static async Task<int> InsertAsync<T>(LeadgateDbContext db, IEntityType type, IReadOnlyCollection<T> entities, OnConflict conflicts, CancellationToken cancellationToken)
         where T : class
     {
         var table = Tables.GetOrAdd(type, Table.Of);
@@ -102,13 +115,25 @@ internal static class BulkInsert
         {
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            int written;
             if (connection is SqliteConnection sqlite)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return InsertWithSqlite(sqlite, table, entities, skipConflicts);
+                written = InsertWithSqlite(sqlite, table, entities, conflicts);
+            }
+            else
+            {
+                written = await InsertManyRowsAsync(connection, transaction, table, entities, conflicts, cancellationToken);
             }
 
-            return await InsertManyRowsAsync(connection, transaction, table, entities, skipConflicts, cancellationToken);
+            // Every way the product writes stage events in bulk comes through here, so their leads' funnel rows are kept here
+            // too, in the same transaction (decision 0011).
+            if (type.ClrType == typeof(Leads.StageEvent))
+            {
+                await Reports.LeadFunnel.KeepAsync(db, entities.Cast<Leads.StageEvent>(), cancellationToken);
+            }
+
+            return written;
         }
         finally
         {
@@ -125,12 +150,12 @@ internal static class BulkInsert
     /// rows a statement that was 3.9 GB of writes for a 300,000-row import that wrote 1.3 GB otherwise, and 13% of its
     /// time (docs/performance.md, P5).
     /// </summary>
-    private static int InsertWithSqlite<T>(SqliteConnection connection, Table table, IReadOnlyCollection<T> entities, bool skipConflicts)
+    private static int InsertWithSqlite<T>(SqliteConnection connection, Table table, IReadOnlyCollection<T> entities, OnConflict conflicts)
         where T : class
     {
         var handle = connection.Handle!;
         var bind = table.SqliteBinder;
-        using var statement = Prepare(handle, table.Insert(1, skipConflicts));
+        using var statement = Prepare(handle, table.Insert(1, conflicts, sqlite: true));
         var held = false;
         statement.DangerousAddRef(ref held);
         try
@@ -140,7 +165,7 @@ internal static class BulkInsert
             foreach (var entity in entities)
             {
                 Step(pointer, handle, bind, entity);
-                written += skipConflicts ? raw.sqlite3_changes(handle) : 1;
+                written += conflicts == OnConflict.Skip ? raw.sqlite3_changes(handle) : 1;
             }
 
             return written;
@@ -376,7 +401,7 @@ internal static class BulkInsert
     private static void Check(int rc, sqlite3 handle) => SqliteException.ThrowExceptionForRC(rc, handle);
 
     /// <summary>PostgreSQL: as many rows per statement as the parameter limit allows, so a batch is a few round trips.</summary>
-    private static async Task<int> InsertManyRowsAsync<T>(DbConnection connection, DbTransaction? transaction, Table table, IReadOnlyCollection<T> entities, bool skipConflicts, CancellationToken cancellationToken)
+    private static async Task<int> InsertManyRowsAsync<T>(DbConnection connection, DbTransaction? transaction, Table table, IReadOnlyCollection<T> entities, OnConflict conflicts, CancellationToken cancellationToken)
         where T : class
     {
         var rowsPerStatement = Math.Max(1, MaxParametersPerStatement / table.Columns.Count);
@@ -385,7 +410,7 @@ internal static class BulkInsert
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = table.Insert(chunk.Length, skipConflicts);
+            command.CommandText = table.Insert(chunk.Length, conflicts, sqlite: false);
             var n = 0;
             foreach (var entity in chunk)
             {
@@ -418,21 +443,40 @@ internal static class BulkInsert
             return new Table(type, table.Name, [.. properties.Select(p => new Column(p, p.GetRelationalTypeMapping(), p.GetGetter(), p.GetColumnName(table)!))]);
         }
 
-        private readonly ConcurrentDictionary<(int Rows, bool SkipConflicts), string> _inserts = new();
+        private readonly ConcurrentDictionary<(int Rows, OnConflict Conflicts, bool Sqlite), string> _inserts = new();
 
         private Action<nint, object>? _sqliteBinder;
 
         /// <summary>Binds a row's values to the single-row INSERT by position, on SQLite; compiled on first use.</summary>
         public Action<nint, object> SqliteBinder => _sqliteBinder ??= SqliteBinders.Compile(Type, Columns);
 
-        /// <summary>The INSERT of so many rows, skipping those that break a unique key or not; made once per size.</summary>
-        public string Insert(int rows, bool skipConflicts = false) => _inserts.GetOrAdd((rows, skipConflicts), MakeInsert);
+        /// <summary>The INSERT of so many rows, doing what <paramref name="conflicts"/> says with a taken key; made once per shape.</summary>
+        public string Insert(int rows, OnConflict conflicts, bool sqlite) => _inserts.GetOrAdd((rows, conflicts, sqlite), MakeInsert);
 
-        private string MakeInsert((int Rows, bool SkipConflicts) shape)
+        private string MakeInsert((int Rows, OnConflict Conflicts, bool Sqlite) shape)
         {
             var columns = string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
             var values = Enumerable.Range(0, shape.Rows).Select(r => "(" + string.Join(", ", Columns.Select((_, i) => "@p" + (r * Columns.Count + i))) + ")");
-            return $"INSERT INTO \"{Name}\" ({columns}) VALUES {string.Join(", ", values)}{(shape.SkipConflicts ? " ON CONFLICT DO NOTHING" : "")}";
+            return $"INSERT INTO \"{Name}\" ({columns}) VALUES {string.Join(", ", values)}" + shape.Conflicts switch
+            {
+                OnConflict.Skip => " ON CONFLICT DO NOTHING",
+                OnConflict.KeepEarliest => KeepEarliest(shape.Sqlite),
+                _ => "",
+            };
+        }
+
+        /// <summary>
+        /// The upsert that keeps the earlier value of every column outside the key. SQLite's two-argument MIN is NULL when
+        /// either is, so the COALESCE falls back to whichever is there; PostgreSQL's LEAST leaves NULLs out itself.
+        /// </summary>
+        private string KeepEarliest(bool sqlite)
+        {
+            var key = Type.FindPrimaryKey()!.Properties.Select(p => p.Name).ToHashSet();
+            var kept = Columns.Where(c => !key.Contains(c.Property.Name)).Select(c => $"\"{c.Name}\"").ToList();
+            var target = string.Join(", ", Columns.Where(c => key.Contains(c.Property.Name)).Select(c => $"\"{c.Name}\""));
+            return $" ON CONFLICT ({target}) DO UPDATE SET " + string.Join(", ", kept.Select(c => sqlite
+                ? $"{c} = COALESCE(MIN({c}, excluded.{c}), {c}, excluded.{c})"
+                : $"{c} = LEAST(\"{Name}\".{c}, EXCLUDED.{c})"));
         }
 
         private static void Collect(IEnumerable<IProperty> properties, IEnumerable<IComplexProperty> complex, List<IProperty> into)

@@ -35,6 +35,8 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public DbSet<StageEvent> StageEvents => Set<StageEvent>();
 
+    public DbSet<Reports.LeadFunnel> LeadFunnels => Set<Reports.LeadFunnel>();
+
     public DbSet<Activity> Activities => Set<Activity>();
 
     public DbSet<Deal> Deals => Set<Deal>();
@@ -111,18 +113,34 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
 
     public abstract DatabaseProvider Provider { get; }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        RouteNewMqlsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        StampVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveKeepingFunnelsAsync(_ => Task.FromResult(base.SaveChanges(acceptAllChangesOnSuccess)), CancellationToken.None).GetAwaiter().GetResult();
 
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        SaveKeepingFunnelsAsync(token => base.SaveChangesAsync(acceptAllChangesOnSuccess, token), cancellationToken);
+
+    /// <summary>
+    /// Routes new MQLs and stamps versions before the save; after it, in the same transaction, adds the new stage events to
+    /// their leads' funnel rows (<see cref="Reports.LeadFunnel.KeepAsync"/>), so a save never leaves the reports behind.
+    /// </summary>
+    private async Task<int> SaveKeepingFunnelsAsync(Func<CancellationToken, Task<int>> save, CancellationToken cancellationToken)
     {
         await RouteNewMqlsAsync(cancellationToken);
-        StampVersions();
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var stageEvents = StampVersions();
+        if (stageEvents.Count == 0)
+        {
+            return await save(cancellationToken);
+        }
+
+        await using var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        var saved = await save(cancellationToken);
+        await Reports.LeadFunnel.KeepAsync(this, stageEvents, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return saved;
     }
 
     /// <summary>
@@ -276,7 +294,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
             e.Property(x => x.Note).HasMaxLength(2000);
             e.HasIndex(x => new { x.LeadId, x.At });
             e.HasIndex(x => new { x.OrganisationId, x.At });
-            // The exits of a period (and the funnel's entries) by target stage, read from the index alone: the reasons report.
+            // The funnel's entries and exits in a period and the reasons report's exits, read from the index alone.
             e.HasIndex(x => new { x.OrganisationId, x.To, x.At, x.From, x.ActorKind, x.Reason });
         });
 
@@ -417,6 +435,14 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         Privacy.AuditEntry.Configure(builder);
         Intake.Outreach.OutreachSignal.Configure(builder);
         Privacy.RetentionPolicy.Configure(builder);
+        builder.Entity<Reports.LeadFunnel>(funnel =>
+        {
+            // Derived from the stage events, never tracked: their writers add to it (LeadFunnel.KeepAsync), and the database's
+            // triggers count a lead again when its events are moved, changed or deleted (Data/Migrations/LeadFunnelTriggers.cs).
+            // Keyed by organisation first: a report reads one organisation's rows as one range (on SQLite a clustered
+            // WITHOUT ROWID table, so the range is read in order, not row by row through an index).
+            funnel.HasKey(f => new { f.OrganisationId, f.LeadId });
+        });
 
         builder.Entity<WebhookSource>(source =>
         {
@@ -548,15 +574,18 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
     }
 
     /// <summary>Runs after <see cref="RouteNewMqlsAsync"/>, which detected the changes already.</summary>
-    private void StampVersions()
+    /// <summary>Stamps versions and audits stage changes and assignments; answers the stage events this save adds.</summary>
+    private List<StageEvent> StampVersions()
     {
         List<Privacy.AuditEntry>? audit = null;
+        List<StageEvent> stageEvents = [];
         foreach (var entry in ChangeTracker.Entries())
         {
             switch (entry.Entity)
             {
                 // The audit log's lines for stage changes and assignments are written with them, whichever use case made them.
                 case StageEvent stage when entry.State == EntityState.Added:
+                    stageEvents.Add(stage);
                     (audit ??= []).Add(Privacy.AuditEntry.Record(stage.OrganisationId, stage.ActorKind, stage.ActorUserId, stage.ActorName, "lead.stage_changed", "Lead", stage.LeadId, "stage", stage.At));
                     break;
                 case Assignment assignment when entry.State == EntityState.Added:
@@ -588,5 +617,7 @@ public abstract class LeadgateDbContext(DbContextOptions options) : IdentityDbCo
         {
             AuditEntries.AddRange(audit);
         }
+
+        return stageEvents;
     }
 }

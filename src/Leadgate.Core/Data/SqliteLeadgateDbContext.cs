@@ -20,6 +20,15 @@ public sealed class SqliteLeadgateDbContext(DbContextOptions<SqliteLeadgateDbCon
         configurationBuilder.Properties<Guid>().HaveConversion<SqliteGuids.Converter>();
     }
 
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // StageEvents has AFTER UPDATE and DELETE triggers (the lead funnels, LeadFunnelTriggers); EF does not combine SQLite's
+        // RETURNING clause with a table that has triggers.
+        builder.Entity<Leads.StageEvent>().ToTable(t => t.UseSqlReturningClause(false));
+    }
+
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         value => value.UtcTicks,
         ticks => new DateTimeOffset(ticks, TimeSpan.Zero));

@@ -93,9 +93,9 @@ public sealed class GetCohorts(LeadgateDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Per lead its first entries and reaches (<see cref="ReportReading.FirstEntries"/>, over the leads with an event in the
-    /// cohort months); a cohort row per transition and month: its size and how many reached the next stage within each window
-    /// (the first reach at or after the first entry, no later than the window's days after it).
+    /// Per lead its first entries and reaches (<see cref="ReportReading.FirstEntries"/>); a cohort row per transition and month:
+    /// its size and how many reached the next stage within each window (the first reach at or after the first entry, no later
+    /// than the window's days after it).
     /// </summary>
     private static string Sql(ReportReading reading, ReportSql sql, List<DateOnly> months)
     {
@@ -111,7 +111,7 @@ public sealed class GetCohorts(LeadgateDbContext db, TimeProvider clock)
             sql.Add($"@d{window}", reading.Sqlite ? TimeSpan.FromDays(window).Ticks : TimeSpan.FromDays(window));
         }
 
-        var text = new StringBuilder(reading.FirstEntries(sql, "@m0", $"@m{months.Count}"));
+        var text = new StringBuilder(reading.FirstEntries(sql));
         text.Append(" SELECT c.group_key, c.transition, c.month_index, COUNT(*)");
         foreach (var window in Windows)
         {

@@ -58,9 +58,13 @@ public sealed class GetFunnel(LeadgateDbContext db, TimeProvider clock)
         return await CountAsync(parsed.Value, actor.OrganisationId, cancellationToken);
     }
 
-    internal async Task<FunnelReport> CountAsync(ReportFilter filter, Guid organisationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The funnel of <paramref name="filter"/>; without <paramref name="entriesAndExits"/> only what the leads' funnel rows give
+    /// (entered, reached, skipped), with <c>recycled</c> and <c>exited</c> left 0 — for a report that reads no more (sources).
+    /// </summary>
+    internal async Task<FunnelReport> CountAsync(ReportFilter filter, Guid organisationId, CancellationToken cancellationToken, bool entriesAndExits = true)
     {
-        var rows = await ReadAsync(filter, organisationId, cancellationToken);
+        var rows = await ReadAsync(filter, organisationId, entriesAndExits, cancellationToken);
         var total = Stages(rows.Select(r => r.Counts));
         IReadOnlyList<FunnelGroup>? groups = null;
         if (filter.By is { } by)
@@ -107,94 +111,151 @@ public sealed class GetFunnel(LeadgateDbContext db, TimeProvider clock)
     private const int Entries = 3;
     private const int Exits = 4;
 
-    private async Task<List<ReportRow>> ReadAsync(ReportFilter filter, Guid organisationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The counts per group key, from two reads: the leads' first entries and reaches (<see cref="LeadFunnel"/>), and the stage
+    /// events of the period (or of the cohort's leads) counted per target and source stage, for entries and exits. A group
+    /// with nothing to count is left out.
+    /// </summary>
+    private async Task<List<ReportRow>> ReadAsync(ReportFilter filter, Guid organisationId, bool entriesAndExits, CancellationToken cancellationToken)
     {
-        var sqlite = db.Provider == DatabaseProvider.Sqlite;
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        var reading = new ReportReading(db, filter, organisationId, []);
+        var rows = new Dictionary<string, ReportRow>(StringComparer.Ordinal);
+        long[] CountsOf(object key)
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var parameters = new ReportSql(command, sqlite);
-            parameters.Add("@org", Key(organisationId, sqlite));
-            parameters.Add("@from", Time(filter.Start, sqlite));
-            parameters.Add("@to", Time(filter.End, sqlite));
-#pragma warning disable CA2100 // The SQL is built from fixed text; every value is a parameter.
-            command.CommandText = Sql(filter, parameters);
-#pragma warning restore CA2100
-            var rows = new List<ReportRow>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var text = ReportSql.KeyOf(key);
+            if (!rows.TryGetValue(text ?? "", out var row))
             {
-                var counts = new long[Columns * FunnelStages.Count];
-                for (var i = 0; i < counts.Length; i++)
-                {
-                    counts[i] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                rows.Add(new ReportRow(ReportSql.KeyOf(reader.GetValue(0)), counts));
+                rows[text ?? ""] = row = new ReportRow(text, new long[Columns * FunnelStages.Count]);
             }
 
-            return rows;
+            return row.Counts;
         }
-        finally
+
+        await reading.EachAsync(sql => LeadSql(filter, sql), r =>
         {
-            await db.Database.CloseConnectionAsync();
+            var counts = CountsOf(r.GetValue(0));
+            for (var s = 0; s < FunnelStages.Count; s++)
+            {
+                counts[(s * Columns) + Entered] += ReportReading.Long(r, 1 + (s * 3));
+                counts[(s * Columns) + Reached] += ReportReading.Long(r, 2 + (s * 3));
+                counts[(s * Columns) + Skipped] += ReportReading.Long(r, 3 + (s * 3));
+            }
+        }, cancellationToken);
+        if (!entriesAndExits)
+        {
+            return [.. rows.Values.Where(r => r.Counts.Any(c => c != 0))];
         }
+
+        await reading.EachAsync(sql => EventSql(filter, sql, exits: false), r =>
+        {
+            var entered = IndexOf(Enum.Parse<Stage>(r.GetString(1)));
+            CountsOf(r.GetValue(0))[(entered * Columns) + Entries] += ReportReading.Long(r, 2);
+        }, cancellationToken);
+        await reading.EachAsync(sql => EventSql(filter, sql, exits: true), r =>
+        {
+            var counts = CountsOf(r.GetValue(0));
+            for (var s = 0; s < FunnelStages.Count; s++)
+            {
+                counts[(s * Columns) + Exits] += ReportReading.Long(r, 2 + s);
+            }
+        }, cancellationToken);
+        return [.. rows.Values.Where(r => r.Counts.Any(c => c != 0))];
     }
 
+    private static int IndexOf(Stage stage)
+    {
+        for (var s = 0; s < FunnelStages.Count; s++)
+        {
+            if (FunnelStages[s] == stage)
+            {
+                return s;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The lead and its deal, joined only to filter or group by them (<see cref="ReportSql.ReadsLead"/>).</summary>
+    private static string LeadJoin(ReportFilter filter, string leadId) => ReportSql.ReadsLead(filter)
+        ? $" JOIN \"Leads\" l ON l.\"Id\" = {leadId} LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\""
+        : "";
+
     /// <summary>
-    /// Per lead (<c>per_lead</c>): the first entry into each stage (e0…e4), the first reach of each (r0…r4: the earliest entry
-    /// into it or a later funnel stage), its entries into each (n0…n4) and its exits from each to Nurture or Disqualified
-    /// (x0…x4) — entries and exits inside the period in the period view, all of them in the cohort view. The period view
-    /// only reads leads with an event in the period (the others count nowhere); the cohort view only leads whose funnel
-    /// start (r0) lies in it. Then summed per group, every lead filter applied to the lead.
+    /// Per group, from the leads' funnel rows: per stage how many first entered it, first reached it, and reached it without
+    /// entering it first (a skip) — in the period in the period view; in the cohort view over the leads whose funnel start
+    /// (r0) lies in the period, whenever it happened.
     /// </summary>
-    private static string Sql(ReportFilter filter, ReportSql parameters)
+    private static string LeadSql(ReportFilter filter, ReportSql parameters)
     {
         var cohort = filter.View == ReportView.Cohort;
-        var imported = filter.IncludeImported ? "" : " AND e.\"ActorKind\" <> 'Import'";
-        var inPeriod = cohort ? "1 = 1" : "e.\"At\" >= @from AND e.\"At\" < @to";
-        var sql = new StringBuilder();
-        sql.Append("WITH per_lead AS (SELECT e.\"LeadId\" AS lead_id");
+        string Column(int s, bool reached) => $"f.\"{LeadFunnel.Column(s, reached, filter.IncludeImported)}\"";
+        var sql = new StringBuilder("SELECT ").Append(ReportSql.GroupKey(filter.By)).Append(" AS group_key");
         for (var s = 0; s < FunnelStages.Count; s++)
         {
-            var stage = FunnelStages[s];
-            var later = string.Join(", ", FunnelStages.Skip(s).Select(t => $"'{t}'"));
-            sql.Append(CultureInfo.InvariantCulture, $", MIN(CASE WHEN e.\"To\" = '{stage}' THEN e.\"At\" END) AS e{s}");
-            sql.Append(CultureInfo.InvariantCulture, $", MIN(CASE WHEN e.\"To\" IN ({later}) THEN e.\"At\" END) AS r{s}");
-            sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN e.\"To\" = '{stage}' AND {inPeriod} THEN 1 ELSE 0 END) AS n{s}");
-            sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN e.\"From\" = '{stage}' AND e.\"To\" IN ('{Stage.Nurture}', '{Stage.Disqualified}') AND {inPeriod} THEN 1 ELSE 0 END) AS x{s}");
-        }
-
-        sql.Append(" FROM \"StageEvents\" e WHERE e.\"OrganisationId\" = @org").Append(imported);
-        sql.Append(" AND e.\"LeadId\" IN (SELECT f.\"LeadId\" FROM \"StageEvents\" f WHERE f.\"OrganisationId\" = @org AND f.\"At\" >= @from AND f.\"At\" < @to")
-            .Append(imported.Replace("e.", "f.", StringComparison.Ordinal)).Append(')');
-        sql.Append(" GROUP BY e.\"LeadId\")");
-        sql.Append(" SELECT ").Append(ReportSql.GroupKey(filter.By)).Append(" AS group_key");
-        for (var s = 0; s < FunnelStages.Count; s++)
-        {
-            var entered = cohort ? $"p.e{s} IS NOT NULL" : $"p.e{s} >= @from AND p.e{s} < @to";
-            var reached = cohort ? $"p.r{s} IS NOT NULL" : $"p.r{s} >= @from AND p.r{s} < @to";
+            var (e, r) = (Column(s, reached: false), Column(s, reached: true));
+            var entered = cohort ? $"{e} IS NOT NULL" : $"{e} >= @from AND {e} < @to";
+            var reached = cohort ? $"{r} IS NOT NULL" : $"{r} >= @from AND {r} < @to";
             sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN {entered} THEN 1 ELSE 0 END)");
             sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN {reached} THEN 1 ELSE 0 END)");
-            sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN {reached} AND (p.e{s} IS NULL OR p.e{s} > p.r{s}) THEN 1 ELSE 0 END)");
-            sql.Append(CultureInfo.InvariantCulture, $", SUM(p.n{s}), SUM(p.x{s})");
+            sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN {reached} AND ({e} IS NULL OR {e} > {r}) THEN 1 ELSE 0 END)");
         }
 
-        sql.Append(" FROM per_lead p JOIN \"Leads\" l ON l.\"Id\" = p.lead_id LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"");
-        sql.Append(" WHERE l.\"OrganisationId\" = @org");
-        if (cohort)
-        {
-            sql.Append(" AND p.r0 >= @from AND p.r0 < @to");
-        }
-
+        // A lead counted in the period reached its first funnel stage before the period's end.
+        var start = Column(0, reached: true);
+        sql.Append(" FROM \"LeadFunnels\" f").Append(LeadJoin(filter, "f.\"LeadId\""));
+        sql.Append(" WHERE f.\"OrganisationId\" = @org AND ").Append(start).Append(cohort ? " >= @from AND " : " IS NOT NULL AND ").Append(start).Append(" < @to");
         sql.Append(parameters.LeadFilters(filter));
         if (filter.By is not null)
         {
             sql.Append(" GROUP BY ").Append(ReportSql.GroupKey(filter.By));
         }
 
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// Per group and target stage, the stage events of the period in the period view, or every event of the cohort's leads in
+    /// the cohort view: the entries into each funnel stage, or with <paramref name="exits"/> the moves to Nurture or
+    /// Disqualified, summed per funnel stage they left (a column each). Grouped by the target alone, the index on
+    /// (organisation, to, at, …) gives the rows in that order, and nothing is sorted.
+    /// </summary>
+    private static string EventSql(ReportFilter filter, ReportSql parameters, bool exits)
+    {
+        var cohort = filter.View == ReportView.Cohort;
+        IReadOnlyList<Stage> into = exits ? [Stage.Nurture, Stage.Disqualified] : FunnelStages;
+        var targets = string.Join(", ", into.Select(s => $"'{s}'"));
+        var sql = new StringBuilder("SELECT ").Append(ReportSql.GroupKey(filter.By)).Append(" AS group_key, e.\"To\"");
+        if (exits)
+        {
+            foreach (var stage in FunnelStages)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $", SUM(CASE WHEN e.\"From\" = '{stage}' THEN 1 ELSE 0 END)");
+            }
+        }
+        else
+        {
+            sql.Append(", COUNT(*)");
+        }
+
+        if (cohort)
+        {
+            var start = $"f.\"{LeadFunnel.Column(0, reached: true, filter.IncludeImported)}\"";
+            sql.Append(" FROM \"LeadFunnels\" f JOIN \"StageEvents\" e ON e.\"LeadId\" = f.\"LeadId\"").Append(LeadJoin(filter, "f.\"LeadId\""));
+            sql.Append(CultureInfo.InvariantCulture, $" WHERE f.\"OrganisationId\" = @org AND {start} >= @from AND {start} < @to AND e.\"To\" IN ({targets})");
+        }
+        else
+        {
+            sql.Append(" FROM \"StageEvents\" e").Append(LeadJoin(filter, "e.\"LeadId\""));
+            sql.Append(CultureInfo.InvariantCulture, $" WHERE e.\"OrganisationId\" = @org AND e.\"To\" IN ({targets}) AND e.\"At\" >= @from AND e.\"At\" < @to");
+        }
+
+        if (!filter.IncludeImported)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" AND e.\"ActorKind\" <> '{ActorKind.Import}'");
+        }
+
+        sql.Append(parameters.LeadFilters(filter));
+        sql.Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKey(filter.By) + ", ").Append("e.\"To\"");
         return sql.ToString();
     }
 

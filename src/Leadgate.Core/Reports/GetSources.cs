@@ -33,7 +33,7 @@ public sealed class GetSources(LeadgateDbContext db, TimeProvider clock, GetFunn
 
         var reading = started.Value;
         var filter = reading.Filter;
-        var counts = await funnel.CountAsync(filter, actor.OrganisationId, cancellationToken);
+        var counts = await funnel.CountAsync(filter, actor.OrganisationId, cancellationToken, entriesAndExits: false);
         var (currency, rates) = await GetExchangeRates.RatesAsync(db, actor.OrganisationId, cancellationToken);
         Task<List<(string? Key, (string Currency, long Deals, decimal Value) Row)>> ReadAsync(ReportReading from) => from.ReadAsync(
             sql => WonSql(from, sql),

@@ -129,27 +129,28 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
         reader.IsDBNull(ordinal) ? null : decimal.Round(Convert.ToDecimal(reader.GetValue(ordinal), CultureInfo.InvariantCulture), 2);
 
     /// <summary>
-    /// The leads of the organisation with an event in [@lo, @hi) (the others count nowhere), one row each: its first entry into
-    /// each funnel stage (e0…e4) and its first reach of each (r0…r4: the earliest entry into it or a later funnel stage);
-    /// then joined to the lead and its deal, filtered, with its group key (<c>group_key</c>). Named <c>leads_in</c>.
+    /// Every lead of the organisation with a funnel row (<see cref="LeadFunnel"/>), one row each: its first entry into each
+    /// funnel stage (e0…e4) and its first reach of each (r0…r4: the earliest entry into it or a later funnel stage), from all its
+    /// stage events or, without imported history, from the others; joined to the lead and its deal only to filter or group,
+    /// with its group key (<c>group_key</c>). Named <c>leads_in</c>. Each report keeps the leads whose first entries it counts
+    /// (those lie in its period, so the lead had an event there).
     /// </summary>
-    public string FirstEntries(ReportSql sql, string lo = "@from", string hi = "@to")
+    public string FirstEntries(ReportSql sql)
     {
-        var imported = filter.IncludeImported ? "" : " AND e.\"ActorKind\" <> 'Import'";
-        var text = new StringBuilder("WITH per_lead AS (SELECT e.\"LeadId\" AS lead_id");
+        var text = new StringBuilder("WITH leads_in AS (SELECT f.\"LeadId\" AS lead_id");
         for (var s = 0; s < GetFunnel.FunnelStages.Count; s++)
         {
-            var later = string.Join(", ", GetFunnel.FunnelStages.Skip(s).Select(t => $"'{t}'"));
-            text.Append(CultureInfo.InvariantCulture, $", MIN(CASE WHEN e.\"To\" = '{GetFunnel.FunnelStages[s]}' THEN e.\"At\" END) AS e{s}");
-            text.Append(CultureInfo.InvariantCulture, $", MIN(CASE WHEN e.\"To\" IN ({later}) THEN e.\"At\" END) AS r{s}");
+            text.Append(CultureInfo.InvariantCulture, $", f.\"{LeadFunnel.Column(s, reached: false, filter.IncludeImported)}\" AS e{s}");
+            text.Append(CultureInfo.InvariantCulture, $", f.\"{LeadFunnel.Column(s, reached: true, filter.IncludeImported)}\" AS r{s}");
         }
 
-        text.Append(" FROM \"StageEvents\" e WHERE e.\"OrganisationId\" = @org").Append(imported);
-        text.Append(CultureInfo.InvariantCulture, $" AND e.\"LeadId\" IN (SELECT f.\"LeadId\" FROM \"StageEvents\" f WHERE f.\"OrganisationId\" = @org AND f.\"At\" >= {lo} AND f.\"At\" < {hi}")
-            .Append(imported.Replace("e.", "f.", StringComparison.Ordinal)).Append(')');
-        text.Append(" GROUP BY e.\"LeadId\"), leads_in AS (SELECT p.*, ").Append(ReportSql.GroupKeyOf(filter.By)).Append(" AS group_key");
-        text.Append(" FROM per_lead p JOIN \"Leads\" l ON l.\"Id\" = p.lead_id LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
-        text.Append(" WHERE l.\"OrganisationId\" = @org").Append(sql.LeadFilters(filter)).Append(')');
+        text.Append(", ").Append(ReportSql.GroupKeyOf(filter.By)).Append(" AS group_key FROM \"LeadFunnels\" f");
+        if (ReportSql.ReadsLead(filter))
+        {
+            text.Append(" JOIN \"Leads\" l ON l.\"Id\" = f.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
+        }
+
+        text.Append(" WHERE f.\"OrganisationId\" = @org").Append(sql.LeadFilters(filter)).Append(')');
         return text.ToString();
     }
 

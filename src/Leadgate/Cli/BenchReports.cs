@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Leadgate.Accounts;
+using Leadgate.Data;
 using Leadgate.Pipeline;
 using Leadgate.Reports;
 using Microsoft.Data.Sqlite;
@@ -71,6 +72,12 @@ internal static class BenchReports
             var seeding = BenchClock.Start();
             seeded = await cli.Console.WithProgressAsync("Reports: seeding", progress =>
                 BenchReportsSeed.SeedAsync(database.ConnectionString, tenant.OrganisationId, owners, stages, options.Leads, now, progress, cancellationToken));
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                // The seeder writes stage events around the product, so their leads' funnel rows are counted once, after it.
+                await LeadFunnel.RecountAsync(scope.ServiceProvider.GetRequiredService<LeadgateDbContext>(), tenant.OrganisationId, cancellationToken);
+            }
+
             if (options.CoveringIndex)
             {
                 await using var connection = new SqliteConnection(database.ConnectionString);

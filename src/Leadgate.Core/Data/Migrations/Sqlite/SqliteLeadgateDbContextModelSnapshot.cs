@@ -1190,6 +1190,8 @@ namespace Leadgate.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId", "To", "At", "From", "ActorKind", "Reason");
 
                     b.ToTable("StageEvents");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("Leadgate.Notifications.Happening", b =>
@@ -2127,6 +2129,79 @@ namespace Leadgate.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Reasons");
+                });
+
+            modelBuilder.Entity("Leadgate.Reports.LeadFunnel", b =>
+                {
+                    b.Property<byte[]>("OrganisationId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("LeadId")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("CustomerEntered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CustomerEnteredUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CustomerReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CustomerReachedUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IqlEntered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IqlEnteredUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IqlReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IqlReachedUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MqlEntered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MqlEnteredUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MqlReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MqlReachedUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OpportunityEntered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OpportunityEnteredUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OpportunityReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OpportunityReachedUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SqlEntered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SqlEnteredUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SqlReached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SqlReachedUnimported")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId", "LeadId");
+
+                    b.ToTable("LeadFunnels");
                 });
 
             modelBuilder.Entity("Leadgate.Scoring.BehaviourEvent", b =>
