@@ -55,39 +55,77 @@ public sealed class GetVelocity(LeadgateDbContext db, TimeProvider clock)
             ?? new VelocityStep(ReportReading.StageAt(s.From), ReportReading.StageAt(s.To), 0, null, null))];
     }
 
-    private static Task<List<(string? Key, VelocityStep Row)>> ReadAsync(ReportReading reading, bool grouped, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each counted lead's first entries, read once (<see cref="Sql"/>); its durations per step collected per group and step,
+    /// and the percentiles taken from them sorted, in .NET. Ranking them in SQL (a window over every duration) cost more
+    /// than reading them: at a million leads 1.8 s against a scan of the funnel rows (docs/performance.md, P6).
+    /// </summary>
+    private static async Task<List<(string? Key, VelocityStep Row)>> ReadAsync(ReportReading reading, bool grouped, CancellationToken cancellationToken)
     {
         var ungrouped = grouped ? reading : reading.Ungrouped();
-        return ungrouped.ReadAsync(
-            sql => Sql(ungrouped, sql),
-            r => (ReportSql.KeyOf(r.GetValue(0)), new VelocityStep(
-                ReportReading.StageAt((int)ReportReading.Long(r, 1)), ReportReading.StageAt((int)ReportReading.Long(r, 2)),
-                ReportReading.Long(r, 3), ReportReading.Days(r, 4), ReportReading.Days(r, 5))),
-            cancellationToken);
+        var cohort = ungrouped.Filter.View == ReportView.Cohort;
+        var (from, to) = (ungrouped.Filter.Start.UtcTicks, ungrouped.Filter.End.UtcTicks);
+        var durations = new Dictionary<(string? Key, int Step), List<double>>();
+        var entries = new long[GetFunnel.FunnelStages.Count];
+        await ungrouped.EachAsync(sql => Sql(ungrouped, sql), r =>
+        {
+            for (var s = 0; s < entries.Length; s++)
+            {
+                entries[s] = ReportReading.Stored(r, 1 + s)?.UtcTicks ?? 0;
+            }
+
+            var key = ReportSql.KeyOf(r.GetValue(0));
+            for (var i = 0; i < Steps.Count; i++)
+            {
+                var (earlier, later) = (entries[Steps[i].From], entries[Steps[i].To]);
+                var counted = cohort || (later >= from && later < to);
+                if (earlier != 0 && later > earlier && counted)
+                {
+                    if (!durations.TryGetValue((key, i), out var list))
+                    {
+                        durations[(key, i)] = list = [];
+                    }
+
+                    list.Add((later - earlier) / (double)TimeSpan.TicksPerDay);
+                }
+            }
+        }, cancellationToken);
+
+        return [.. durations.Select(d =>
+        {
+            d.Value.Sort();
+            var n = d.Value.Count;
+            var (earlier, later) = Steps[d.Key.Step];
+            return (d.Key.Key, new VelocityStep(
+                ReportReading.StageAt(earlier), ReportReading.StageAt(later), n, Days(d.Value[((n + 1) / 2) - 1]), Days(d.Value[((3 * n) + 3) / 4 - 1])));
+        })];
     }
 
+    private static decimal Days(double days) => decimal.Round((decimal)days, 2);
+
     /// <summary>
-    /// A duration per lead and step (the first entry into the later stage after the first into the earlier one; in the period
-    /// view the later entry lies in the period, in the cohort view the lead's funnel start does), ranked per group and step;
-    /// the median is the duration at rank ⌈n/2⌉, the 75th percentile at rank ⌈3n/4⌉.
+    /// One row per lead with a step to count: its group key and its first entry into each funnel stage (e0…e4). In the period
+    /// view a step counts when its later entry lies in the period, in the cohort view when the lead's funnel start does; the
+    /// median is the duration at rank ⌈n/2⌉, the 75th percentile at rank ⌈3n/4⌉ (<see cref="ReadAsync"/>).
     /// </summary>
     private static string Sql(ReportReading reading, ReportSql sql)
     {
-        var cohort = reading.Filter.View == ReportView.Cohort;
-        var text = new StringBuilder(reading.FirstEntries(sql));
-        text.Append(", durations AS (");
-        for (var i = 0; i < Steps.Count; i++)
+        var text = new StringBuilder(reading.FirstEntries(sql)).Append(" SELECT p.group_key");
+        for (var s = 0; s < GetFunnel.FunnelStages.Count; s++)
         {
-            var (from, to) = Steps[i];
-            var counted = cohort ? "p.r0 >= @from AND p.r0 < @to" : $"p.e{to} >= @from AND p.e{to} < @to";
-            text.Append(i == 0 ? "" : " UNION ALL ").Append(CultureInfo.InvariantCulture,
-                $"SELECT p.group_key, {from} AS step_from, {to} AS step_to, {reading.DaysBetween($"p.e{from}", $"p.e{to}")} AS days FROM leads_in p WHERE p.e{from} IS NOT NULL AND p.e{to} > p.e{from} AND {counted}");
+            text.Append(CultureInfo.InvariantCulture, $", p.e{s}");
         }
 
-        text.Append("), ranked AS (SELECT d.group_key, d.step_from, d.step_to, d.days, ROW_NUMBER() OVER (PARTITION BY d.group_key, d.step_from, d.step_to ORDER BY d.days) AS rn,");
-        text.Append(" COUNT(*) OVER (PARTITION BY d.group_key, d.step_from, d.step_to) AS n FROM durations d)");
-        text.Append(" SELECT r.group_key, r.step_from, r.step_to, MAX(r.n), MIN(CASE WHEN r.rn * 2 >= r.n THEN r.days END), MIN(CASE WHEN r.rn * 4 >= r.n * 3 THEN r.days END)");
-        text.Append(" FROM ranked r GROUP BY r.group_key, r.step_from, r.step_to");
+        text.Append(" FROM leads_in p WHERE ");
+        if (reading.Filter.View == ReportView.Cohort)
+        {
+            text.Append("p.r0 >= @from AND p.r0 < @to");
+        }
+        else
+        {
+            text.Append('(').AppendJoin(" OR ", Steps.Select(s => s.To).Distinct().Select(to => $"(p.e{to} >= @from AND p.e{to} < @to)")).Append(')');
+        }
+
         return text.ToString();
     }
 }
