@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Leadgate.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLeadgateDbContext))]
-    [Migration("20261207040834_Reports")]
+    [Migration("20261207061030_Reports")]
     partial class Reports
     {
         /// <inheritdoc />

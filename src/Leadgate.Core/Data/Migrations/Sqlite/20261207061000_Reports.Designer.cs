@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Leadgate.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLeadgateDbContext))]
-    [Migration("20261207040803_Reports")]
+    [Migration("20261207061000_Reports")]
     partial class Reports
     {
         /// <inheritdoc />
