@@ -19,6 +19,8 @@ public sealed partial class PostgresServer : IAsyncLifetime
 {
     private const string SuperUser = "postgres";
     private const string InstallRoot = "/usr/lib/postgresql";
+    private const string RootPrefix = "leadgate-pg-";
+    private const string OwnerFile = "owner.pid";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private string? _root;
@@ -26,6 +28,9 @@ public sealed partial class PostgresServer : IAsyncLifetime
     private string? _binDirectory;
 
     public int Port { get; private set; }
+
+    /// <summary>The server's own directory (its data, socket and log), once started.</summary>
+    internal string? Root => _root;
 
     /// <summary>The connection string for a database on this server (create it first with <see cref="CreateDatabaseAsync"/>).</summary>
     public string ConnectionString(string database)
@@ -64,9 +69,11 @@ public sealed partial class PostgresServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _binDirectory = FindBinDirectory();
-        _root = Path.Combine(Path.GetTempPath(), "leadgate-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        await StopOrphansAsync();
+        _root = Path.Combine(Path.GetTempPath(), RootPrefix + Guid.NewGuid().ToString("N")[..12]);
         _dataDirectory = Path.Combine(_root, "data");
         Directory.CreateDirectory(_root);
+        await File.WriteAllTextAsync(Path.Combine(_root, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         if (Environment.IsPrivilegedProcess)
         {
             // PostgreSQL refuses to run as root: the server runs as the postgres OS user, which must own its directory.
@@ -105,6 +112,57 @@ public sealed partial class PostgresServer : IAsyncLifetime
         if (_root is not null && Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Stops the servers of test runs whose test host is gone, and removes their directories; answers how many. A host that
+    /// was killed (a stopped CI job, a timeout) never stopped its server, which kept its port, its memory and every file the
+    /// host had open — a lock a later build waited on. Each server's directory names its host's process (owner.pid); a
+    /// server whose host still runs is another test run's, and is left alone.
+    /// </summary>
+    internal async Task<int> StopOrphansAsync()
+    {
+        _binDirectory ??= FindBinDirectory();
+        var stopped = 0;
+        foreach (var root in Directory.EnumerateDirectories(Path.GetTempPath(), RootPrefix + "*"))
+        {
+            var owner = Path.Combine(root, OwnerFile);
+            if (!File.Exists(owner) || !int.TryParse(await File.ReadAllTextAsync(owner), CultureInfo.InvariantCulture, out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            var data = Path.Combine(root, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The server had stopped already (a machine restart leaves its pid file behind).
+                }
+            }
+
+            Directory.Delete(root, recursive: true);
+            stopped++;
+        }
+
+        return stopped;
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
