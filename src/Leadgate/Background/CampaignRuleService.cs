@@ -23,6 +23,6 @@ public sealed partial class CampaignRuleService(IServiceScopeFactory scopes, Tim
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign rules: {Delivered} replies handed over, {AlreadyKnown} already known to the client, {Refused} refused")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign rules, replies handed over: {Delivered} delivered, {AlreadyKnown} already known to the client, {Refused} refused")]
     private static partial void LogRound(ILogger logger, int delivered, int alreadyKnown, int refused);
 }
