@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Leadgate.Accounts;
 using Leadgate.Common;
 using Leadgate.Data;
@@ -59,8 +61,6 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
 
     public const int MeasuredMonths = 12;
 
-    private sealed record ChangeRow(Guid DealId, DateTimeOffset At, DealStatus Status, decimal Value, string Currency, DateOnly ExpectedCloseDate, int Probability);
-
     public async Task<Result<ForecastReport>> HandleAsync(ReportQuery query, Actor actor, CancellationToken cancellationToken)
     {
         if (ReportFilter.Refused(actor) is { } refused)
@@ -113,9 +113,14 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
             .Select(g => new WithoutRate(g.Key, g.Sum(l => l.Deals), g.Sum(l => l.Value)))
             .ToList();
 
-        var runRate = await RunRateAsync(filter, rates, now, organisationId, cancellationToken);
-        var backtest = await BacktestAsync(filter, rates, now, organisationId, cancellationToken);
-        return new ForecastReport(currency, filter.From, filter.To, weighted, rollups, withoutRate, runRate, backtest);
+        var stages = (await db.PipelineStages.AsNoTracking()
+                .Join(db.Pipelines.Where(p => p.OrganisationId == organisationId), s => s.PipelineId, p => p.Id, (s, p) => new { s.Id, s.Name, s.Position, Pipeline = p.Name, PipelineId = p.Id })
+                .ToListAsync(cancellationToken))
+            .OrderBy(s => s.Pipeline, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.PipelineId).ThenBy(s => s.Position)
+            .Select(s => (s.Id, Name: $"{s.Pipeline} / {s.Name}")).ToList();
+        var history = await ReadHistoryAsync(filter, rates, now, organisationId, [.. stages.Select(s => s.Id)], cancellationToken);
+        var runRate = await RunRateAsync(filter, rates, now, organisationId, stages, history.Passed, cancellationToken);
+        return new ForecastReport(currency, filter.From, filter.To, weighted, rollups, withoutRate, runRate, history.Backtest);
     }
 
     /// <summary>
@@ -164,11 +169,11 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
     /// each open deal × the win rate measured for its stage, in the month it is expected to close (an overdue one in this month).
     /// </summary>
     private async Task<RunRate> RunRateAsync(
-        ReportFilter filter, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
+        ReportFilter filter, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId,
+        IReadOnlyList<(Guid Id, string Name)> stages, IReadOnlyDictionary<Guid, (long Closed, long Won)> passed, CancellationToken cancellationToken)
     {
         var thisMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1);
         var measuredFrom = thisMonth.AddMonths(-MeasuredMonths);
-        static int MonthIndex(DateOnly day) => (day.Year * 12) + day.Month - 1;
         static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 
         // Per lead whose first entry into MQL lies in the measured months: that entry and its first reach of Customer.
@@ -203,21 +208,6 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         var wonDeals = won.Sum(w => w.Deals);
         decimal? averageDeal = wonDeals == 0 ? null : decimal.Round(won.Sum(w => w.Value * rates[w.Currency]) / wonDeals, 2);
 
-        // Per stage: the closed deals of the measured months that were ever open in it (their history), and of those the won ones.
-        var passed = (await deals.ReadAsync(
-                sql =>
-                {
-                    sql.Add("@fromDay", measuredFrom);
-                    sql.Add("@toDay", thisMonth);
-                    return $"SELECT p.\"StageId\", COUNT(*), SUM(CASE WHEN d.\"Status\" = '{DealStatus.Won}' THEN 1 ELSE 0 END)"
-                        + $" FROM (SELECT DISTINCT c.\"DealId\", c.\"StageId\" FROM \"DealChanges\" c WHERE c.\"OrganisationId\" = @org AND c.\"Status\" = '{DealStatus.Open}' AND c.\"StageId\" IS NOT NULL) p"
-                        + " JOIN \"Deals\" d ON d.\"Id\" = p.\"DealId\"" + LeadOfDeal(filter) + " WHERE d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d")
-                        + $" AND d.\"Status\" IN ('{DealStatus.Won}', '{DealStatus.Lost}') AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay GROUP BY p.\"StageId\"";
-                },
-                r => (StageId: Guid.Parse(ReportSql.KeyOf(r.GetValue(0))!), Closed: ReportReading.Long(r, 1), Won: ReportReading.Long(r, 2)),
-                cancellationToken))
-            .ToDictionary(p => p.StageId);
-
         // The deals open now, per expected close day, stage and currency.
         var open = (await deals.ReadAsync(
                 sql => $"SELECT d.\"ExpectedCloseDate\", d.\"StageId\", d.\"Currency\", COUNT(*), SUM({deals.Number("d.\"Value\"")})" + DealsFrom(sql, filter)
@@ -226,16 +216,12 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
                     Deals: (int)ReportReading.Long(r, 3), Value: ReportReading.Decimal(r, 4)),
                 cancellationToken))
             .Where(o => rates.ContainsKey(o.Currency)).ToList();
-        var stageNames = (await db.PipelineStages.AsNoTracking()
-                .Join(db.Pipelines.Where(p => p.OrganisationId == organisationId), s => s.PipelineId, p => p.Id, (s, p) => new { s.Id, s.Name, s.Position, Pipeline = p.Name, PipelineId = p.Id })
-                .ToListAsync(cancellationToken))
-            .OrderBy(s => s.Pipeline, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.PipelineId).ThenBy(s => s.Position).ToList();
-        var winRates = stageNames.Select(s =>
+        var winRates = stages.Select(s =>
         {
             var ever = passed.GetValueOrDefault(s.Id);
             var inStage = open.Where(d => d.StageId == s.Id).ToList();
             return new StageWinRate(
-                s.Id, $"{s.Pipeline} / {s.Name}", Ratio.Of(ever.Won, ever.Closed),
+                s.Id, s.Name, Ratio.Of(ever.Won, ever.Closed),
                 inStage.Sum(d => d.Deals), decimal.Round(inStage.Sum(d => d.Value * rates[d.Currency]), 2));
         }).Where(w => w.WinRate.Denominator > 0 || w.OpenDeals > 0).ToList();
         var rateOf = winRates.ToDictionary(w => w.StageId!.Value, w => w.WinRate.Rate ?? 0m);
@@ -256,87 +242,235 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         return new RunRate(months, new RunRateInputs(InflowMonths, inflow, perMonth, MeasuredMonths, lags, wonDeals, averageDeal, winRates));
     }
 
+    /// <summary>What one pass over the deal history gives: the back-test, and per pipeline stage the closed deals of the measured months ever open in it.</summary>
+    private sealed record History(Backtest Backtest, IReadOnlyDictionary<Guid, (long Closed, long Won)> Passed);
+
     /// <summary>
-    /// Each past month's forecast from the history rows before its start, against the deals whose history turned Won in it. The
-    /// history of the deals the filters count is streamed deal by deal in the order it was written (by time; rows of the same
-    /// moment in the order they were appended — rowid on SQLite, ctid on PostgreSQL, the table being append-only), so only one
-    /// deal's history is held at a time.
+    /// One history row as the back-test needs it: its deal (an index), when, its place in the order rows were written, what it
+    /// was (open, won, other), and for an open row its close month and value × rate × probability, for a won one its value and
+    /// currency (an index). 40 bytes: the history of a million leads' deals is held in about 17 MB.
     /// </summary>
-    private async Task<Backtest> BacktestAsync(
-        ReportFilter filter, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, CancellationToken cancellationToken)
+    private readonly record struct HistoryRow(int Deal, int Written, long At, decimal Amount, int CloseMonth, byte Kind, short Currency)
+    {
+        public const byte Open = 0;
+        public const byte Won = 1;
+        public const byte Closed = 2;
+    }
+
+    /// <summary>
+    /// One read of the deal history of the deals the filters count, in the order it was written (rowid on SQLite, ctid on
+    /// PostgreSQL: the table is append-only) — the table's own order, where a read deal by deal or by time visited it at random.
+    /// The rows before this month are kept compact and sorted by deal, time and that order; then each deal's last row before
+    /// the start of a back-test month is its state then (counted when it was open and expected to close in that month), and its
+    /// first row turned Won is its actual. Every row, whenever written, notes the stages the deal was open in, for the win rate by
+    /// stage (<see cref="RunRateAsync"/>).
+    /// </summary>
+    private async Task<History> ReadHistoryAsync(
+        ReportFilter filter, IReadOnlyDictionary<string, decimal> rates, DateTimeOffset now, Guid organisationId, IReadOnlyList<Guid> stages,
+        CancellationToken cancellationToken)
     {
         var thisMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1);
         var first = thisMonth.AddMonths(-BacktestMonths);
-        var end = Moment(thisMonth);
-        var starts = Enumerable.Range(0, BacktestMonths + 1).Select(i => first.AddMonths(i)).ToList();
-        var forecast = new decimal[BacktestMonths];
-        var actual = new decimal[BacktestMonths];
-        var history = new List<ChangeRow>();
-        decimal? wonAmount = null;
-
-        void Flush()
-        {
-            if (history.Count == 0)
-            {
-                return;
-            }
-
-            for (var i = 0; i < BacktestMonths; i++)
-            {
-                var (month, start, next) = (starts[i], Moment(starts[i]), Moment(starts[i + 1]));
-                var then = history.LastOrDefault(c => c.At < start);
-                if (then is { Status: DealStatus.Open } && then.ExpectedCloseDate >= month && then.ExpectedCloseDate < starts[i + 1]
-                    && rates.TryGetValue(then.Currency, out var rate))
-                {
-                    forecast[i] += then.Value * rate * then.Probability / 100m;
-                }
-
-                var won = history.FirstOrDefault(c => c.Status == DealStatus.Won);
-                if (won is not null && won.At >= start && won.At < next && rates.TryGetValue(won.Currency, out var wonRate))
-                {
-                    actual[i] += (wonAmount ?? won.Value) * wonRate;
-                }
-            }
-
-            history.Clear();
-        }
+        var starts = Enumerable.Range(0, BacktestMonths + 1).Select(i => Moment(first.AddMonths(i)).UtcTicks).ToArray();
+        var end = starts[BacktestMonths];
+        var closeMonths = Enumerable.Range(0, BacktestMonths).Select(i => MonthIndex(first.AddMonths(i))).ToArray();
+        var stageIndex = stages.Select((id, i) => (id, i)).ToDictionary(s => s.id, s => s.i);
+        var words = (stages.Count + 63) / 64;
+        var deals = new Dictionary<Guid, int>();
+        var openIn = new List<ulong[]?>();
+        var currencies = new List<string>();
+        var rows = new List<HistoryRow>();
 
         var reading = new ReportReading(db, filter with { By = null }, organisationId, []);
+        var joinsDeal = FiltersDeal(filter);
         await reading.EachAsync(
             sql =>
             {
-                sql.Add("@end", GetFunnel.Time(end, reading.Sqlite));
-                return "SELECT c.\"DealId\", c.\"At\", c.\"Status\", c.\"Value\", c.\"Currency\", c.\"ExpectedCloseDate\", c.\"Probability\", d.\"WonAmount\""
-                    + " FROM \"DealChanges\" c JOIN \"Deals\" d ON d.\"Id\" = c.\"DealId\"" + LeadOfDeal(filter)
-                    + " WHERE c.\"OrganisationId\" = @org AND d.\"OrganisationId\" = @org AND c.\"At\" < @end" + sql.LeadFilters(filter, ownerOf: "d")
-                    + $" ORDER BY c.\"DealId\", c.\"At\", {(reading.Sqlite ? "c.rowid" : "c.ctid")}";
+                // What each row is (0 open, 1 won, 2 other), the stage it is open in (an index into stages, -1 for none) and
+                // its close month, worked out by the database: a value read is what costs here.
+                var stageCase = new StringBuilder("CASE");
+                for (var i = 0; i < stages.Count; i++)
+                {
+                    sql.Add($"@stage{i}", GetFunnel.Key(stages[i], reading.Sqlite));
+                    stageCase.Append(CultureInfo.InvariantCulture, $" WHEN c.\"StageId\" = @stage{i} THEN {i}");
+                }
+
+                stageCase.Append(" ELSE -1 END");
+                sql.Add("@end", GetFunnel.Time(Moment(thisMonth), reading.Sqlite));
+                var kind = $"CASE c.\"Status\" WHEN '{DealStatus.Open}' THEN {HistoryRow.Open} WHEN '{DealStatus.Won}' THEN {HistoryRow.Won} ELSE {HistoryRow.Closed} END";
+                return $"SELECT c.\"DealId\", c.\"At\", {kind}, {(stages.Count == 0 ? "-1" : stageCase.ToString())}, {reading.MonthIndex("c.\"ExpectedCloseDate\"")},"
+                    + " c.\"Value\", c.\"Currency\", c.\"Probability\""
+                    + " FROM \"DealChanges\" c" + (reading.Sqlite ? " NOT INDEXED" : "")
+                    + (joinsDeal ? " JOIN \"Deals\" d ON d.\"Id\" = c.\"DealId\"" + LeadOfDeal(filter) : "")
+                    + $" WHERE c.\"OrganisationId\" = @org AND (c.\"At\" < @end OR c.\"Status\" = '{DealStatus.Open}')"
+                    + (joinsDeal ? " AND d.\"OrganisationId\" = @org" + sql.LeadFilters(filter, ownerOf: "d") : "")
+                    + $" ORDER BY {(reading.Sqlite ? "c.rowid" : "c.ctid")}";
             },
             r =>
             {
-                var change = new ChangeRow(
-                    Guid.Parse(ReportSql.KeyOf(r.GetValue(0))!), ReportReading.Stored(r, 1)!.Value, Enum.Parse<DealStatus>(r.GetString(2)), ReportReading.Decimal(r, 3),
-                    r.GetString(4), Day(r.GetValue(5)), (int)ReportReading.Long(r, 6));
-                if (history.Count > 0 && history[0].DealId != change.DealId)
+                var dealId = Key(r.GetValue(0));
+                if (!deals.TryGetValue(dealId, out var deal))
                 {
-                    Flush();
+                    deals[dealId] = deal = deals.Count;
+                    openIn.Add(null);
                 }
 
-                wonAmount = r.IsDBNull(7) ? null : ReportReading.Decimal(r, 7);
-                history.Add(change);
+                var kind = (byte)r.GetInt32(2);
+                if (kind == HistoryRow.Open && r.GetInt32(3) is >= 0 and var stage)
+                {
+                    var seen = openIn[deal] ??= new ulong[words];
+                    seen[stage / 64] |= 1UL << (stage % 64);
+                }
+
+                var at = reading.Sqlite ? r.GetInt64(1) : ReportReading.Stored(r, 1)!.Value.UtcTicks;
+                if (at >= end)
+                {
+                    return;
+                }
+
+                if (kind == HistoryRow.Open)
+                {
+                    var weighted = rates.TryGetValue(r.GetString(6), out var rate) ? r.GetDecimal(5) * rate * r.GetInt32(7) / 100m : 0m;
+                    rows.Add(new HistoryRow(deal, rows.Count, at, weighted, r.GetInt32(4), kind, 0));
+                }
+                else if (kind == HistoryRow.Won)
+                {
+                    var currency = r.GetString(6);
+                    var index = currencies.IndexOf(currency);
+                    if (index < 0)
+                    {
+                        currencies.Add(currency);
+                        index = currencies.Count - 1;
+                    }
+
+                    rows.Add(new HistoryRow(deal, rows.Count, at, r.GetDecimal(5), 0, kind, (short)index));
+                }
+                else
+                {
+                    rows.Add(new HistoryRow(deal, rows.Count, at, 0m, 0, kind, 0));
+                }
             },
             cancellationToken);
-        Flush();
+
+        var sorted = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+        sorted.Sort(static (a, b) => a.Deal != b.Deal ? a.Deal.CompareTo(b.Deal) : a.At != b.At ? a.At.CompareTo(b.At) : a.Written.CompareTo(b.Written));
+        var forecast = new decimal[BacktestMonths];
+        var wins = new List<(int Deal, int Month, decimal Value, short Currency)>();
+        for (var from = 0; from < sorted.Length;)
+        {
+            var to = from;
+            while (to < sorted.Length && sorted[to].Deal == sorted[from].Deal)
+            {
+                to++;
+            }
+
+            // The deal's last row before each month's start, and its first row turned Won.
+            var last = -1;
+            for (var (i, next) = (0, from); i < BacktestMonths; i++)
+            {
+                for (; next < to && sorted[next].At < starts[i]; next++)
+                {
+                    last = next;
+                }
+
+                if (last >= 0 && sorted[last] is { Kind: HistoryRow.Open } then && then.CloseMonth == closeMonths[i])
+                {
+                    forecast[i] += then.Amount;
+                }
+            }
+
+            for (var w = from; w < to; w++)
+            {
+                if (sorted[w].Kind == HistoryRow.Won)
+                {
+                    var wonAt = sorted[w].At;
+                    var month = Array.FindLastIndex(starts, s => wonAt >= s);
+                    if (month is >= 0 and < BacktestMonths)
+                    {
+                        wins.Add((sorted[w].Deal, month, sorted[w].Amount, sorted[w].Currency));
+                    }
+
+                    break;
+                }
+            }
+
+            from = to;
+        }
+
+        rows.Clear();
+        rows.TrimExcess();
+        var actual = new decimal[BacktestMonths];
+
+        // A won deal counts at its won amount where it has one, else at the value its history had when it turned Won.
+        var dealIds = new Guid[deals.Count];
+        foreach (var (id, index) in deals)
+        {
+            dealIds[index] = id;
+        }
+
+        var wonAmounts = wins.Count == 0 ? [] : (await reading.ReadAsync(
+                _ => "SELECT d.\"Id\", d.\"WonAmount\" FROM \"Deals\" d WHERE d.\"OrganisationId\" = @org AND d.\"WonAmount\" IS NOT NULL",
+                r => (Id: Key(r.GetValue(0)), Amount: ReportReading.Decimal(r, 1)),
+                cancellationToken))
+            .ToDictionary(w => w.Id, w => w.Amount);
+        foreach (var (deal, month, value, currency) in wins)
+        {
+            if (rates.TryGetValue(currencies[currency], out var rate))
+            {
+                actual[month] += (wonAmounts.TryGetValue(dealIds[deal], out var amount) ? amount : value) * rate;
+            }
+        }
+
+        // The deals closed (won or lost) in the measured months, each counted in every stage its history was open in.
+        var measuredFrom = thisMonth.AddMonths(-MeasuredMonths);
+        var closed = await reading.ReadAsync(
+            sql =>
+            {
+                sql.Add("@fromDay", measuredFrom);
+                sql.Add("@toDay", thisMonth);
+                return $"SELECT d.\"Id\", CASE WHEN d.\"Status\" = '{DealStatus.Won}' THEN 1 ELSE 0 END" + DealsFrom(sql, filter)
+                    + $" AND d.\"Status\" IN ('{DealStatus.Won}', '{DealStatus.Lost}') AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay";
+            },
+            r => (Id: Key(r.GetValue(0)), Won: ReportReading.Long(r, 1) == 1),
+            cancellationToken);
+        var passed = new Dictionary<Guid, (long Closed, long Won)>();
+        foreach (var (dealId, won) in closed)
+        {
+            if (!deals.TryGetValue(dealId, out var deal) || openIn[deal] is not { } seen)
+            {
+                continue;
+            }
+
+            for (var stage = 0; stage < stages.Count; stage++)
+            {
+                if ((seen[stage / 64] & (1UL << (stage % 64))) != 0)
+                {
+                    var (count, wonCount) = passed.GetValueOrDefault(stages[stage]);
+                    passed[stages[stage]] = (count + 1, wonCount + (won ? 1 : 0));
+                }
+            }
+        }
 
         var months = Enumerable.Range(0, BacktestMonths)
-            .Select(i => new BacktestMonth(ReportFilter.MonthOf(starts[i]), decimal.Round(forecast[i], 2), decimal.Round(actual[i], 2)))
+            .Select(i => new BacktestMonth(ReportFilter.MonthOf(first.AddMonths(i)), decimal.Round(forecast[i], 2), decimal.Round(actual[i], 2)))
             .ToList();
         var totalActual = months.Sum(m => m.Actual);
         var withActual = months.Where(m => m.Actual != 0).ToList();
         decimal? mape = withActual.Count == 0 ? null : decimal.Round(withActual.Average(m => Math.Abs(m.Forecast - m.Actual) / m.Actual), 4);
         decimal? wape = totalActual == 0 ? null : decimal.Round(months.Sum(m => Math.Abs(m.Forecast - m.Actual)) / totalActual, 4);
         decimal? bias = totalActual == 0 ? null : decimal.Round(months.Sum(m => m.Forecast - m.Actual) / totalActual, 4);
-        return new Backtest(months, mape, wape, bias);
+        return new History(new Backtest(months, mape, wape, bias), passed);
     }
+
+    /// <summary>Whether a filter reads the deal or its lead (owner, team, pipeline; source, campaign, fit tier).</summary>
+    private static bool FiltersDeal(ReportFilter filter) =>
+        filter.Source is not null || filter.Campaign is not null || filter.FitTier is not null
+        || filter.OwnerId is not null || filter.Team is not null || filter.PipelineId is not null;
+
+    private static int MonthIndex(DateOnly day) => (day.Year * 12) + day.Month - 1;
+
+    /// <summary>A stored key as read: 16 bytes on SQLite, a uuid on PostgreSQL.</summary>
+    private static Guid Key(object value) => value is byte[] bytes ? Data.SqliteGuids.FromBytes(bytes) : (Guid)value;
 
     private static DateTimeOffset Moment(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

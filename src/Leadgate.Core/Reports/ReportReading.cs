@@ -97,6 +97,11 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
         ? $"(({later}) - ({earlier})) / 864000000000.0"
         : $"(EXTRACT(EPOCH FROM (({later}) - ({earlier}))) / 86400.0)";
 
+    /// <summary>A stored date's month as year × 12 + month − 1 (text yyyy-MM-dd on SQLite, a date on PostgreSQL).</summary>
+    public string MonthIndex(string date) => Sqlite
+        ? $"(CAST(substr({date}, 1, 4) AS INTEGER) * 12 + CAST(substr({date}, 6, 2) AS INTEGER) - 1)"
+        : $"(CAST(EXTRACT(YEAR FROM {date}) AS integer) * 12 + CAST(EXTRACT(MONTH FROM {date}) AS integer) - 1)";
+
     /// <summary>A stored decimal as a number SQL can sum (SQLite keeps decimals as text).</summary>
     public string Number(string column) => Sqlite ? $"CAST({column} AS REAL)" : column;
 
