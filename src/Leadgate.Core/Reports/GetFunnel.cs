@@ -175,9 +175,9 @@ public sealed class GetFunnel(LeadgateDbContext db, TimeProvider clock)
         return -1;
     }
 
-    /// <summary>The lead and its deal, joined only to filter or group by them (<see cref="ReportSql.ReadsLead"/>).</summary>
+    /// <summary>The lead and its deal, joined only to filter or group by them (<see cref="ReportSql.ReadsLead"/>, <see cref="ReportSql.DealOfLead"/>).</summary>
     private static string LeadJoin(ReportFilter filter, string leadId) => ReportSql.ReadsLead(filter)
-        ? $" JOIN \"Leads\" l ON l.\"Id\" = {leadId} LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\""
+        ? $" JOIN \"Leads\" l ON l.\"Id\" = {leadId}" + ReportSql.DealOfLead(filter)
         : "";
 
     /// <summary>
@@ -337,6 +337,13 @@ internal sealed class ReportSql(DbCommand command, bool sqlite)
     public static bool ReadsLead(ReportFilter filter) =>
         filter.By is not null || filter.Source is not null || filter.Campaign is not null || filter.OwnerId is not null
         || filter.Team is not null || filter.FitTier is not null || filter.PipelineId is not null;
+
+    /// <summary>
+    /// The lead's deal (alias d), joined only where a pipeline filter or grouping reads it: for a million leads the join was a
+    /// fifth of the sources report's time, for nothing else.
+    /// </summary>
+    public static string DealOfLead(ReportFilter filter) =>
+        filter.By == ReportGrouping.Pipeline || filter.PipelineId is not null ? " LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"" : "";
 
     /// <summary>
     /// The filters on the lead (alias l) and its deal (alias d), each value a parameter; owner and team by the lead's owner, or

@@ -73,7 +73,7 @@ public sealed class GetReasons(LeadgateDbContext db, TimeProvider clock)
         text.Append(" e.\"Reason\" AS reason FROM \"StageEvents\" e");
         if (lead)
         {
-            text.Append(" JOIN \"Leads\" l ON l.\"Id\" = e.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
+            text.Append(" JOIN \"Leads\" l ON l.\"Id\" = e.\"LeadId\"").Append(ReportSql.DealOfLead(filter)).Append(sql.TeamJoin(filter.By));
         }
 
         text.Append(CultureInfo.InvariantCulture, $" WHERE e.\"OrganisationId\" = @org{(lead ? " AND l.\"OrganisationId\" = @org" : "")} AND e.\"To\" IN ('{Stage.Nurture}', '{Stage.Disqualified}') AND e.\"At\" >= @from AND e.\"At\" < @to");

@@ -78,7 +78,7 @@ public sealed class GetResponse(LeadgateDbContext db, TimeProvider clock)
 
     /// <summary>The handovers assigned to a rep in [from, to), joined to the lead for the filters and the grouping.</summary>
     private static string Handovers(ReportSql sql, ReportFilter filter) => ReportSql.ReadsLead(filter)
-        ? " FROM \"Handovers\" h JOIN \"Leads\" l ON l.\"Id\" = h.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"" + sql.TeamJoin(filter.By)
+        ? " FROM \"Handovers\" h JOIN \"Leads\" l ON l.\"Id\" = h.\"LeadId\"" + ReportSql.DealOfLead(filter) + sql.TeamJoin(filter.By)
             + " WHERE h.\"OrganisationId\" = @org AND l.\"OrganisationId\" = @org AND h.\"OwnerId\" IS NOT NULL AND h.\"AssignedAt\" >= @from AND h.\"AssignedAt\" < @to"
             + sql.LeadFilters(filter)
         : " FROM \"Handovers\" h WHERE h.\"OrganisationId\" = @org AND h.\"OwnerId\" IS NOT NULL AND h.\"AssignedAt\" >= @from AND h.\"AssignedAt\" < @to";

@@ -152,7 +152,7 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
         text.Append(", ").Append(ReportSql.GroupKeyOf(filter.By)).Append(" AS group_key FROM \"LeadFunnels\" f");
         if (ReportSql.ReadsLead(filter))
         {
-            text.Append(" JOIN \"Leads\" l ON l.\"Id\" = f.\"LeadId\" LEFT JOIN \"Deals\" d ON d.\"Id\" = l.\"DealId\"").Append(sql.TeamJoin(filter.By));
+            text.Append(" JOIN \"Leads\" l ON l.\"Id\" = f.\"LeadId\"").Append(ReportSql.DealOfLead(filter)).Append(sql.TeamJoin(filter.By));
         }
 
         text.Append(" WHERE f.\"OrganisationId\" = @org").Append(sql.LeadFilters(filter)).Append(')');
