@@ -294,13 +294,46 @@ public sealed class ErasePerson(LeadgateDbContext db, TimeProvider clock, Suppre
         return forgotten;
     }
 
-    /// <summary>On SQLite, copies the log into the database and truncates it: the erased rows' old pages leave the WAL now.</summary>
+    /// <summary>
+    /// On SQLite, copies the log into the database and truncates it: the erased rows' old pages leave the WAL now. SQLite runs
+    /// one checkpoint at a time and answers "busy" at once, without waiting, to a second one, so a TRUNCATE that meets the
+    /// background checkpointer's pass (every 50 ms) is tried again, for up to two seconds.
+    /// </summary>
     private async Task TruncateLogAsync(CancellationToken cancellationToken)
     {
-        if (db.Provider == DatabaseProvider.Sqlite)
+        if (db.Provider != DatabaseProvider.Sqlite)
         {
-            // Best effort: a reader still using old pages keeps them until the background checkpoint gets to them.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+            return;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            for (var attempt = 0; attempt < TruncateAttempts; attempt++)
+            {
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    // One row: 1 when the checkpoint was blocked, then the log's pages and how many were copied.
+                    if (!await reader.ReadAsync(cancellationToken) || reader.GetInt64(0) == 0)
+                    {
+                        return;
+                    }
+                }
+
+                // Real time: the file's housekeeping, not a business clock.
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            }
+
+            // Still blocked (a long read holds old pages): the background checkpoint copies them once that reader is done.
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
+
+    private const int TruncateAttempts = 100;
 }
