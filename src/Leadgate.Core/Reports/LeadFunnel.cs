@@ -103,8 +103,8 @@ public sealed class LeadFunnel
     public static async Task RecountAsync(LeadgateDbContext db, Guid organisationId, CancellationToken cancellationToken)
     {
         db.Database.SetCommandTimeout(TimeSpan.Zero);
-        var organisation = GetFunnel.Key(organisationId, db.Provider == DatabaseProvider.Sqlite);
-        await db.Database.ExecuteSqlRawAsync(Data.Migrations.LeadFunnelTriggers.RecountOrganisation, [organisation], cancellationToken);
+        var sqlite = db.Provider == DatabaseProvider.Sqlite;
+        await db.Database.ExecuteSqlRawAsync(Data.Migrations.LeadFunnelTriggers.RecountOrganisation(sqlite), [GetFunnel.Key(organisationId, sqlite)], cancellationToken);
     }
 
     /// <summary>Each lead's first entries and reaches from these of its events alone; leads with no funnel event have no row.</summary>

@@ -35,18 +35,25 @@ internal static class LeadFunnelTriggers
 
     private static string ColumnList => string.Join(", ", Columns("e").Select(c => $"\"{c.Column}\""));
 
-    /// <summary>The funnel rows counted from the stage events <paramref name="where"/> selects (alias e), one per lead.</summary>
-    private static string Count(string where) =>
+    /// <summary>
+    /// The funnel rows counted from the stage events <paramref name="where"/> selects (alias e), one per lead. With
+    /// <paramref name="sqliteScan"/>, for a count over many leads on SQLite, the events are read in the table's own order and
+    /// grouped in a temporary B-tree (NOT INDEXED): SQLite's planner otherwise walks the (LeadId, At) index and looks up every
+    /// event's row at random (a table written in time order holds a lead's events far apart): 10.8 s for 2,000,000 events
+    /// against 4.4 s scanned, the same rows.
+    /// A lead's own recount (the triggers) keeps the index.
+    /// </summary>
+    private static string Count(string where, bool sqliteScan = false) =>
         $"INSERT INTO \"LeadFunnels\" (\"LeadId\", \"OrganisationId\", {ColumnList}) SELECT e.\"LeadId\", e.\"OrganisationId\", "
         + string.Join(", ", Columns("e").Select(c => $"MIN({c.Value})"))
-        + $" FROM \"StageEvents\" e WHERE e.\"To\" IN ({Funnel}) AND {where} GROUP BY e.\"LeadId\", e.\"OrganisationId\";";
+        + $" FROM \"StageEvents\" e{(sqliteScan ? " NOT INDEXED" : "")} WHERE e.\"To\" IN ({Funnel}) AND {where} GROUP BY e.\"LeadId\", e.\"OrganisationId\";";
 
     /// <summary>
     /// Counts one organisation's funnel rows again from all its events, its parameter {0} the organisation: for stage events
     /// written around the product (the bench's raw seeder).
     /// </summary>
-    public static string RecountOrganisation =>
-        "DELETE FROM \"LeadFunnels\" WHERE \"OrganisationId\" = {0}; " + Count("e.\"OrganisationId\" = {0}");
+    public static string RecountOrganisation(bool sqlite) =>
+        "DELETE FROM \"LeadFunnels\" WHERE \"OrganisationId\" = {0}; " + Count("e.\"OrganisationId\" = {0}", sqliteScan: sqlite);
 
     private static string Recount(string organisation, string lead) =>
         $"DELETE FROM \"LeadFunnels\" WHERE \"OrganisationId\" = {organisation} AND \"LeadId\" = {lead}; " + Count($"e.\"LeadId\" = {lead}");
@@ -66,7 +73,7 @@ internal static class LeadFunnelTriggers
     {
         get
         {
-            var sql = new StringBuilder(Count("1 = 1")).AppendLine();
+            var sql = new StringBuilder(Count("1 = 1", sqliteScan: true)).AppendLine();
             sql.AppendLine(CultureInfo.InvariantCulture,
                 $"CREATE TRIGGER \"TR_StageEvents_LeadFunnels_Update\" AFTER UPDATE OF {Watched} ON \"StageEvents\" BEGIN {Recount("OLD.\"OrganisationId\"", "OLD.\"LeadId\"")} {Recount("NEW.\"OrganisationId\"", "NEW.\"LeadId\"")} END;");
             sql.AppendLine(CultureInfo.InvariantCulture,
