@@ -282,7 +282,7 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         var rows = new List<HistoryRow>();
 
         var reading = new ReportReading(db, filter with { By = null }, organisationId, []);
-        var joinsDeal = FiltersDeal(filter);
+        var joinsDeal = ReportSql.ReadsLead(reading.Filter); // the ungrouped filter: only a filter on the deal or its lead
         await reading.EachAsync(
             sql =>
             {
@@ -461,11 +461,6 @@ public sealed class GetForecast(LeadgateDbContext db, TimeProvider clock)
         decimal? bias = totalActual == 0 ? null : decimal.Round(months.Sum(m => m.Forecast - m.Actual) / totalActual, 4);
         return new History(new Backtest(months, mape, wape, bias), passed);
     }
-
-    /// <summary>Whether a filter reads the deal or its lead (owner, team, pipeline; source, campaign, fit tier).</summary>
-    private static bool FiltersDeal(ReportFilter filter) =>
-        filter.Source is not null || filter.Campaign is not null || filter.FitTier is not null
-        || filter.OwnerId is not null || filter.Team is not null || filter.PipelineId is not null;
 
     private static int MonthIndex(DateOnly day) => (day.Year * 12) + day.Month - 1;
 
