@@ -13,8 +13,11 @@ public static class Cultures
         options.ApplyCurrentCultureToResponseHeaders = true;
     }
 
-    /// <summary>Money in a deal's own currency, written the way the current culture writes amounts.</summary>
-    public static string Money(decimal amount, string currency, CultureInfo? culture = null)
+    /// <summary>
+    /// Money in a deal's own currency, written the way the current culture writes amounts; with <paramref name="wholeUnits"/>
+    /// rounded to whole units, without cents (a chart's axis).
+    /// </summary>
+    public static string Money(decimal amount, string currency, CultureInfo? culture = null, bool wholeUnits = false)
     {
         culture ??= CultureInfo.CurrentCulture;
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
@@ -25,6 +28,6 @@ public static class Cultures
             "GBP" => "£",
             _ => currency,
         };
-        return amount.ToString("C", format);
+        return amount.ToString(wholeUnits ? "C0" : "C", format);
     }
 }

@@ -33,6 +33,8 @@ public sealed class DashboardTests(LeadgateServer server, BrowserFixture browser
         var row = page.Locator($"[data-testid=forecast-rollup][data-month='{month.Month}']");
         await Expect(row).ToHaveAttributeAsync("data-pipeline", month.Pipeline.WeightedValue.ToString(CultureInfo.InvariantCulture));
         await Expect(row).ToHaveAttributeAsync("data-commit", month.Commit.WeightedValue.ToString(CultureInfo.InvariantCulture));
+        await AssertForecastAxisAsync(page, forecast, CultureInfo.GetCultureInfo("en-GB"), "€0");
+        Assert.True(await page.GetByTestId("forecast-rollups").OverflowAsync() <= 1, "The forecast's table is wider than its card.");
         await page.ScreenshotAsync("dashboard");
 
         await page.GetByTestId("dashboard-period").ChooseAsync("Last 30 days");
@@ -45,7 +47,21 @@ public sealed class DashboardTests(LeadgateServer server, BrowserFixture browser
         await Expect(page.GetByTestId("funnel-handover")).ToContainTextAsync("Overdracht aan sales");
         await Expect(page.GetByTestId("scorecard-marketing")).ToContainTextAsync("Geleverde MQL's");
         await AssertFunnelAsync(page, 90);
+        await AssertForecastAxisAsync(page, forecast, CultureInfo.GetCultureInfo("nl-NL"), "€ 0");
         await page.ScreenshotAsync("dashboard-dutch");
+    }
+
+    /// <summary>
+    /// The forecast chart's axis: round steps of euros, written as the culture writes amounts, up to the first step at or above
+    /// the highest month's weighted value (its bar's height).
+    /// </summary>
+    private static async Task AssertForecastAxisAsync(IPage page, Reports.ForecastReport forecast, CultureInfo culture, string zero)
+    {
+        var chart = page.GetByTestId("dashboard-forecast");
+        await Expect(chart.Locator(".mud-charts-yaxis text").First).ToHaveTextAsync(zero);
+        var axis = await chart.ChartAxisAsync(culture, money: true);
+        var highest = forecast.Weighted.GroupBy(w => w.Month).OrderBy(g => g.Key, StringComparer.Ordinal).Take(6).Max(g => g.Sum(w => w.WeightedValue));
+        Assert.InRange(axis[^1], highest, highest + axis[1]);
     }
 
     /// <summary>Every stage's first entries and every conversion's numerator and denominator, as the funnel report counts them for the period.</summary>

@@ -55,6 +55,13 @@ public sealed class ReportsTests(LeadgateServer server, BrowserFixture browser)
             await Expect(rows.Nth(i).GetByTestId("run-rate-customers")).ToHaveTextAsync(months[i].GetProperty("customers").GetDecimal().ToString("N2", English));
         }
 
+        // Every amount is in sight (the table's headings wrap instead of pushing the revenue out of the card), and the chart's
+        // axis runs in round steps of euros to the first at or above the highest month's revenue.
+        Assert.True(await page.GetByTestId("run-rate-table").OverflowAsync() <= 1, "The run-rate table is wider than its card.");
+        var axis = await page.GetByTestId("forecast-run-rate").ChartAxisAsync(English, money: true);
+        var highest = months.Max(m => m.GetProperty("revenue").GetDecimal());
+        Assert.InRange(axis[^1], highest, highest + axis[1]);
+
         var inputs = runRate.GetProperty("inputs");
         await Expect(page.GetByTestId("input-inflow")).ToHaveAttributeAsync("data-mqls", inputs.GetProperty("mqls").GetInt64().ToString(CultureInfo.InvariantCulture));
         await Expect(page.GetByTestId("input-inflow")).ToContainTextAsync(inputs.GetProperty("mqls").GetInt64().ToString("N0", English));

@@ -80,4 +80,28 @@ public static partial class LeadgatePages
     // keeps its filters in the address (so it may add a query string as soon as it runs).
     [GeneratedRegex(@"/(leads|inbox|dashboard)(\?.*)?$")]
     private static partial Regex FirstPage();
+
+    /// <summary>
+    /// The values on a chart's vertical axis, bottom up, read back from its labels as <paramref name="culture"/> writes them
+    /// (amounts in euros when <paramref name="money"/>); waits for the chart, which is drawn once the page knows its size.
+    /// Checks that they are round, equal steps from 0, as few as <see cref="Web.Components.Shared.ChartAxes"/> allows.
+    /// </summary>
+    public static async Task<IReadOnlyList<decimal>> ChartAxisAsync(this ILocator chart, CultureInfo culture, bool money)
+    {
+        var labels = chart.Locator(".mud-charts-yaxis text");
+        await Expect(labels.First).ToBeAttachedAsync();
+        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
+        format.CurrencySymbol = "€";
+        var values = (await labels.AllTextContentsAsync())
+            .Select(l => decimal.Parse(l, money ? NumberStyles.Currency : NumberStyles.Number, format)).ToList();
+        Assert.InRange(values.Count, 2, Web.Components.Shared.ChartAxes.MaxSteps + 1);
+        Assert.Equal(0m, values[0]);
+        var step = values[1];
+        Assert.All(values.Select((v, i) => (v, i)), p => Assert.Equal(step * p.i, p.v));
+        return values;
+    }
+
+    /// <summary>How many pixels an element's content sticks out sideways beyond what it shows (a table wider than its card).</summary>
+    public static Task<double> OverflowAsync(this ILocator element) =>
+        element.EvaluateAsync<double>("e => { const c = e.querySelector('.mud-table-container') ?? e; return c.scrollWidth - c.clientWidth; }");
 }

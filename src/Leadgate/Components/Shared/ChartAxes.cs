@@ -1,0 +1,82 @@
+using System.Globalization;
+using MudBlazor;
+using MudBlazor.Charts;
+
+namespace Leadgate.Web.Components.Shared;
+
+/// <summary>
+/// The vertical axis of a chart as people read it: a few round steps (1, 2, 2.5 or 5 × 10ⁿ, at most <see cref="MaxSteps"/>
+/// of them up to the highest value), labelled in the current culture — counts as whole numbers, money in its currency without
+/// cents. MudBlazor's own axis counts in steps of 20 and writes the raw number ("737280"); a forecast of a million euros then
+/// carried thirty-six labels nobody could read.
+/// </summary>
+public static class ChartAxes
+{
+    /// <summary>The most intervals an axis is split into.</summary>
+    public const int MaxSteps = 5;
+
+    /// <summary>Bars of counts (leads, deals) up to <paramref name="values"/>' highest.</summary>
+    public static BarChartOptions CountBars(IEnumerable<double> values) => Apply(new BarChartOptions(), values, Count());
+
+    /// <summary>Lines of counts up to <paramref name="values"/>' highest.</summary>
+    public static LineChartOptions CountLines(IEnumerable<double> values) => Apply(new LineChartOptions(), values, Count());
+
+    /// <summary>Stacked bars of money up to the highest of <paramref name="stackHeights"/> (each bar's total), in <paramref name="currency"/>.</summary>
+    public static StackedBarChartOptions MoneyStacks(IEnumerable<double> stackHeights, string currency) =>
+        Apply(new StackedBarChartOptions(), stackHeights, Money(currency));
+
+    /// <summary>Lines of money up to <paramref name="values"/>' highest, in <paramref name="currency"/>.</summary>
+    public static LineChartOptions MoneyLines(IEnumerable<double> values, string currency) => Apply(new LineChartOptions(), values, Money(currency));
+
+    /// <summary>The heights of stacked bars: per label, the sum of every series' value there.</summary>
+    public static IEnumerable<double> StackHeights(IReadOnlyList<ChartSeries<double>> series, int labels) =>
+        Enumerable.Range(0, labels).Select(i => series.Sum(s => i < s.Data.Values.Count ? Math.Max(0, s.Data.Values[i]) : 0));
+
+    /// <summary>
+    /// A round step that splits 0 … <paramref name="max"/> into at most <see cref="MaxSteps"/> intervals: the smallest of
+    /// 1, 2, 2.5 and 5 × 10ⁿ that does (whole numbers only, so never below 1).
+    /// </summary>
+    public static int Step(double max)
+    {
+        if (double.IsNaN(max) || max <= MaxSteps)
+        {
+            return 1;
+        }
+
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(max / MaxSteps)));
+        foreach (var factor in (double[])[1, 2, 2.5, 5, 10])
+        {
+            var step = factor * magnitude;
+            if (step >= 1 && step == Math.Floor(step) && Math.Ceiling(max / step) <= MaxSteps)
+            {
+                return (int)Math.Min(step, int.MaxValue);
+            }
+        }
+
+        return (int)Math.Min(Math.Ceiling(max / MaxSteps), int.MaxValue);
+    }
+
+    private static Func<double, string> Count()
+    {
+        var culture = CultureInfo.CurrentCulture;
+        return value => value.ToString("N0", culture);
+    }
+
+    private static Func<double, string> Money(string currency)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        return value => Cultures.Money((decimal)value, currency, culture, wholeUnits: true);
+    }
+
+    private static T Apply<T>(T options, IEnumerable<double> values, Func<double, string> label)
+        where T : DefaultAxisChartOptions
+    {
+        var max = values.DefaultIfEmpty(0).Max();
+        var step = Step(max);
+        options.YAxisTicks = step;
+        options.MaxNumYAxisTicks = MaxSteps + 1;
+        options.YAxisSuggestedMax = Math.Max(1, Math.Ceiling(max / step)) * step;
+        options.YAxisToStringFunc = label;
+        return options;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Leadgate.Web.Components.Shared;
+using MudBlazor;
+
+namespace Leadgate.Tests.Web;
+
+/// <summary>A chart's vertical axis: a few round steps up to the highest value, labelled in the reader's culture.</summary>
+public sealed class ChartAxesTests
+{
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(5, 1)]
+    [InlineData(6, 2)]
+    [InlineData(84, 20)]
+    [InlineData(100, 20)]
+    [InlineData(101, 25)]
+    [InlineData(227, 50)]
+    [InlineData(737_280, 200_000)]
+    [InlineData(1_487_061, 500_000)]
+    public void Step_IsTheSmallestRoundStep_ThatCoversTheHighestValueInAtMostFiveIntervals(double max, int step) =>
+        Assert.Equal(step, ChartAxes.Step(max));
+
+    [Fact]
+    public void EveryRoundStep_CoversItsValue_InAtMostFiveIntervals_AndIsOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen()
+    {
+        for (var max = 1.0; max < 1e10; max *= 1.37)
+        {
+            var step = ChartAxes.Step(max);
+            Assert.InRange(Math.Ceiling(max / step), 1, ChartAxes.MaxSteps);
+            var mantissa = step / Math.Pow(10, Math.Floor(Math.Log10(step)));
+            Assert.Contains(Math.Round(mantissa, 6), new[] { 1, 2, 2.5, 5 });
+        }
+    }
+
+    [Fact]
+    public void MoneyLabels_AreWholeAmountsInTheCurrency_AsTheCultureWritesThem_AndTheAxisEndsOnAStep()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-GB");
+            var english = ChartAxes.MoneyStacks([82_500, 737_280], "EUR");
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("nl-NL");
+            var dutch = ChartAxes.MoneyLines([1_487_061.30], "EUR");
+            var counts = ChartAxes.CountBars([227, 183]);
+
+            Assert.Equal("€200,000", english.YAxisToStringFunc!(200_000));
+            Assert.Equal((200_000, 800_000d), (english.YAxisTicks, english.YAxisSuggestedMax!.Value));
+            Assert.Equal("€ 1.500.000", dutch.YAxisToStringFunc!(1_500_000));
+            Assert.Equal((500_000, 1_500_000d), (dutch.YAxisTicks, dutch.YAxisSuggestedMax!.Value));
+            Assert.Equal("1.250", counts.YAxisToStringFunc!(1_250));
+            Assert.Equal((50, 250d), (counts.YAxisTicks, counts.YAxisSuggestedMax!.Value));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void StackHeights_AreEachLabelsSum_OverTheSeries()
+    {
+        List<ChartSeries<double>> series =
+        [
+            new() { Name = "Commit", Data = new ChartData<double>([1, 2, 3]) },
+            new() { Name = "Best case", Data = new ChartData<double>([10, 20, 30]) },
+        ];
+
+        Assert.Equal([11d, 22d, 33d], ChartAxes.StackHeights(series, 3));
+    }
+}
