@@ -29,8 +29,10 @@ public sealed class PredictionTests(LeadgateServer server, BrowserFixture browse
         await Expect(page.GetByTestId("models-progress")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("models-active-version")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("models-auc")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[01]\.\d{3}$"));
-        await Expect(page.GetByTestId("models-calibration").Locator("svg").First).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("models-quality").Locator("svg").First).ToBeVisibleAsync();
+        // Shares and measures between 0 and 1 on axes that show them (MudBlazor's own counted in steps of 20 and drew them flat).
+        await Expect(page.GetByTestId("models-calibration").Locator(".mud-charts-yaxis text")).ToHaveTextAsync(["0%", "20%", "40%", "60%", "80%", "100%"]);
+        await Expect(page.GetByTestId("models-quality").Locator(".mud-charts-yaxis text")).ToHaveTextAsync(["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
+        await Expect(page.GetByTestId("models-quality").Locator("circle")).Not.ToHaveCountAsync(0);
         await Expect(page.GetByTestId("models-factor").First).ToBeVisibleAsync();
         await page.ScreenshotAsync("models");
 

@@ -58,6 +58,30 @@ public sealed class ChartAxesTests
     }
 
     [Fact]
+    public void SharesAndMeasures_ArePlottedAsHundredths_OnAFixedAxis_LabelledAsPercentagesOrAsTheMeasure()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("nl-NL");
+            List<ChartSeries<double>> rates = [new() { Name = "Observed", Data = new ChartData<double>([ChartAxes.Hundredths(0.3521)]) }];
+            var percent = ChartAxes.PercentLines(rates);
+            var fraction = ChartAxes.FractionLines([new() { Name = "AUC", Data = new ChartData<double>([ChartAxes.Hundredths(0.879)]) }]);
+
+            Assert.Equal(35.2, rates[0].Data.Values[0]);
+            Assert.Equal((20, 100d), (percent.YAxisTicks, percent.YAxisSuggestedMax!.Value));
+            Assert.Equal("40%", percent.YAxisToStringFunc!(40));
+            Assert.Equal("35,2%", 35.2.ToString(rates[0].TooltipYValueFormat, CultureInfo.CurrentCulture));
+            Assert.Equal("0,4", fraction.YAxisToStringFunc!(40));
+            Assert.True(fraction.ShowDataMarkers);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void StackHeights_AreEachLabelsSum_OverTheSeries()
     {
         List<ChartSeries<double>> series =

@@ -28,6 +28,29 @@ public static class ChartAxes
     /// <summary>Lines of money up to <paramref name="values"/>' highest, in <paramref name="currency"/>.</summary>
     public static LineChartOptions MoneyLines(IEnumerable<double> values, string currency) => Apply(new LineChartOptions(), values, Money(currency));
 
+    /// <summary>
+    /// Lines of shares between 0 and 1 (a probability, a rate), plotted as hundredths (the axis counts in whole steps) on a
+    /// fixed 0 … 100 axis, labelled as percentages ("20%"); the series' tooltips say "35.2%".
+    /// </summary>
+    public static LineChartOptions PercentLines(IEnumerable<ChartSeries<double>> series) =>
+        Hundredths(series, (value, culture) => (value / 100).ToString("P0", culture), "0.0'%'");
+
+    /// <summary>
+    /// Lines of measures between 0 and 1 that are not percentages (AUC, Brier score), plotted as hundredths on a fixed 0 … 100
+    /// axis labelled as the measure ("0.2" / "0,2"), each point marked (a model's first version is a single point); a point's
+    /// tooltip names its series and label but not the value, which it could only write in hundredths.
+    /// </summary>
+    public static LineChartOptions FractionLines(IEnumerable<ChartSeries<double>> series)
+    {
+        var options = Hundredths(series, (value, culture) => (value / 100).ToString("0.0", culture), null);
+        options.ShowDataMarkers = true;
+        options.TooltipSubtitleFormat = "{{X_VALUE}}";
+        return options;
+    }
+
+    /// <summary>A share (0 … 1) as the hundredths <see cref="PercentLines"/> and <see cref="FractionLines"/> plot.</summary>
+    public static double Hundredths(double share) => Math.Round(share * 100, 1);
+
     /// <summary>The heights of stacked bars: per label, the sum of every series' value there.</summary>
     public static IEnumerable<double> StackHeights(IReadOnlyList<ChartSeries<double>> series, int labels) =>
         Enumerable.Range(0, labels).Select(i => series.Sum(s => i < s.Data.Values.Count ? Math.Max(0, s.Data.Values[i]) : 0));
@@ -54,6 +77,23 @@ public static class ChartAxes
         }
 
         return (int)Math.Min(Math.Ceiling(max / MaxSteps), int.MaxValue);
+    }
+
+    private static LineChartOptions Hundredths(IEnumerable<ChartSeries<double>> series, Func<double, CultureInfo, string> label, string? tooltip)
+    {
+        var culture = CultureInfo.CurrentCulture;
+        foreach (var line in series)
+        {
+            line.TooltipYValueFormat = tooltip;
+        }
+
+        return new LineChartOptions
+        {
+            YAxisTicks = 20,
+            MaxNumYAxisTicks = MaxSteps + 1,
+            YAxisSuggestedMax = 100,
+            YAxisToStringFunc = value => label(value, culture),
+        };
     }
 
     private static Func<double, string> Count()
