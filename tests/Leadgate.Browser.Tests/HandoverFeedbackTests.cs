@@ -1,3 +1,4 @@
+using System.Globalization;
 using Leadgate.Accounts;
 using Leadgate.Browser.Tests.Infrastructure;
 
@@ -69,7 +70,26 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
         await marketing.WaitUntilInteractiveAsync();
         var item = marketing.GetByTestId("feedback-item").Filter(new() { HasText = "Roos Retour" });
         await Expect(item.GetByTestId("feedback-note")).ToContainTextAsync("Budget pas volgend jaar");
-        await Expect(marketing.GetByTestId("feedback-sources")).ToContainTextAsync("geaccepteerd");
+        await Expect(marketing.GetByTestId("feedback-sources")).ToContainTextAsync("beslissingen");
+        // Each source's rate names what it is of: sales' decisions on its MQLs, not all of them.
+        foreach (var rate in await marketing.GetByTestId("feedback-source-rate").AllAsync())
+        {
+            var (accepted, decided) = (int.Parse((await rate.GetAttributeAsync("data-accepted"))!, CultureInfo.InvariantCulture), int.Parse((await rate.GetAttributeAsync("data-decided"))!, CultureInfo.InvariantCulture));
+            var share = decided == 0 ? "–" : ((decimal)accepted / decided).ToString("P0", CultureInfo.GetCultureInfo("nl-NL"));
+            await Expect(rate).ToContainTextAsync($"sales accepteerde {accepted} van {decided} beslissingen ({share})");
+        }
+        // The sent-back MQLs come ten at a time, newest first.
+        var items = marketing.GetByTestId("feedback-item");
+        Assert.InRange(await items.CountAsync(), 1, 10);
+        await Expect(marketing.GetByTestId("feedback-showing")).ToContainTextAsync("nieuwste eerst");
+        if (await marketing.GetByTestId("feedback-pages").CountAsync() > 0)
+        {
+            var newest = await items.First.InnerTextAsync();
+            await marketing.GetByTestId("feedback-pages").Locator("button[aria-label='Page 2']").ClickAsync();
+            await Expect(marketing.GetByTestId("feedback-showing")).ToContainTextAsync("11–");
+            await Expect(items.First).Not.ToHaveTextAsync(newest);
+        }
+
         await marketing.ScreenshotAsync("feedback");
     }
 }
