@@ -29,14 +29,14 @@ public sealed partial class AccountTests(LeadgateServer server, BrowserFixture b
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Marketing).Email);
         await Expect(page.GetByTestId("user-name")).ToHaveTextAsync(LeadgateServer.User(Roles.Marketing).DisplayName);
         await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync("**/account/login");
+        await page.ExpectAtAsync("/account/login");
 
         await page.GotoAsync("/settings/api-keys");
         await Expect(page).ToHaveURLAsync(LoginAskingFor("/settings/api-keys"));
         await page.GetByTestId("login-email").FillAsync(LeadgateServer.User(Roles.Marketing).Email);
         await page.GetByTestId("login-password").FillAsync(Demo.DemoData.Password);
         await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync("**/settings/api-keys");
+        await page.ExpectAtAsync("/settings/api-keys");
     }
 
     private static Regex LoginAskingFor(string path) => new($"/account/login\\?returnUrl={Regex.Escape(Uri.EscapeDataString(path))}", RegexOptions.IgnoreCase);

@@ -20,7 +20,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
 
         // The agency's queue: the reply waits with its text and campaign; the only active client is chosen already.
         await agency.GetByTestId("nav-agency-queue").ClickAsync();
-        await agency.WaitForURLAsync("**/agency/queue");
+        await agency.ExpectAtAsync("/agency/queue");
         var reply = agency.Locator($"[data-testid=agency-reply][data-lead='{replyId}']");
         await Expect(reply.GetByTestId("agency-reply-text")).ToContainTextAsync("please call me next week");
         await Expect(reply).ToContainTextAsync(AgencyDemo.DemoCampaign);
@@ -95,7 +95,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         await server.CreateAgencyReplyAsync("Alan", "Turing", "Bombe Works", "Interested, send me more.");
         var admin = await browser.SignInAsync(server, LeadgateServer.User(Roles.Admin).Email);
         await admin.GetByTestId("nav-agency-links").ClickAsync();
-        await admin.WaitForURLAsync("**/settings/agency");
+        await admin.ExpectAtAsync("/settings/agency");
         var link = admin.GetByTestId("client-agency-link").Filter(new() { Has = admin.Locator($"[data-agency='{AgencyDemo.Slug}']") });
         await Expect(link.GetByTestId("agency-link-status")).ToHaveTextAsync("Active");
         await Expect(link.GetByTestId("client-link-accept")).ToHaveTextAsync("Save terms");
@@ -103,7 +103,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
 
         var agencyAdmin = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Admin).Email);
         await agencyAdmin.GetByTestId("nav-agency-clients").ClickAsync();
-        await agencyAdmin.WaitForURLAsync("**/agency/clients");
+        await agencyAdmin.ExpectAtAsync("/agency/clients");
         var row = agencyAdmin.Locator("[data-testid=agency-link][data-client=demo]");
         await Expect(row).ToHaveAttributeAsync("data-status", "Active");
         await Expect(row.GetByTestId("agency-link-shares")).ToHaveAttributeAsync("data-shares", "Stage");

@@ -13,7 +13,7 @@ public sealed class ApiKeyTests(LeadgateServer server, BrowserFixture browser)
     {
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Admin).Email);
         await page.GetByTestId("nav-api-keys").ClickAsync();
-        await page.WaitForURLAsync("**/settings/api-keys");
+        await page.ExpectAtAsync("/settings/api-keys");
 
         await page.Locator("[data-testid=api-key-name] input, input[data-testid=api-key-name]").FillAsync("Browser test sync");
         await page.GetByTestId("api-key-submit").ClickAsync();

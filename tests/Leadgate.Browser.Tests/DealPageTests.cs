@@ -17,7 +17,7 @@ public sealed class DealPageTests(LeadgateServer server, BrowserFixture browser)
         // From the lead's page to its deal.
         await page.OpenLeadAsync(leadId);
         await page.GetByTestId("deal-page-link").ClickAsync();
-        await page.WaitForURLAsync($"**/deals/{dealId}");
+        await page.ExpectAtAsync($"/deals/{dealId}");
         await page.WaitUntilInteractiveAsync();
         await Expect(page.GetByTestId("deal-title")).ToHaveTextAsync("Pascal Works");
 
@@ -49,7 +49,7 @@ public sealed class DealPageTests(LeadgateServer server, BrowserFixture browser)
 
         // And back to the lead.
         await page.GetByTestId("deal-lead-link").ClickAsync();
-        await page.WaitForURLAsync($"**/leads/{leadId}");
+        await page.ExpectAtAsync($"/leads/{leadId}");
         await Expect(page.GetByTestId("lead-header")).ToBeVisibleAsync();
     }
 

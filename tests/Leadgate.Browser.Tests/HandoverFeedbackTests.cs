@@ -20,7 +20,7 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
         await Expect(item).ToContainTextAsync("was assigned to you");
         await page.ScreenshotAsync("notifications");
         await item.ClickAsync();
-        await page.WaitForURLAsync($"**/leads/{id}");
+        await page.ExpectAtAsync($"/leads/{id}");
         await Expect(page.GetByTestId("lead-header")).ToBeVisibleAsync();
     }
 
@@ -29,7 +29,7 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
     {
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Admin).Email);
         await page.GetByTestId("nav-webhooks").ClickAsync();
-        await page.WaitForURLAsync("**/settings/webhooks");
+        await page.ExpectAtAsync("/settings/webhooks");
 
         await page.Locator("[data-testid=webhook-url] input, input[data-testid=webhook-url]").FillAsync("https://crm.example.com/leadgate");
         await page.GetByTestId("webhook-event-lead.mql").ClickAsync();
@@ -55,7 +55,7 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
 
         var sales = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
         await sales.GetByTestId("nav-priority").ClickAsync();
-        await sales.WaitForURLAsync("**/sql-priority");
+        await sales.ExpectAtAsync("/sql-priority");
         var row = sales.GetByTestId("priority-row").Filter(new() { HasText = "Pieter Prioriteit" });
         await Expect(row.GetByTestId("priority-reason").First).ToContainTextAsync("BANT");
         await sales.ScreenshotAsync("sql-priority");
@@ -63,7 +63,7 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
 
         var marketing = await browser.SignInAsync(server, LeadgateServer.User(Roles.Marketing).Email);
         await marketing.GetByTestId("nav-feedback").ClickAsync();
-        await marketing.WaitForURLAsync("**/feedback");
+        await marketing.ExpectAtAsync("/feedback");
         await marketing.WaitUntilInteractiveAsync();
         await marketing.GetByTestId("language-NL").ClickAsync();
         await Expect(marketing.Locator("html")).ToHaveAttributeAsync("lang", "nl");

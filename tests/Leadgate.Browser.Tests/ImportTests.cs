@@ -21,7 +21,7 @@ public sealed partial class ImportTests(LeadgateServer server, BrowserFixture br
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Marketing).Email);
 
         await page.GetByTestId("nav-imports").ClickAsync();
-        await page.WaitForURLAsync("**/imports");
+        await page.ExpectAtAsync("/imports");
         await page.WaitUntilInteractiveAsync();
         await page.GetByTestId("import-file").UploadAsync(new FilePayload { Name = $"hubspot-{run}.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
 

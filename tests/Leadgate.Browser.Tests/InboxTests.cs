@@ -26,7 +26,7 @@ public sealed partial class InboxTests(LeadgateServer server, BrowserFixture bro
         await Expect(mine.GetByTestId("inbox-work-status")).ToHaveTextAsync("New");
         await Expect(queued).ToHaveCountAsync(0);
         await mine.GetByTestId("inbox-lead").ClickAsync();
-        await page.WaitForURLAsync($"**/leads/{leadId}");
+        await page.ExpectAtAsync($"/leads/{leadId}");
         await Expect(page.GetByTestId("lead-header")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("handover").GetByTestId("sla-clock")).ToHaveAttributeAsync("data-state", "running");
 
@@ -64,7 +64,7 @@ public sealed partial class InboxTests(LeadgateServer server, BrowserFixture bro
     {
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Sales).Email);
         await page.GetByTestId("nav-routing").ClickAsync();
-        await page.WaitForURLAsync("**/settings/routing");
+        await page.ExpectAtAsync("/settings/routing");
         await Expect(page.GetByTestId("read-only")).ToBeVisibleAsync();
         var me = page.Locator($"[data-testid=rep][data-user='{server.Sales.UserId}']");
 

@@ -25,12 +25,16 @@ public sealed partial class LeadListTests(LeadgateServer server, BrowserFixture 
         }
 
         await page.Locator("[data-testid=filter-text] input, input[data-testid=filter-text]").FillAsync("babbage");
-        await page.WaitForURLAsync(WithSearch());
+        await Expect(page).ToHaveURLAsync(WithSearch());
+        // The address changes before the server replaces the grid: until then the old grid's rows (which may be Charles
+        // Babbage alone) are on the page, and a click on one of them is lost with it.
+        await Expect(grid).ToHaveAttributeAsync("data-search", "babbage");
+        await Expect(grid).ToHaveAttributeAsync("data-stages", "Sql");
         await Expect(grid.GetByTestId("lead-link")).ToHaveTextAsync(["Charles Babbage"]);
         await page.ScreenshotAsync("leads-filtered");
 
         await grid.Locator("tr", new() { HasText = "Difference Engines" }).Locator("td").Nth(2).ClickAsync();
-        await page.WaitForURLAsync($"**/leads/{sqlId}");
+        await page.ExpectAtAsync($"/leads/{sqlId}");
         await Expect(page.GetByTestId("lead-name")).ToHaveTextAsync("Charles Babbage");
     }
 

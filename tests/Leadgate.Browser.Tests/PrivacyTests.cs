@@ -17,7 +17,7 @@ public sealed class PrivacyTests(LeadgateServer server, BrowserFixture browser)
         await page.OpenLeadAsync(leadId);
         await Expect(page.GetByTestId("lead-lawful-basis")).ToHaveAttributeAsync("data-basis", "LegitimateInterest");
         await page.GetByTestId("nav-privacy").ClickAsync();
-        await page.WaitForURLAsync("**/settings/privacy");
+        await page.ExpectAtAsync("/settings/privacy");
         await page.WaitUntilInteractiveAsync();
         await page.ScreenshotAsync("privacy-page");
 

@@ -17,7 +17,7 @@ public sealed class ReportsTests(LeadgateServer server, BrowserFixture browser)
         var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Manager).Email);
         await Expect(page.GetByTestId("dashboard-funnel")).ToBeVisibleAsync(); // a manager lands on the dashboard
         await page.GetByTestId("nav-reports").ClickAsync();
-        await page.WaitForURLAsync("**/reports");
+        await page.ExpectAtAsync("/reports");
         await page.WaitUntilInteractiveAsync();
         await ExpectTheApisFiguresAsync(page, "source", source: null);
 

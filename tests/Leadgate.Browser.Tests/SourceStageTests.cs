@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Leadgate.Accounts;
 using Leadgate.Browser.Tests.Infrastructure;
 
@@ -7,7 +8,7 @@ namespace Leadgate.Browser.Tests;
 /// Decision 0007 in the UI: a marketer filters the leads list by the stage an import brought from Salesforce, opens a lead,
 /// and reads that stage and the source's creation date among its facts, in English and in Dutch.
 /// </summary>
-public sealed class SourceStageTests(LeadgateServer server, BrowserFixture browser)
+public sealed partial class SourceStageTests(LeadgateServer server, BrowserFixture browser)
 {
     [Fact]
     public async Task AMarketerFiltersTheListBySourceStage_OpensALead_AndSeesItsSourceStageAndCreationDate()
@@ -22,14 +23,14 @@ public sealed class SourceStageTests(LeadgateServer server, BrowserFixture brows
         await page.GotoAsync("/leads");
         await page.WaitUntilInteractiveAsync();
         await page.GetByTestId("filter-source-stage").ChooseAsync("Working - Contacted");
-        await page.WaitForURLAsync(url => url.Contains("sourceStage=Working", StringComparison.Ordinal));
+        await Expect(page).ToHaveURLAsync(WithWorkingSourceStage());
         var grid = page.GetByTestId("leads-grid");
         // Until the filter has reached the grid, it shows every lead of the run (other tests' leads too).
         await Expect(grid.GetByTestId("lead-link")).ToHaveTextAsync(["Jean Sammet"]);
         await page.ScreenshotAsync("leads-by-source-stage");
 
         await grid.GetByTestId("lead-link").Filter(new() { HasText = "Jean Sammet" }).ClickAsync();
-        await page.WaitForURLAsync("**/leads/*");
+        await page.ExpectAtAsync("/leads/*");
         var facts = page.GetByTestId("lead-facts");
         await Expect(facts).ToContainTextAsync("Stage in source system");
         await Expect(facts.GetByTestId("lead-source-stage")).ToHaveTextAsync("Working - Contacted");
@@ -49,4 +50,7 @@ public sealed class SourceStageTests(LeadgateServer server, BrowserFixture brows
         await grid.GetByTestId("lead-link").Filter(new() { HasText = "Adele Goldberg" }).ClickAsync();
         await Expect(page.GetByTestId("lead-facts").GetByTestId("lead-source-created")).ToHaveTextAsync("5 mrt 2024 15:30");
     }
+
+    [GeneratedRegex("[?&]sourceStage=Working")]
+    private static partial Regex WithWorkingSourceStage();
 }

@@ -24,10 +24,21 @@ public static partial class LeadgatePages
         await page.GetByTestId("login-password").FillAsync(Demo.DemoData.Password);
         await page.GetByTestId("login-submit").ClickAsync();
         // The redirect is enough; the interactive marker below is what makes clicks safe (the load event adds nothing).
-        await page.WaitForURLAsync(FirstPage(), new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page).ToHaveURLAsync(FirstPage(), new() { Timeout = 45_000 });
         await page.WaitUntilInteractiveAsync();
         return page;
     }
+
+    /// <summary>
+    /// Waits until the address is this path (any query after it; a <c>*</c> stands for one segment). Playwright's
+    /// <c>WaitForURLAsync</c> reads the address once and then waits for a navigation event: a navigation that lands between
+    /// the two (Blazor's, after a click, often does) is missed, and the test times out on a page that is already open. This
+    /// reads the address until it matches.
+    /// </summary>
+    public static Task ExpectAtAsync(this IPage page, string path, float timeout = 45_000) =>
+        Expect(page).ToHaveURLAsync(
+            new Regex("^https?://[^/]+" + Regex.Escape(path).Replace(@"\*", "[^/?#]+", StringComparison.Ordinal) + "([?#].*)?$", RegexOptions.None, TimeSpan.FromSeconds(1)),
+            new() { Timeout = timeout });
 
     public static async Task OpenLeadAsync(this IPage page, Guid id)
     {

@@ -17,6 +17,7 @@ public sealed class ChartAxesTests
     [InlineData(227, 50)]
     [InlineData(737_280, 200_000)]
     [InlineData(1_487_061, 500_000)]
+    [InlineData(double.PositiveInfinity, int.MaxValue)]
     public void Step_IsTheSmallestRoundStep_ThatCoversTheHighestValueInAtMostFiveIntervals(double max, int step) =>
         Assert.Equal(step, ChartAxes.Step(max));
 

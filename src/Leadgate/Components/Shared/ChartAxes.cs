@@ -33,7 +33,7 @@ public static class ChartAxes
     /// fixed 0 … 100 axis, labelled as percentages ("20%"); the series' tooltips say "35.2%".
     /// </summary>
     public static LineChartOptions PercentLines(IEnumerable<ChartSeries<double>> series) =>
-        Hundredths(series, (value, culture) => (value / 100).ToString("P0", culture), "0.0'%'");
+        OnHundredthsAxis(series, (value, culture) => (value / 100).ToString("P0", culture), "0.0'%'");
 
     /// <summary>
     /// Lines of measures between 0 and 1 that are not percentages (AUC, Brier score), plotted as hundredths on a fixed 0 … 100
@@ -42,7 +42,7 @@ public static class ChartAxes
     /// </summary>
     public static LineChartOptions FractionLines(IEnumerable<ChartSeries<double>> series)
     {
-        var options = Hundredths(series, (value, culture) => (value / 100).ToString("0.0", culture), null);
+        var options = OnHundredthsAxis(series, (value, culture) => (value / 100).ToString("0.0", culture), null);
         options.ShowDataMarkers = true;
         options.TooltipSubtitleFormat = "{{X_VALUE}}";
         return options;
@@ -76,10 +76,11 @@ public static class ChartAxes
             }
         }
 
+        // Only a maximum beyond double's range (infinity) gets here: no power of ten divides it.
         return (int)Math.Min(Math.Ceiling(max / MaxSteps), int.MaxValue);
     }
 
-    private static LineChartOptions Hundredths(IEnumerable<ChartSeries<double>> series, Func<double, CultureInfo, string> label, string? tooltip)
+    private static LineChartOptions OnHundredthsAxis(IEnumerable<ChartSeries<double>> series, Func<double, CultureInfo, string> label, string? tooltip)
     {
         var culture = CultureInfo.CurrentCulture;
         foreach (var line in series)
