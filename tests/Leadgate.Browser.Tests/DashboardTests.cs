@@ -62,6 +62,21 @@ public sealed class DashboardTests(LeadgateServer server, BrowserFixture browser
         var axis = await chart.ChartAxisAsync(culture, money: true);
         var highest = forecast.Weighted.GroupBy(w => w.Month).OrderBy(g => g.Key, StringComparer.Ordinal).Take(6).Max(g => g.Sum(w => w.WeightedValue));
         Assert.InRange(axis[^1], highest, highest + axis[1]);
+
+        // The tallest part of a bar, pointed at, says its amount as the axis writes amounts: one month's weighted value in one
+        // category (MudBlazor wrote the raw number, "737280", without a format).
+        var bars = chart.Locator("path.mud-chart-bar");
+        var tallest = await bars.EvaluateAllAsync<int>(
+            "ps => ps.map(p => p.getBBox().height).reduce((best, h, i, all) => h > all[best] ? i : best, 0)");
+        await bars.Nth(tallest).HoverAsync(new() { Force = true });
+        var tooltip = chart.Locator("g.mud-charts-tooltip");
+        await Expect(tooltip).ToHaveTextAsync(new Regex(@"^€"));
+        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
+        format.CurrencySymbol = "€";
+        var shown = decimal.Parse(await tooltip.TextContentAsync() ?? "", NumberStyles.Currency, format);
+        var parts = forecast.Weighted.GroupBy(w => (w.Month, w.Category)).Select(g => Math.Round(g.Sum(w => w.WeightedValue), 0, MidpointRounding.AwayFromZero));
+        Assert.Contains(shown, parts);
+        Assert.Equal(shown.ToString("N0", culture), Regex.Replace(await tooltip.TextContentAsync() ?? "", @"^€\s?", ""));
     }
 
     /// <summary>Every stage's first entries and every conversion's numerator and denominator, as the funnel report counts them for the period.</summary>

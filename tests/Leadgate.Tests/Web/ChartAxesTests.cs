@@ -1,4 +1,5 @@
 using System.Globalization;
+using Leadgate.Web;
 using Leadgate.Web.Components.Shared;
 using MudBlazor;
 
@@ -40,17 +41,24 @@ public sealed class ChartAxesTests
         try
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en-GB");
-            var english = ChartAxes.MoneyStacks([82_500, 737_280], "EUR");
+            List<ChartSeries<double>> commit = [Series(2_500, 700_000), Series(80_000, 37_280)];
+            var english = ChartAxes.MoneyStacks(commit, "EUR");
+            var englishTooltip = 737_280d.ToString(commit[0].TooltipYValueFormat, CultureInfo.CurrentCulture);
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("nl-NL");
-            var dutch = ChartAxes.MoneyLines([1_487_061.30], "EUR");
-            var counts = ChartAxes.CountBars([227, 183]);
+            List<ChartSeries<double>> revenue = [Series(1_487_061.30)];
+            var dutch = ChartAxes.MoneyLines(revenue, "EUR");
+            List<ChartSeries<double>> leads = [Series(227, 12), Series(183)];
+            var counts = ChartAxes.CountBars(leads);
 
             Assert.Equal("€200,000", english.YAxisToStringFunc!(200_000));
-            Assert.Equal((200_000, 800_000d), (english.YAxisTicks, english.YAxisSuggestedMax!.Value));
+            Assert.Equal((200_000, 800_000d), (english.YAxisTicks, english.YAxisSuggestedMax!.Value)); // the stack, not a part
+            Assert.Equal("€737,280", englishTooltip);
             Assert.Equal("€ 1.500.000", dutch.YAxisToStringFunc!(1_500_000));
             Assert.Equal((500_000, 1_500_000d), (dutch.YAxisTicks, dutch.YAxisSuggestedMax!.Value));
+            Assert.Equal("€ 1.487.061", 1_487_061.30.ToString(revenue[0].TooltipYValueFormat, CultureInfo.CurrentCulture));
             Assert.Equal("1.250", counts.YAxisToStringFunc!(1_250));
             Assert.Equal((50, 250d), (counts.YAxisTicks, counts.YAxisSuggestedMax!.Value));
+            Assert.All(leads, series => Assert.Equal("1.250", 1_250d.ToString(series.TooltipYValueFormat, CultureInfo.CurrentCulture)));
         }
         finally
         {
@@ -91,6 +99,25 @@ public sealed class ChartAxesTests
             new() { Name = "Best case", Data = new ChartData<double>([10, 20, 30]) },
         ];
 
-        Assert.Equal([11d, 22d, 33d], ChartAxes.StackHeights(series, 3));
+        Assert.Equal([11d, 22d, 33d], ChartAxes.StackHeights(series));
     }
+
+    [Theory]
+    [InlineData("en-GB", "EUR")]
+    [InlineData("nl-NL", "EUR")]
+    [InlineData("en-GB", "GBP")]
+    [InlineData("nl-NL", "USD")]
+    [InlineData("nl-NL", "CHF")]
+    [InlineData("en-GB", "SEK")]
+    public void TheMoneyFormatString_WritesAWholeAmount_AsMoneyDoes(string name, string currency)
+    {
+        var culture = CultureInfo.GetCultureInfo(name);
+        var format = Cultures.MoneyFormat(currency, culture);
+        foreach (var amount in (decimal[])[0m, 7m, 999.4m, 12_345m, 737_280m, 1_487_061.3m, 98_765_432_100m])
+        {
+            Assert.Equal(Cultures.Money(amount, currency, culture, wholeUnits: true), ((double)amount).ToString(format, culture));
+        }
+    }
+
+    private static ChartSeries<double> Series(params double[] values) => new() { Name = "s", Data = new ChartData<double>(values) };
 }

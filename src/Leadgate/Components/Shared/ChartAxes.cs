@@ -15,18 +15,21 @@ public static class ChartAxes
     /// <summary>The most intervals an axis is split into.</summary>
     public const int MaxSteps = 5;
 
-    /// <summary>Bars of counts (leads, deals) up to <paramref name="values"/>' highest.</summary>
-    public static BarChartOptions CountBars(IEnumerable<double> values) => Apply(new BarChartOptions(), values, Count());
+    /// <summary>Bars of counts (leads, deals) up to the highest of <paramref name="series"/>; their tooltips write counts as the culture does.</summary>
+    public static BarChartOptions CountBars(IReadOnlyList<ChartSeries<double>> series) =>
+        Apply(new BarChartOptions(), series, Values(series), Count(), "N0");
 
-    /// <summary>Lines of counts up to <paramref name="values"/>' highest.</summary>
-    public static LineChartOptions CountLines(IEnumerable<double> values) => Apply(new LineChartOptions(), values, Count());
+    /// <summary>Lines of counts up to the highest of <paramref name="series"/>.</summary>
+    public static LineChartOptions CountLines(IReadOnlyList<ChartSeries<double>> series) =>
+        Apply(new LineChartOptions(), series, Values(series), Count(), "N0");
 
-    /// <summary>Stacked bars of money up to the highest of <paramref name="stackHeights"/> (each bar's total), in <paramref name="currency"/>.</summary>
-    public static StackedBarChartOptions MoneyStacks(IEnumerable<double> stackHeights, string currency) =>
-        Apply(new StackedBarChartOptions(), stackHeights, Money(currency));
+    /// <summary>Stacked bars of money in <paramref name="currency"/> up to the highest bar (the sum of its parts).</summary>
+    public static StackedBarChartOptions MoneyStacks(IReadOnlyList<ChartSeries<double>> series, string currency) =>
+        Apply(new StackedBarChartOptions(), series, StackHeights(series), Money(currency), Cultures.MoneyFormat(currency));
 
-    /// <summary>Lines of money up to <paramref name="values"/>' highest, in <paramref name="currency"/>.</summary>
-    public static LineChartOptions MoneyLines(IEnumerable<double> values, string currency) => Apply(new LineChartOptions(), values, Money(currency));
+    /// <summary>Lines of money in <paramref name="currency"/> up to the highest of <paramref name="series"/>.</summary>
+    public static LineChartOptions MoneyLines(IReadOnlyList<ChartSeries<double>> series, string currency) =>
+        Apply(new LineChartOptions(), series, Values(series), Money(currency), Cultures.MoneyFormat(currency));
 
     /// <summary>
     /// Lines of shares between 0 and 1 (a probability, a rate), plotted as hundredths (the axis counts in whole steps) on a
@@ -52,8 +55,11 @@ public static class ChartAxes
     public static double Hundredths(double share) => Math.Round(share * 100, 1);
 
     /// <summary>The heights of stacked bars: per label, the sum of every series' value there.</summary>
-    public static IEnumerable<double> StackHeights(IReadOnlyList<ChartSeries<double>> series, int labels) =>
-        Enumerable.Range(0, labels).Select(i => series.Sum(s => i < s.Data.Values.Count ? Math.Max(0, s.Data.Values[i]) : 0));
+    public static IEnumerable<double> StackHeights(IReadOnlyList<ChartSeries<double>> series) =>
+        Enumerable.Range(0, series.Select(s => s.Data.Values.Count).DefaultIfEmpty(0).Max())
+            .Select(i => series.Sum(s => i < s.Data.Values.Count ? Math.Max(0, s.Data.Values[i]) : 0));
+
+    private static IEnumerable<double> Values(IReadOnlyList<ChartSeries<double>> series) => series.SelectMany(s => s.Data.Values);
 
     /// <summary>
     /// A round step that splits 0 … <paramref name="max"/> into at most <see cref="MaxSteps"/> intervals: the smallest of
@@ -109,9 +115,15 @@ public static class ChartAxes
         return value => Cultures.Money((decimal)value, currency, culture, wholeUnits: true);
     }
 
-    private static T Apply<T>(T options, IEnumerable<double> values, Func<double, string> label)
+    private static T Apply<T>(T options, IReadOnlyList<ChartSeries<double>> series, IEnumerable<double> values, Func<double, string> label, string tooltip)
         where T : DefaultAxisChartOptions
     {
+        // MudBlazor writes a tooltip's value with the series' format string in the current culture ("737280" without one).
+        foreach (var line in series)
+        {
+            line.TooltipYValueFormat = tooltip;
+        }
+
         var max = values.DefaultIfEmpty(0).Max();
         var step = Step(max);
         options.YAxisTicks = step;
