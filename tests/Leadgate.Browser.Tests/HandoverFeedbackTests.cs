@@ -70,14 +70,26 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
         await marketing.WaitUntilInteractiveAsync();
         var item = marketing.GetByTestId("feedback-item").Filter(new() { HasText = "Roos Retour" });
         await Expect(item.GetByTestId("feedback-note")).ToContainTextAsync("Budget pas volgend jaar");
-        await Expect(marketing.GetByTestId("feedback-sources")).ToContainTextAsync("beslissingen");
-        // Each source's rate names what it is of: sales' decisions on its MQLs, not all of them.
-        foreach (var rate in await marketing.GetByTestId("feedback-source-rate").AllAsync())
+        // Each source's rate names what it is of: sales' decisions on its MQLs, not all of them; and it matches the API's counts.
+        var sources = marketing.GetByTestId("feedback-sources");
+        await Expect(sources.Locator("th")).ToContainTextAsync(["Bron", "Campagne", "MQL's", "Nog open", "Teruggestuurd", "Afgekeurd", "Geaccepteerd, van de beslissingen van sales"]);
+        var bySource = (await server.GetFeedbackAsync()).BySource;
+        var rates = await sources.GetByTestId("feedback-source-rate").AllAsync();
+        Assert.InRange(rates.Count, 1, 10);
+        for (var i = 0; i < rates.Count; i++)
         {
-            var (accepted, decided) = (int.Parse((await rate.GetAttributeAsync("data-accepted"))!, CultureInfo.InvariantCulture), int.Parse((await rate.GetAttributeAsync("data-decided"))!, CultureInfo.InvariantCulture));
-            var share = decided == 0 ? "–" : ((decimal)accepted / decided).ToString("P0", CultureInfo.GetCultureInfo("nl-NL"));
-            await Expect(rate).ToContainTextAsync($"sales accepteerde {accepted} van {decided} beslissingen ({share})");
+            var source = bySource[i];
+            var decided = source.Accepted + source.Rejected + source.Disqualified;
+            var share = decided == 0 ? "–" : ((decimal)source.Accepted / decided).ToString("P0", CultureInfo.GetCultureInfo("nl-NL"));
+            await Expect(rates[i]).ToHaveTextAsync($"{source.Accepted} van {decided} ({share})");
+            await Expect(sources.GetByTestId("feedback-source-mqls").Nth(i)).ToHaveTextAsync(source.Mqls.ToString("N0", CultureInfo.GetCultureInfo("nl-NL")));
         }
+
+        // The chart is the library's: a stacked bar per source (the most MQLs first), its parts what sales decided.
+        var chart = marketing.GetByTestId("feedback-chart");
+        var top = bySource.GroupBy(r => r.Source).OrderByDescending(g => g.Sum(r => r.Mqls)).First();
+        await Expect(chart.Locator(".mud-charts-xaxis text").First).ToHaveTextAsync(top.Key ?? "(geen bron)");
+        await Expect(chart.Locator("path.mud-chart-bar")).Not.ToHaveCountAsync(0);
         // The sent-back MQLs come ten at a time, newest first.
         var items = marketing.GetByTestId("feedback-item");
         Assert.InRange(await items.CountAsync(), 1, 10);

@@ -148,7 +148,6 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
         return id;
     }
 
-    /// <summary>The organisation's pipelines and stages as the database now holds them, read through the core.</summary>
     /// <summary>The funnel report over the last <paramref name="days"/> days up to today (UTC), as the dashboard asks for it.</summary>
     public Task<Result<Reports.FunnelReport>> GetFunnelAsync(int days)
     {
@@ -164,6 +163,11 @@ public sealed class LeadgateServer : WebApplicationFactory<Program>, IAsyncLifet
     public Task<Result<Reports.ForecastReport>> GetForecastAsync() =>
         RunAsync<Reports.GetForecast, Result<Reports.ForecastReport>>(h => h.HandleAsync(new Reports.ReportQuery(), Marketing, default));
 
+    /// <summary>Marketing's feedback as the page reads it: the newest sent-back MQLs and the counts per source and campaign.</summary>
+    public Task<Qualification.Feedback> GetFeedbackAsync() =>
+        RunAsync<Qualification.GetFeedback, Qualification.Feedback>(h => h.HandleAsync(Marketing, null, null, Qualification.GetFeedback.MaxLimit, default));
+
+    /// <summary>The organisation's pipelines and stages as the database now holds them, read through the core.</summary>
     public Task<IReadOnlyList<Pipeline.PipelineView>> GetPipelinesAsync() =>
         RunAsync<Pipeline.GetPipelines, IReadOnlyList<Pipeline.PipelineView>>(h => h.HandleAsync(Sales, default));
 

@@ -23,6 +23,10 @@ public static class ChartAxes
     public static LineChartOptions CountLines(IReadOnlyList<ChartSeries<double>> series) =>
         Apply(new LineChartOptions(), series, Values(series), Count(), "N0");
 
+    /// <summary>Stacked bars of counts up to the highest bar (the sum of its parts).</summary>
+    public static StackedBarChartOptions CountStacks(IReadOnlyList<ChartSeries<double>> series) =>
+        Apply(new StackedBarChartOptions(), series, StackHeights(series), Count(), "N0");
+
     /// <summary>Stacked bars of money in <paramref name="currency"/> up to the highest bar (the sum of its parts).</summary>
     public static StackedBarChartOptions MoneyStacks(IReadOnlyList<ChartSeries<double>> series, string currency) =>
         Apply(new StackedBarChartOptions(), series, StackHeights(series), Money(currency), Cultures.MoneyFormat(currency));
