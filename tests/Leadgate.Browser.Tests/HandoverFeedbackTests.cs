@@ -87,7 +87,7 @@ public sealed class HandoverFeedbackTests(LeadgateServer server, BrowserFixture 
 
         // The chart is the library's: a stacked bar per source (the most MQLs first), its parts what sales decided.
         var chart = marketing.GetByTestId("feedback-chart");
-        var top = bySource.GroupBy(r => r.Source).OrderByDescending(g => g.Sum(r => r.Mqls)).First();
+        var top = bySource.GroupBy(r => r.Source).OrderByDescending(g => g.Sum(r => r.Mqls)).ThenBy(g => g.Key, StringComparer.Ordinal).First();
         await Expect(chart.Locator(".mud-charts-xaxis text").First).ToHaveTextAsync(top.Key ?? "(geen bron)");
         await Expect(chart.Locator("path.mud-chart-bar")).Not.ToHaveCountAsync(0);
         // The sent-back MQLs come ten at a time, newest first.
