@@ -37,8 +37,16 @@ public sealed class ClaimLead(LeadgateDbContext db, TimeProvider clock)
             },
             cancellationToken);
 
-        // Losing the race to save means another rep claimed (or changed) the lead at the same moment.
-        return result.Error is Conflict { Code: "concurrent-update" } ? AlreadyClaimed : result;
+        if (result.Error is not Conflict { Code: "concurrent-update" })
+        {
+            return result;
+        }
+
+        // Losing the race to save means the lead changed at the same moment: claimed by another rep, or by this rep's own
+        // retry, which then answers as a claim of a lead one owns already.
+        db.ChangeTracker.Clear();
+        var now = await new GetLead(db, clock).HandleAsync(leadId, actor, cancellationToken);
+        return now.IsSuccess && now.Value is { Stage: Stage.Mql } lead && lead.OwnerId == me ? now : AlreadyClaimed;
     }
 
     private static Conflict AlreadyClaimed => new("already-claimed", "Another sales rep has claimed this lead; it is no longer in the shared queue.");

@@ -34,7 +34,10 @@ public sealed record InboxItem(
 /// <summary>How the inbox is ordered.</summary>
 public enum InboxSort
 {
-    /// <summary>The response clock's due time, the soonest first (leads without a clock last), then fit and engagement.</summary>
+    /// <summary>
+    /// The running response clocks' due time, the soonest (the most overdue) first; then the leads whose clock stopped at a first
+    /// touch, by due time; leads without a clock last; then fit and engagement.
+    /// </summary>
     Due,
 
     /// <summary>The likelihood by the active model, highest first (leads without one last), then the due time.</summary>
@@ -95,7 +98,7 @@ public sealed class GetInbox(LeadgateDbContext db, TimeProvider clock)
         var ordered = sort == InboxSort.Likelihood
             ? leads.OrderBy(x => x.k == null ? 1 : 0).ThenByDescending(x => x.k!.Probability)
                 .ThenBy(x => x.h == null || x.h.SlaDueAt == null ? 1 : 0).ThenBy(x => x.h!.SlaDueAt).ThenBy(x => x.l.Id)
-            : leads.OrderBy(x => x.h == null || x.h.SlaDueAt == null ? 1 : 0).ThenBy(x => x.h!.SlaDueAt)
+            : leads.OrderBy(x => x.h == null || x.h.SlaDueAt == null ? 2 : x.h.FirstTouchAt != null ? 1 : 0).ThenBy(x => x.h!.SlaDueAt)
                 .ThenByDescending(x => x.l.FitScore ?? -1).ThenByDescending(x => x.l.EngagementScore).ThenBy(x => x.l.Id);
         var rows = await (
                 from x in ordered

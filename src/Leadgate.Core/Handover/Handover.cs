@@ -45,7 +45,10 @@ public sealed class LeadHandover
     /// <summary>The first outbound call, e-mail or meeting: it stops the clock.</summary>
     public DateTimeOffset? FirstTouchAt { get; private set; }
 
-    /// <summary>When the clock was found run out without a touch (or the first touch came after the due time).</summary>
+    /// <summary>
+    /// The due time the clock ran past: found run out without a touch, or passed by a first touch that came later. The due time,
+    /// not the moment it was noticed, so a clock that ran out while no instance was running says when it ran out.
+    /// </summary>
     public DateTimeOffset? BreachedAt { get; private set; }
 
     public DateTimeOffset? EscalatedAt { get; private set; }
@@ -105,7 +108,7 @@ public sealed class LeadHandover
         RemindAt = remindAt;
         if (FirstTouchAt > slaDueAt)
         {
-            BreachedAt = FirstTouchAt;
+            BreachedAt = slaDueAt;
         }
     }
 
@@ -128,7 +131,7 @@ public sealed class LeadHandover
         FirstTouchAt = at;
         if (SlaDueAt is { } due && at > due)
         {
-            BreachedAt ??= at;
+            BreachedAt ??= due;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class HandoverClock(LeadgateDbContext db, TimeProvider clock)
             var won = await ClaimAsync(
                 handover,
                 db.Handovers.Where(h => h.Id == handover.Id && h.BreachedAt == null && h.FirstTouchAt == null),
-                setters => setters.SetProperty(h => h.BreachedAt, now).SetProperty(h => h.EscalatedAt, managers.Count > 0 ? now : null),
+                setters => setters.SetProperty(h => h.BreachedAt, due).SetProperty(h => h.EscalatedAt, managers.Count > 0 ? now : null),
                 lead => [.. new[] { handover.OwnerId }.OfType<Guid>().Concat(managers).Distinct().Select(to => Happening.SlaBreached(lead, to, due, now))],
                 cancellationToken);
             breached += won;

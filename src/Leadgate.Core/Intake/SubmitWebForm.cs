@@ -160,7 +160,8 @@ public sealed class SubmitWebForm(LeadgateDbContext db, TimeProvider clock, Crea
             cancellationToken);
         if (recorded.Error is { } error)
         {
-            return error is Invalid invalid ? FormFields(invalid) : error;
+            var named = SingleEvent.Unprefixed(error);
+            return named is Invalid invalid ? FormFields(invalid) : named;
         }
 
         var outcome = recorded.Value.Results[0];
@@ -199,8 +200,9 @@ public sealed class SubmitWebForm(LeadgateDbContext db, TimeProvider clock, Crea
         return fields.ToError();
     }
 
+    // The form's one company field is "company"; a lead's company name is "company.name" elsewhere.
     private static Invalid FormFields(Invalid invalid) =>
-        new(invalid.Errors.ToDictionary(e => e.Key.Replace("events[0].", "", StringComparison.Ordinal) is "company.name" ? "company" : e.Key.Replace("events[0].", "", StringComparison.Ordinal), e => e.Value));
+        new(invalid.Errors.ToDictionary(e => e.Key is "company.name" ? "company" : e.Key, e => e.Value));
 
     /// <summary>The address as a short digest, so an external id carries no readable personal data.</summary>
     private static string Pseudonym(string email) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email)))[..16];

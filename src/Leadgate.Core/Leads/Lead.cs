@@ -197,6 +197,12 @@ public sealed class Lead
 
     public Result<Done> MarkWon(Deal deal, decimal amount, DateOnly closedOn, Actor by, DateTimeOffset at)
     {
+        // Not before the day it opened, in the time zone where that day began last (CalendarToday): the sales cycle starts there.
+        if (closedOn < CalendarToday.Earliest(deal.CreatedAt))
+        {
+            return Invalid.Field("closedOn", $"A deal cannot close before it was opened ({deal.CreatedAt.UtcDateTime:yyyy-MM-dd}).");
+        }
+
         var facts = new TransitionFacts(at) { Lead = this, Amount = amount, ClosedOn = closedOn };
         var moved = Move(LeadAction.MarkWon, Stage.Customer, facts, by, "won", null, null);
         if (moved.IsSuccess)
@@ -207,10 +213,11 @@ public sealed class Lead
         return moved;
     }
 
-    public Result<Done> MarkLost(Deal deal, Reason? reason, string? note, Stage then, Actor by, DateTimeOffset at)
+    /// <summary>The deal is lost; its lead goes to <paramref name="then"/>, Nurture with an optional <paramref name="revisitOn"/> date.</summary>
+    public Result<Done> MarkLost(Deal deal, Reason? reason, string? note, Stage then, Actor by, DateTimeOffset at, DateOnly? revisitOn = null)
     {
         var facts = new TransitionFacts(at) { Lead = this, ListedReason = reason, Note = note };
-        var moved = Move(LeadAction.MarkLost, then, facts, by, reason?.Code, note, null);
+        var moved = Move(LeadAction.MarkLost, then, facts, by, reason?.Code, note, null, revisitOn: revisitOn);
         if (moved.IsSuccess)
         {
             deal.MarkLost(reason!.Code, note, DateOnly.FromDateTime(at.UtcDateTime), at);
@@ -455,7 +462,7 @@ public sealed class Lead
             _handovers.Add(LeadHandover.Start(OrganisationId, Id, facts.At));
         }
 
-        // Only a rejection back to marketing carries a revisit date; any other move clears it.
+        // A move to Nurture (a rejection, a lost deal) carries its revisit date, if any; any other move clears it.
         RevisitOn = to == Stage.Nurture ? revisitOn : null;
         if (dealId is { } deal)
         {

@@ -38,7 +38,7 @@ public sealed record UpdateLeadRequest
 }
 
 /// <summary>Corrects a lead's contact, company and attribution. Stage and owner change only through their own actions.</summary>
-public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
+public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock, Privacy.SuppressionList suppression)
 {
     public async Task<Result<LeadDetails>> HandleAsync(Guid leadId, UpdateLeadRequest request, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
     {
@@ -70,6 +70,11 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
                         return new Conflict("email-taken", "Another lead already has this e-mail address.");
                     }
 
+                    if (await suppression.IsSuppressedAsync(db, actor.OrganisationId, email.Value, cancellationToken))
+                    {
+                        return new Privacy.Suppressed(["email"]);
+                    }
+
                     contact.ChangeEmail(email);
                 }
 
@@ -95,11 +100,17 @@ public sealed class UpdateLead(LeadgateDbContext db, TimeProvider clock)
             cancellationToken);
     }
 
-    // Inside "company", fields that were not sent keep the company's current value.
-    private static CompanyFacts Patched(CompanyFacts sent, Company? current, Func<string, bool> wasSent) => new(
-        wasSent("company.name") ? sent.Name : current?.Name,
-        wasSent("company.domain") ? sent.Domain : current?.Domain,
-        wasSent("company.industry") ? sent.Industry : current?.Industry,
-        wasSent("company.employees") ? sent.Employees : current?.Employees,
-        wasSent("company.country") ? sent.Country : current?.Country);
+    // Inside "company", the fields sent; the company found keeps the rest. A domain names a company that other leads may share,
+    // so the lead's former company's facts are not written onto it. Only a company without a domain (known by its name alone)
+    // lends its facts to the one its new domain finds or makes.
+    private static CompanyFacts Patched(CompanyFacts sent, Company? current, Func<string, bool> wasSent)
+    {
+        var carried = current is { Domain: null } && wasSent("company.domain") ? current : null;
+        return new(
+            wasSent("company.name") ? sent.Name : carried?.Name,
+            wasSent("company.domain") ? sent.Domain : null,
+            wasSent("company.industry") ? sent.Industry : carried?.Industry,
+            wasSent("company.employees") ? sent.Employees : carried?.Employees,
+            wasSent("company.country") ? sent.Country : carried?.Country);
+    }
 }

@@ -26,7 +26,7 @@ public sealed record AddStakeholderRequest
 }
 
 /// <summary>Adds a contact of the buyer to the deal in a role; an e-mail address nobody has yet makes a new contact.</summary>
-public sealed class AddStakeholder(LeadgateDbContext db, TimeProvider clock)
+public sealed class AddStakeholder(LeadgateDbContext db, TimeProvider clock, Privacy.SuppressionList suppression)
 {
     public async Task<Result<DealView>> HandleAsync(Guid dealId, AddStakeholderRequest request, Actor actor, CancellationToken cancellationToken)
     {
@@ -43,6 +43,11 @@ public sealed class AddStakeholder(LeadgateDbContext db, TimeProvider clock)
         if (request.FirstName?.Length > 100 || request.LastName?.Length > 100)
         {
             return Invalid.Field(request.FirstName?.Length > 100 ? "firstName" : "lastName", "At most 100 characters.");
+        }
+
+        if (request.ContactId is not null && (request.Email is not null || request.FirstName is not null || request.LastName is not null))
+        {
+            return Invalid.Field("contactId", "Give a contactId, or an email (with firstName and lastName) for a new contact; not both.");
         }
 
         Contact? contact;
@@ -65,6 +70,11 @@ public sealed class AddStakeholder(LeadgateDbContext db, TimeProvider clock)
             contact = await db.Contacts.FirstOrDefaultAsync(c => c.OrganisationId == actor.OrganisationId && c.Email == email.Value.Value, cancellationToken);
             if (contact is null)
             {
+                if (await suppression.IsSuppressedAsync(db, actor.OrganisationId, email.Value.Value, cancellationToken))
+                {
+                    return new Privacy.Suppressed(["email"]);
+                }
+
                 contact = Contact.Create(actor.OrganisationId, email.Value, clock.GetUtcNow());
                 contact.Describe(Clean(request.FirstName), Clean(request.LastName), null, null);
                 db.Contacts.Add(contact);

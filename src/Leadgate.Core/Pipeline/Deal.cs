@@ -41,6 +41,10 @@ public sealed record DealTerms(decimal Value, string Currency, DateOnly Expected
         {
             errors["expectedCloseDate"] = ["The expected close date cannot be in the past."];
         }
+        else if (!CalendarBounds.Holds(expectedCloseDate.Value))
+        {
+            errors["expectedCloseDate"] = [CalendarBounds.Message];
+        }
 
         return errors.Count > 0 ? new Invalid(errors) : new DealTerms(decimal.Round(value!.Value, 2), parsedCurrency.Value, expectedCloseDate!.Value);
     }

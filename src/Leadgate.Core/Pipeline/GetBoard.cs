@@ -70,9 +70,9 @@ public sealed class GetBoard(LeadgateDbContext db, TimeProvider clock)
 
         if (request.CloseMonth is { } month)
         {
-            if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
+            if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) || !CalendarBounds.Holds(start))
             {
-                return Invalid.Field("closeMonth", "A month as YYYY-MM, such as 2027-03.");
+                return Invalid.Field("closeMonth", "A month as YYYY-MM from 1900-01 to 9998-12, such as 2027-03.");
             }
 
             var end = start.AddMonths(1);

@@ -56,9 +56,9 @@ public sealed class ListDeals(LeadgateDbContext db, TimeProvider clock)
         DateOnly? monthStart = null;
         if (request.CloseMonth is { } month)
         {
-            if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
+            if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start) || !CalendarBounds.Holds(start))
             {
-                return Invalid.Field("closeMonth", "A month as YYYY-MM, such as 2027-03.");
+                return Invalid.Field("closeMonth", "A month as YYYY-MM from 1900-01 to 9998-12, such as 2027-03.");
             }
 
             monthStart = start;

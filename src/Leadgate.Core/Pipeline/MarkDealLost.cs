@@ -30,9 +30,24 @@ public sealed record MarkDealLostRequest
     /// <summary>Who the deal was lost to, when known.</summary>
     [MaxLength(Deal.MaxCompetitorLength)]
     public string? Competitor { get; set; }
+
+    /// <summary>With Nurture: the day marketing may make the lead an MQL again (in the future); none when left out.</summary>
+    public DateOnly? RevisitOn { get; set; }
 }
 
-/// <summary>The deal is lost: its lead goes to Nurture or Disqualified, with the lost reason.</summary>
+/// <summary>A lost deal's revisit date: only for a lead going to Nurture, and in the future (for the user: CalendarToday).</summary>
+internal static class AfterLostRevisit
+{
+    public static Invalid? Refused(AfterLost? then, DateOnly? revisitOn, DateTimeOffset now) => revisitOn switch
+    {
+        null => null,
+        _ when then == AfterLost.Disqualified => Invalid.Field("revisitOn", "Only a lead that goes to Nurture gets a revisit date."),
+        { } revisit when revisit <= CalendarToday.Earliest(now) => Invalid.Field("revisitOn", "The revisit date must be in the future."),
+        _ => null,
+    };
+}
+
+/// <summary>The deal is lost: its lead goes to Nurture (with a revisit date, if given) or Disqualified, with the lost reason.</summary>
 public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
 {
     public async Task<Result<DealView>> HandleAsync(Guid dealId, MarkDealLostRequest request, long? expectedVersion, Actor actor, CancellationToken cancellationToken)
@@ -52,6 +67,11 @@ public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
             return Invalid.Field("competitor", $"At most {Deal.MaxCompetitorLength} characters.");
         }
 
+        if (AfterLostRevisit.Refused(then, request.RevisitOn, clock.GetUtcNow()) is { } badRevisit)
+        {
+            return badRevisit;
+        }
+
         var reason = await ListReasons.FindAsync(db, actor.OrganisationId, ReasonKind.Lost, request.Reason, cancellationToken);
         if (reason.Error is { } invalid)
         {
@@ -67,7 +87,7 @@ public sealed class MarkDealLost(LeadgateDbContext db, TimeProvider clock)
             dealId, actor, expectedVersion, clock,
             (deal, lead, _) =>
             {
-                var lost = lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow());
+                var lost = lead.MarkLost(deal, reason.Value, request.Note, target, actor, clock.GetUtcNow(), request.RevisitOn);
                 if (lost.IsSuccess)
                 {
                     deal.LostTo(request.Competitor);

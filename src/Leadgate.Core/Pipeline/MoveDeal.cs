@@ -39,6 +39,9 @@ public sealed record MoveDealRequest
     /// <summary>For Lost: who the deal was lost to, when known.</summary>
     [MaxLength(Deal.MaxCompetitorLength)]
     public string? Competitor { get; set; }
+
+    /// <summary>For Lost with Nurture: the day marketing may make the lead an MQL again (in the future).</summary>
+    public DateOnly? RevisitOn { get; set; }
 }
 
 /// <summary>
@@ -57,9 +60,9 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
             return new Forbidden("Only sales users and managers move deals.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Stage) && request.StageId is null)
+        if (string.IsNullOrWhiteSpace(request.Stage) == request.StageId is null)
         {
-            return Invalid.Field("stage", "Name the stage to move to (stage), or give its id (stageId).");
+            return Invalid.Field(request.StageId is null ? "stage" : "stageId", "Name the stage to move to (stage), or give its id (stageId); not both.");
         }
 
         if (request.Amount is <= 0 or > 1_000_000_000_000m)
@@ -71,6 +74,11 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
         if (request.ClosedOn > CalendarToday.Latest(now))
         {
             return Invalid.Field("closedOn", "A deal cannot close in the future.");
+        }
+
+        if (AfterLostRevisit.Refused(request.Then, request.RevisitOn, now) is { } badRevisit)
+        {
+            return badRevisit;
         }
 
         if (request.ProposalReference?.Trim().Length > Deal.MaxProposalReferenceLength)
@@ -181,7 +189,7 @@ public sealed class MoveDeal(LeadgateDbContext db, TimeProvider clock)
             StageMeaning.Opportunity when lead.Stage == Stage.Sql => lead.RecordProposal(deal, request.Amount ?? deal.ProposalAmount ?? 0, actor, at),
             StageMeaning.Opportunity => Done.Value,
             StageMeaning.Won => lead.MarkWon(deal, request.Amount ?? 0, request.ClosedOn ?? today, actor, at),
-            StageMeaning.Lost => lead.MarkLost(deal, reason, request.Note, then!.Value, actor, at),
+            StageMeaning.Lost => lead.MarkLost(deal, reason, request.Note, then!.Value, actor, at, request.RevisitOn),
         };
         if (moved.Error is { } refused)
         {

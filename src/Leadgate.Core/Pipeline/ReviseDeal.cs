@@ -69,6 +69,14 @@ public sealed class ReviseDeal(LeadgateDbContext db, TimeProvider clock)
             return Invalid.Field(unknown, $"A deal has no field '{unknown}' to change; use {string.Join(", ", ReviseDealRequest.Fields)}.");
         }
 
+        // A deal always has a value, a currency and an expected close date: sent as null, they are refused, not ignored.
+        if (request.Sent is { } sent
+            && new (string Field, object? Value)[] { ("value", request.Value), ("currency", request.Currency), ("expectedCloseDate", request.ExpectedCloseDate) }
+                .FirstOrDefault(f => sent.Contains(f.Field) && f.Value is null) is { Field: { } cleared })
+        {
+            return Invalid.Field(cleared, "A deal always has one; send a new one to change it.");
+        }
+
         if (request.Probability is < 0 or > 100)
         {
             return Invalid.Field("probability", "A percentage from 0 to 100, or null for the stage's default.");

@@ -59,6 +59,11 @@ public sealed class ListAudit(LeadgateDbContext db)
             query = query.Where(e => e.ActorId == request.Actor.Trim());
         }
 
+        if (request is { From: { } start, To: { } end } && end <= start)
+        {
+            return Invalid.Field("to", "'to' must be later than 'from' (from is inclusive, to exclusive).");
+        }
+
         if (request.From is { } from)
         {
             query = query.Where(e => e.At >= from);

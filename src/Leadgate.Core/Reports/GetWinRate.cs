@@ -9,7 +9,7 @@ namespace Leadgate.Reports;
 
 /// <summary>
 /// The deals closed in the period: won, lost, the win rate (won of won + lost), the value won and the average won deal in the
-/// organisation's currency, and the average sales cycle (days from a won deal's opening to its close date).
+/// organisation's currency, and the average sales cycle (whole days from the day a won deal opened to its close date).
 /// </summary>
 public sealed record WinRateFigures(long Won, long Lost, Ratio WinRate, decimal WonValue, decimal? AverageDealValue, decimal? AverageCycleDays);
 
@@ -74,7 +74,7 @@ public sealed class GetWinRate(LeadgateDbContext db, TimeProvider clock)
         var text = new StringBuilder("SELECT ").Append(key).Append(" AS group_key, d.\"Currency\",");
         text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN 1 ELSE 0 END), SUM(CASE WHEN d.\"Status\" = '{DealStatus.Lost}' THEN 1 ELSE 0 END),");
         text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN {reading.Number("COALESCE(d.\"WonAmount\", d.\"Value\")")} ELSE 0 END),");
-        text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN {reading.DaysFromTimeToDate("d.\"CreatedAt\"", "d.\"ClosedOn\"")} ELSE 0 END)");
+        text.Append(CultureInfo.InvariantCulture, $" SUM(CASE WHEN {won} THEN {reading.WholeDaysFromTimeToDate("d.\"CreatedAt\"", "d.\"ClosedOn\"")} ELSE 0 END)");
         text.Append(" FROM \"Deals\" d").Append(ReportSql.ReadsLead(filter) ? " JOIN \"Leads\" l ON l.\"Id\" = d.\"LeadId\"" + sql.TeamJoin(filter.By) : "");
         text.Append(CultureInfo.InvariantCulture, $" WHERE d.\"OrganisationId\" = @org AND d.\"Status\" IN ('{DealStatus.Won}', '{DealStatus.Lost}') AND d.\"ClosedOn\" >= @fromDay AND d.\"ClosedOn\" < @toDay");
         text.Append(sql.LeadFilters(filter)).Append(" GROUP BY ").Append(filter.By is null ? "" : ReportSql.GroupKeyOf(filter.By) + ", ").Append("d.\"Currency\"");

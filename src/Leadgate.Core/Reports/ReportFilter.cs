@@ -181,7 +181,13 @@ public sealed record ReportFilter
 
         if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            if (CalendarBounds.Holds(date))
+            {
+                return date;
+            }
+
+            errors[name] = [CalendarBounds.Message];
+            return null;
         }
 
         errors[name] = ["An ISO date, YYYY-MM-DD."];

@@ -110,10 +110,13 @@ internal sealed class ReportReading(LeadgateDbContext db, ReportFilter filter, G
         ? $"({time} - ({days}) * 864000000000)"
         : $"({time} - ({days}) * INTERVAL '1 day')";
 
-    /// <summary>Days from a stored time to a stored date (a deal's creation to its close).</summary>
-    public string DaysFromTimeToDate(string time, string date) => Sqlite
-        ? $"(julianday({date}) - ({time} / 864000000000.0 + 1721425.5))"
-        : $"(EXTRACT(EPOCH FROM (CAST({date} AS timestamp) - ({time} AT TIME ZONE 'UTC'))) / 86400.0)";
+    /// <summary>
+    /// Whole days from a stored time's UTC date to a stored date (a deal's opening to its close); a close dated before the opening's
+    /// UTC date (a rep west of UTC closing on the day it opened) counts 0.
+    /// </summary>
+    public string WholeDaysFromTimeToDate(string time, string date) => Sqlite
+        ? $"MAX(0, CAST(julianday({date}) - 1721425.5 AS INTEGER) - ({time} / 864000000000))"
+        : $"GREATEST(0, {date} - CAST({time} AT TIME ZONE 'UTC' AS date))";
 
     /// <summary>
     /// A stored time as the report SQL reads it back: UTC ticks on SQLite, a timestamp on PostgreSQL. Each read here asks the

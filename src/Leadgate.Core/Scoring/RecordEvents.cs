@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,23 +14,49 @@ namespace Leadgate.Scoring;
 
 public sealed record RecordEventsRequest
 {
+    [Required]
     public IReadOnlyList<EventInput?>? Events { get; set; }
 }
 
 /// <summary>One behaviour event: who (a lead id or an e-mail address), what, when, and free properties.</summary>
 public sealed record EventInput
 {
+    /// <summary>The event's id in the sending system: a repeat with the same id is recognised, not counted twice.</summary>
+    [Required]
     public string? ExternalId { get; set; }
 
+    /// <summary>A <see cref="BehaviourType"/> by name (case does not matter).</summary>
+    [Required]
+    [AllowedValues(
+        nameof(BehaviourType.EmailReply), nameof(BehaviourType.FormSubmit), nameof(BehaviourType.ContentDownload), nameof(BehaviourType.DemoRequest),
+        nameof(BehaviourType.Webinar), nameof(BehaviourType.PageVisit), nameof(BehaviourType.NewsletterSignup), nameof(BehaviourType.Custom))]
     public string? Type { get; set; }
 
     public string? Email { get; set; }
 
     public Guid? LeadId { get; set; }
 
+    /// <summary>When it happened, with its offset from UTC.</summary>
+    [Required]
     public DateTimeOffset? OccurredAt { get; set; }
 
     public JsonElement? Properties { get; set; }
+}
+
+/// <summary>
+/// An intake path that records one event of its own (a web form, an outreach tool's webhook) names a refused field as its
+/// caller sent it: "email", not "events[0].email".
+/// </summary>
+internal static class SingleEvent
+{
+    private const string Prefix = "events[0].";
+
+    public static Error Unprefixed(Error error) => error switch
+    {
+        Invalid invalid => new Invalid(invalid.Errors.ToDictionary(e => e.Key.Replace(Prefix, "", StringComparison.Ordinal), e => e.Value)),
+        Privacy.Suppressed suppressed => new Privacy.Suppressed([.. suppressed.Fields.Select(f => f.Replace(Prefix, "", StringComparison.Ordinal))]),
+        _ => error,
+    };
 }
 
 public enum EventStatus

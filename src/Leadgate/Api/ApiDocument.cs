@@ -425,6 +425,21 @@ internal static class ApiDocument
         }
 
         operation.Responses["500"] = Error(document, "A fault on our side; nothing you sent was wrong. Quote the traceId.");
+        if (idempotent)
+        {
+            // A refusal the endpoint answered is kept with its key too, and a retry gets it again as it was.
+            foreach (var status in new[] { "400", "403", "404", "409", "412" })
+            {
+                if (operation.Responses.TryGetValue(status, out var refusal) && refusal is OpenApiResponse kept)
+                {
+                    kept.Headers = new Dictionary<string, IOpenApiHeader>
+                    {
+                        ["Idempotent-Replayed"] = ResponseHeader("\"true\" when this is the stored answer to an earlier request with the same Idempotency-Key.", required: false),
+                    };
+                }
+            }
+        }
+
         return Task.CompletedTask;
     }
 

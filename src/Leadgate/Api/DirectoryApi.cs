@@ -42,8 +42,16 @@ public static class DirectoryApi
         return result.Error is { } error ? Problems.ToResult(error) : TypedResults.Ok(result.Value);
     }
 
-    private static async Task<Ok<IReadOnlyList<UserView>>> Users(ListUsers handler, HttpContext http, CancellationToken cancellationToken, string? role = null) =>
-        TypedResults.Ok(await handler.HandleAsync(http.Actor(), Roles.Normalise(role) ?? role, cancellationToken));
+    private static async Task<Results<Ok<IReadOnlyList<UserView>>, ProblemHttpResult>> Users(
+        ListUsers handler, HttpContext http, CancellationToken cancellationToken, string? role = null)
+    {
+        if (!string.IsNullOrWhiteSpace(role) && Roles.Normalise(role) is null)
+        {
+            return Problems.ToResult(Common.Invalid.Field("role", $"One of {string.Join(", ", Roles.All)}."));
+        }
+
+        return TypedResults.Ok(await handler.HandleAsync(http.Actor(), Roles.Normalise(role), cancellationToken));
+    }
 
     private static async Task<Ok<IReadOnlyList<ReasonView>>> Reasons(ListReasons handler, HttpContext http, CancellationToken cancellationToken, ReasonKind? kind = null) =>
         TypedResults.Ok(await handler.HandleAsync(kind, http.Actor(), cancellationToken));

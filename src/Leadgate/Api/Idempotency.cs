@@ -22,15 +22,16 @@ public sealed class Idempotency(LeadgateDbContext db, TimeProvider clock, IOptio
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var key = http.Request.Headers[Header].ToString();
-        if (key.Length == 0)
+        if (!http.Request.Headers.TryGetValue(Header, out var sent))
         {
             return await next(context);
         }
 
-        if (key.Length > MaxKeyLength || key.Any(char.IsControl))
+        // Sent but empty, or sent twice, is a client's mistake to hear about, not a request without a key.
+        var key = sent.Count == 1 ? sent.ToString() : "";
+        if (key.Length is 0 or > MaxKeyLength || key.Any(char.IsControl))
         {
-            return Problems.ToResult(Common.Invalid.Field(Header, $"A key is 1 to {MaxKeyLength} printable characters."));
+            return Problems.ToResult(Common.Invalid.Field(Header, $"One key of 1 to {MaxKeyLength} printable characters."));
         }
 
         var actor = http.User.ToActor(Accounts.Channel.Api);
@@ -98,6 +99,12 @@ public sealed class Idempotency(LeadgateDbContext db, TimeProvider clock, IOptio
 
         var value = (result as IValueHttpResult)?.Value;
         var isProblem = value is Microsoft.AspNetCore.Mvc.ProblemDetails;
+        if (value is Microsoft.AspNetCore.Mvc.ProblemDetails problem)
+        {
+            // Completed now, as the host completes it on the way out, so the stored answer has its instance and trace id too.
+            Problems.Complete(http, problem);
+        }
+
         return new IdempotencyRecord
         {
             OrganisationId = organisationId,

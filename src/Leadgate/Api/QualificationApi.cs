@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Leadgate.Common;
 using Leadgate.Qualification;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,7 +34,17 @@ public static class QualificationApi
         ListSqlPriority handler, HttpContext http, CancellationToken cancellationToken, bool mine = false, [Range(1, ListSqlPriority.MaxLimit)] int limit = 100) =>
         TypedResults.Ok(await handler.HandleAsync(http.Actor(), mine, limit, cancellationToken));
 
-    private static async Task<Ok<Feedback>> Feedback(
-        GetFeedback handler, HttpContext http, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, [Range(1, GetFeedback.MaxLimit)] int limit = GetFeedback.DefaultLimit) =>
-        TypedResults.Ok(await handler.HandleAsync(http.Actor(), from, to, limit, cancellationToken));
+    private static async Task<Results<Ok<Feedback>, ProblemHttpResult>> Feedback(
+        GetFeedback handler, HttpContext http, CancellationToken cancellationToken, DateOnly? from = null, DateOnly? to = null, [Range(1, GetFeedback.MaxLimit)] int limit = GetFeedback.DefaultLimit)
+    {
+        // Both ends inclusive here, so an equal from and to is one day.
+        var invalid = (from, to) switch
+        {
+            ({ } f, _) when !CalendarBounds.Holds(f) => Invalid.Field("from", CalendarBounds.Message),
+            (_, { } t) when !CalendarBounds.Holds(t) => Invalid.Field("to", CalendarBounds.Message),
+            ({ } f, { } t) when t < f => Invalid.Field("to", "'to' must not be earlier than 'from' (both are inclusive)."),
+            _ => null,
+        };
+        return invalid is not null ? Problems.ToResult(invalid) : TypedResults.Ok(await handler.HandleAsync(http.Actor(), from, to, limit, cancellationToken));
+    }
 }

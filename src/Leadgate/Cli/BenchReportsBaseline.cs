@@ -200,7 +200,7 @@ internal sealed class BenchReportsBaseline(BenchReportsBaseline.Periods periods)
     {
         const string Sql = """
             SELECT SUM("Status" = 'Won'), SUM("Status" = 'Lost'), SUM(CASE WHEN "Status" = 'Won' THEN CAST(COALESCE("WonAmount", "Value") AS REAL) END),
-              SUM(CASE WHEN "Status" = 'Won' THEN julianday("ClosedOn") - ("CreatedAt" / 864000000000.0 + 1721425.5) END)
+              SUM(CASE WHEN "Status" = 'Won' THEN MAX(0, CAST(julianday("ClosedOn") - 1721425.5 AS INTEGER) - "CreatedAt" / 864000000000) END)
             FROM "Deals" WHERE "OrganisationId" = $org AND "Status" IN ('Won', 'Lost') AND "ClosedOn" >= $loDay AND "ClosedOn" < $hiDay
             """;
         var figures = new BenchFigures();

@@ -57,6 +57,18 @@ public sealed class ApiContractTests(SqliteApp app) : IClassFixture<SqliteApp>
     }
 
     [Fact]
+    public async Task Users_OfOneRole_AreListed_AndAnUnknownRoleIsA400NamingIt()
+    {
+        var tenant = await app.NewTenantAsync();
+
+        var sales = (await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/users?role=sales")).Expect(HttpStatusCode.OK).Body!.AsArray();
+        Assert.NotEmpty(sales);
+        Assert.All(sales, u => Assert.Contains("Sales", u!["roles"]!.AsArray().Select(r => (string)r!)));
+        var refused = (await tenant.Manager.SendAsync(HttpMethod.Get, "/api/v1/users?role=King")).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(refused.Body!["errors"]!["role"]);
+    }
+
+    [Fact]
     public async Task BytesThatAreNotUtf8_InAPropertyName_AreA400()
     {
         var tenant = await app.NewTenantAsync();

@@ -90,6 +90,23 @@ public abstract class HandoverApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task ARepsOwnClaimRetriedAtOnce_IsAnsweredAsAClaimEveryTime_AndAssignsOnce()
+    {
+        var tenant = await app.NewTenantAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            var id = await tenant.Marketing.NewLeadAsync();
+            (await tenant.Marketing.MarkMqlAsync(id)).Expect(HttpStatusCode.OK);
+
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => tenant.Sales.ClaimAsync(id)));
+
+            Assert.All(answers, a => Assert.Equal((HttpStatusCode.OK, tenant.Members["sales"].Id.ToString()), (a.Status, a.Str("ownerId"))));
+            var lead = (await tenant.Sales.GetLeadAsync(id)).Expect(HttpStatusCode.OK);
+            Assert.Single(lead.Body!["assignments"]!.AsArray(), a => (string)a!["reason"]! == "claimed from the shared queue");
+        }
+    }
+
+    [Fact]
     public async Task TwoRepsAcceptingTheSameLeadAtOnce_ExactlyOneSucceeds_TheOtherAConflict()
     {
         var tenant = await app.NewTenantAsync();
@@ -277,13 +294,15 @@ public abstract class HandoverApiTests(TestApp app)
         Assert.Equal([HappeningKind.LeadAssigned, HappeningKind.SlaReminder], (await NoticesAsync(touched)).Select(n => n.Item1));
         (await tenant.Sales.LogActivityAsync(touched, "Call", "Outbound", "NoAnswer")).Expect(HttpStatusCode.Created);
 
-        // Two instances sweep at the same moment: each breach is flagged and escalated once.
-        app.Clock.SetUtcNow(due.AddMinutes(1));
+        // Two instances sweep at the same moment, some minutes late: each breach is flagged and escalated once, and says when
+        // the clock ran out, not when it was noticed.
+        app.Clock.SetUtcNow(due.AddMinutes(7));
         await Task.WhenAll(SweepAsync(), SweepAsync());
 
         var breached = (await tenant.Sales.GetLeadAsync(untouched)).Body!["handover"]!;
         Assert.True((bool)breached["breached"]!);
-        Assert.NotNull(breached["escalatedAt"]);
+        Assert.Equal(due, DateTimeOffset.Parse((string)breached["breachedAt"]!, System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime());
+        Assert.True(DateTimeOffset.Parse((string)breached["escalatedAt"]!, System.Globalization.CultureInfo.InvariantCulture) >= due.AddMinutes(7));
         var kept = (await tenant.Sales.GetLeadAsync(touched)).Body!["handover"]!;
         Assert.False((bool)kept["breached"]!);
         Assert.NotNull(kept["firstTouchAt"]);
@@ -295,7 +314,7 @@ public abstract class HandoverApiTests(TestApp app)
     }
 
     [Fact]
-    public async Task TheInbox_ListsMyMqlsBeforeTheirDueTime_SoonestFirst()
+    public async Task TheInbox_ListsMyMqlsBeforeTheirDueTime_SoonestFirst_AndThoseAlreadyTouchedAfterThoseWaiting()
     {
         var tenant = await app.NewTenantAsync();
         (await tenant.Admin.PutRoutingAsync(new { teams = Array.Empty<object>(), rules = new[] { new { name = "Mine", userId = tenant.Members["sales"].Id } } })).Expect(HttpStatusCode.OK);
@@ -304,10 +323,17 @@ public abstract class HandoverApiTests(TestApp app)
         app.Clock.Advance(TimeSpan.FromHours(1));
         var second = await MqlAsync(tenant, "NL", 100);
 
-        var inbox = (await tenant.Sales.InboxAsync()).Expect(HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        var third = await MqlAsync(tenant, "NL", 100);
 
-        Assert.Equal([first, second], inbox.Body!["mine"]!.AsArray().Select(i => Guid.Parse((string)i!["id"]!)));
+        var inbox = (await tenant.Sales.InboxAsync()).Expect(HttpStatusCode.OK);
+        Assert.Equal([first, second, third], inbox.Body!["mine"]!.AsArray().Select(i => Guid.Parse((string)i!["id"]!)));
         Assert.Empty((await tenant.Sales2.InboxAsync()).Body!["mine"]!.AsArray());
+
+        // The first one's clock stops at a call: the two still waiting for a first touch come before it.
+        (await tenant.Sales.LogConnectedCallAsync(first)).Expect(HttpStatusCode.Created);
+        inbox = (await tenant.Sales.InboxAsync()).Expect(HttpStatusCode.OK);
+        Assert.Equal([second, third, first], inbox.Body!["mine"]!.AsArray().Select(i => Guid.Parse((string)i!["id"]!)));
     }
 
     private static async Task<Guid> MqlAsync(Tenant tenant, string country, int employees)

@@ -189,6 +189,39 @@ public abstract class IntakeApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task Patch_ToAnotherLeadsCompanyDomain_MovesTheLeadToThatCompany_AndLeavesItsNameAlone()
+    {
+        var tenant = await app.NewTenantAsync();
+        var first = (await tenant.Marketing.CreateLeadAsync(new { email = "xavier@xray-one.example", company = new { name = "Xray One", domain = "xray-one.example" } })).Expect(HttpStatusCode.Created);
+        var second = (await tenant.Marketing.CreateLeadAsync(new { email = "zoe@zulu-two.example", company = new { name = "Zulu Two", domain = "zulu-two.example", industry = "Retail" } })).Expect(HttpStatusCode.Created);
+
+        var moved = (await tenant.Marketing.PatchLeadAsync(second.Id, new { company = new { domain = "xray-one.example" } })).Expect(HttpStatusCode.OK);
+
+        var company = (await tenant.Marketing.GetLeadAsync(first.Id)).Body!["company"]!;
+        Assert.Equal(("Xray One", "xray-one.example", (string?)null), ((string?)company["name"], (string?)company["domain"], (string?)company["industry"]));
+        Assert.Equal(((string?)company["id"], "Xray One"), ((string?)moved.Body!["company"]!["id"], (string?)moved.Body["company"]!["name"]));
+
+        // A name sent with the domain is the company's new name: the lead said which company and what it is called.
+        (await tenant.Marketing.PatchLeadAsync(second.Id, new { company = new { name = "Xray One B.V." } })).Expect(HttpStatusCode.OK);
+        Assert.Equal("Xray One B.V.", (string?)(await tenant.Marketing.GetLeadAsync(first.Id)).Body!["company"]!["name"]);
+    }
+
+    [Fact]
+    public async Task ARefusalRetriedWithItsIdempotencyKey_IsTheSameProblem_WithInstanceAndTraceId()
+    {
+        var tenant = await app.NewTenantAsync();
+
+        var first = (await tenant.Marketing.CreateLeadAsync(new { email = "not-an-address" }, idempotencyKey: "bad-1")).Expect(HttpStatusCode.BadRequest);
+        var retry = (await tenant.Marketing.CreateLeadAsync(new { email = "not-an-address" }, idempotencyKey: "bad-1")).Expect(HttpStatusCode.BadRequest);
+
+        Assert.True(retry.Message.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(first.Text, retry.Text);
+        Assert.Equal(("/api/v1/leads", first.Str("traceId")), (retry.Str("instance"), retry.Str("traceId")));
+        Assert.False(string.IsNullOrEmpty(retry.Str("traceId")));
+        Assert.Empty((await tenant.Marketing.ListLeadsAsync()).Body!["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task AnActionRetriedWithItsIdempotencyKey_IsAnsweredAsTheFirstTime()
     {
         var tenant = await app.NewTenantAsync();

@@ -125,5 +125,11 @@ public sealed class OpenApiDocumentTests(SqliteApp app) : IClassFixture<SqliteAp
         Assert.Equal("decimal", (string?)schemas["Deal"]!["properties"]!["value"]!["format"]);
         Assert.Equal("#/components/schemas/ActivityOutcome", (string?)schemas["Activity"]!["properties"]!["outcome"]!["oneOf"]![1]!["$ref"]);
         Assert.Contains(schemas["Stage"]!["enum"]!.AsArray(), m => (string?)m == "Mql");
+
+        // What POST /events refuses without is required in its schema, and a type is one of the behaviour types.
+        Assert.Equal(["events"], schemas["RecordEventsRequest"]!["required"]!.AsArray().Select(r => (string)r!));
+        var @event = schemas["EventRequest"]!;
+        Assert.Equal(["externalId", "occurredAt", "type"], @event["required"]!.AsArray().Select(r => (string)r!).Order(StringComparer.Ordinal));
+        Assert.Equal(Enum.GetNames<Leadgate.Scoring.BehaviourType>(), @event["properties"]!["type"]!["enum"]!.AsArray().Select(m => (string)m!));
     }
 }

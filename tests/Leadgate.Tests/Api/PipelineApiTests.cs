@@ -191,6 +191,76 @@ public abstract class PipelineApiTests(TestApp app)
     }
 
     [Fact]
+    public async Task ALostDeal_SendsItsLeadToNurture_WithARevisitDate_ByTheLostActionOrAMove_OnlyInTheFuture_AndOnlyToNurture()
+    {
+        var tenant = await app.NewTenantAsync();
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var (byAction, byMove) = (await DealAsync(tenant), await DealAsync(tenant));
+
+        var past = (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{byAction}/lost", new { reason = "Price", then = "Nurture", revisitOn = today.AddDays(-3) })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(past.Body!["errors"]!["revisitOn"]);
+        var outward = (await MoveAsync(tenant, byMove, new { stage = "Lost", reason = "Price", then = "Disqualified", revisitOn = today.AddDays(30) })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(outward.Body!["errors"]!["revisitOn"]);
+        Assert.Equal("Open", (await tenant.Sales.GetDealAsync(byMove)).Str("status"));
+
+        var lost = (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{byAction}/lost", new { reason = "Timing", then = "Nurture", revisitOn = today.AddDays(90) })).Expect(HttpStatusCode.OK);
+        var moved = (await MoveAsync(tenant, byMove, new { stage = "Lost", reason = "Timing", then = "Nurture", revisitOn = today.AddDays(60) })).Expect(HttpStatusCode.OK);
+
+        foreach (var (deal, revisit) in new[] { (lost, today.AddDays(90)), (moved, today.AddDays(60)) })
+        {
+            var lead = (await tenant.Sales.GetLeadAsync(Guid.Parse(deal.Str("leadId")!))).Expect(HttpStatusCode.OK);
+            Assert.Equal(("Nurture", revisit.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), (lead.Str("stage"), lead.Str("revisitOn")));
+        }
+    }
+
+    [Fact]
+    public async Task AWonDeal_CannotCloseBeforeItWasOpened_AndOneWonTheDayItOpened_TookZeroDays()
+    {
+        var tenant = await app.NewTenantAsync();
+        var now = app.Clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var dealId = await DealAsync(tenant);
+
+        var early = (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/won", new { amount = 5_000m, closedOn = today.AddDays(-10) })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(early.Body!["errors"]!["closedOn"]);
+        var viaMove = (await MoveAsync(tenant, dealId, new { stage = "Won", amount = 5_000m, closedOn = new DateOnly(1, 1, 1) })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(viaMove.Body!["errors"]!["closedOn"]);
+        Assert.Equal("Open", (await tenant.Sales.GetDealAsync(dealId)).Str("status"));
+
+        (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/won", new { amount = 5_000m, closedOn = today })).Expect(HttpStatusCode.OK);
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var winRate = (await tenant.Manager.SendAsync(HttpMethod.Get, $"/api/v1/reports/win-rate?from={month:yyyy-MM-dd}&to={month.AddMonths(1):yyyy-MM-dd}")).Expect(HttpStatusCode.OK);
+        Assert.Equal((1L, 0m), ((long)winRate.Body!["total"]!["won"]!, (decimal)winRate.Body["total"]!["averageCycleDays"]!));
+    }
+
+    [Fact]
+    public async Task ContradictoryOrClearedFields_AndMonthsPastTheCalendar_Are400NamingTheField_AndChangeNothing()
+    {
+        var tenant = await app.NewTenantAsync();
+        var dealId = await DealAsync(tenant);
+        var before = (await tenant.Sales.GetDealAsync(dealId)).Expect(HttpStatusCode.OK);
+
+        var both = (await MoveAsync(tenant, dealId, new { stage = "Proposal", stageId = Guid.NewGuid(), amount = 1_000m })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(both.Body!["errors"]!["stageId"]);
+        var contact = (await AddStakeholderAsync(tenant, dealId, new { contactId = Guid.NewGuid(), email = "two.ways@example.org", role = "Influencer" })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(contact.Body!["errors"]!["contactId"]);
+        foreach (var field in new[] { "value", "currency", "expectedCloseDate" })
+        {
+            var cleared = (await tenant.Sales.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", rawJson: $"{{\"{field}\": null}}")).Expect(HttpStatusCode.BadRequest);
+            Assert.NotNull(cleared.Body!["errors"]![field]);
+        }
+
+        var farOff = (await tenant.Sales.SendAsync(HttpMethod.Patch, $"/api/v1/deals/{dealId}", new { expectedCloseDate = "9999-12-31" })).Expect(HttpStatusCode.BadRequest);
+        Assert.NotNull(farOff.Body!["errors"]!["expectedCloseDate"]);
+
+        Assert.Equal(before.ETag, (await tenant.Sales.GetDealAsync(dealId)).ETag);
+        foreach (var path in new[] { "/api/v1/deals?closeMonth=9999-12", "/api/v1/deals/board?closeMonth=9999-12", "/api/v1/deals?closeMonth=0001-01" })
+        {
+            Assert.NotNull((await tenant.Sales.SendAsync(HttpMethod.Get, path)).Expect(HttpStatusCode.BadRequest).Body!["errors"]!["closeMonth"]);
+        }
+    }
+
+    [Fact]
     public async Task SixteenConcurrentMoves_WithTheSameIfMatch_OneSucceeds_TheOthersGet412()
     {
         var tenant = await app.NewTenantAsync();

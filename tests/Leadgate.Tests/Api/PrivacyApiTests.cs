@@ -145,7 +145,17 @@ public abstract class PrivacyApiTests(TestApp app)
 
         var form = await IntakeClient.NewFormAsync(tenant, name: "Second form");
         var web = (await _intake.SubmitJsonAsync(form.Str("key")!, new { email = Email, firstName = "Qwyzandra", consent = true, consentVersion = form.Str("consentVersion") })).Expect(HttpStatusCode.Conflict);
-        Assert.Equal("https://leadgate.dev/problems/suppressed", web.Str("type"));
+        Assert.Equal(("https://leadgate.dev/problems/suppressed", "email"), (web.Str("type"), (string?)web.Body!["fields"]![0]));
+
+        // A deal's new stakeholder, and another lead's address changed to theirs: no way back in either.
+        var dealId = Guid.Parse((await tenant.Sales.GetLeadAsync(erasedLead)).Expect(HttpStatusCode.OK).Str("dealId")!);
+        var stakeholder = (await tenant.Sales.SendAsync(HttpMethod.Post, $"/api/v1/deals/{dealId}/stakeholders", new { email = Email, firstName = "Qwyzandra", lastName = "Brightwaterly", role = "Influencer" }))
+            .Expect(HttpStatusCode.Conflict);
+        Assert.Equal(("https://leadgate.dev/problems/suppressed", "email"), (stakeholder.Str("type"), (string?)stakeholder.Body!["fields"]![0]));
+        var other = (await tenant.Marketing.CreateLeadAsync(new { email = "someone.else@example.org" })).Expect(HttpStatusCode.Created);
+        var renamed = (await tenant.Marketing.PatchLeadAsync(other.Id, new { email = Email })).Expect(HttpStatusCode.Conflict);
+        Assert.Equal(("https://leadgate.dev/problems/suppressed", "email"), (renamed.Str("type"), (string?)renamed.Body!["fields"]![0]));
+        Assert.Equal("someone.else@example.org", (await tenant.Marketing.GetLeadAsync(other.Id)).Expect(HttpStatusCode.OK).Str("email"));
 
         var (key, secret, _) = await IntakeClient.NewWebhookSourceAsync(tenant);
         var hook = (await _intake.PostSignedAsync(key, secret, JsonSerializer.Serialize(new { id = "evt-capybara-3", @event = "replied", email = Email, firstName = "Qwyzandra", occurredAt = "2026-11-20T09:30:00Z" }), app.Clock.GetUtcNow()))
@@ -157,8 +167,8 @@ public abstract class PrivacyApiTests(TestApp app)
         var problem = import.Body!["problems"]!.AsArray().Single()!;
         Assert.Equal(("email.suppressed", 2L), ((string?)problem["code"], (long)problem["line"]!));
 
-        // Only the other import row came in.
-        Assert.Equal((stored.Contacts + 1, stored.Events, stored.Consents), await _intake.StoredAsync(tenant.OrganisationId));
+        // Only the other import row and the other lead came in.
+        Assert.Equal((stored.Contacts + 2, stored.Events, stored.Consents), await _intake.StoredAsync(tenant.OrganisationId));
         Assert.Empty((await tenant.Manager.ListLeadsAsync("?q=qwyzandra")).Body!["items"]!.AsArray());
     }
 

@@ -58,7 +58,7 @@ public sealed class RecordOutreachEvent(LeadgateDbContext db, TimeProvider clock
             cancellationToken);
         if (recorded.Error is { } error)
         {
-            return error is Invalid fields ? new Invalid(fields.Errors.ToDictionary(e => e.Key.Replace("events[0].", "", StringComparison.Ordinal), e => e.Value)) : error;
+            return SingleEvent.Unprefixed(error);
         }
 
         var outcome = recorded.Value.Results[0];
