@@ -17,6 +17,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
     {
         var (linkId, replyId) = await server.CreateAgencyReplyAsync("Wieteke", "Oosterbroek", "Oosterbroek Facilitair", "Yes, please call me next week about your sales inbox.");
         var agency = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Sales).Email);
+        await agency.ExpectAtAsync("/agency/queue"); // an agency's rep starts with the replies to hand over
 
         // The agency's queue: the reply waits with its text and campaign; the only active client is chosen already.
         await agency.GetByTestId("nav-agency-queue").ClickAsync();
@@ -121,6 +122,7 @@ public sealed class AgencyTests(LeadgateServer server, BrowserFixture browser)
         var (_, replyId) = await server.CreateAgencyReplyAsync("Joost", "Hartman", "Hartman Logistiek", "Interesting, send me the planning demo.", campaign);
         var clientLink = await server.CreateAgencyClientAsync("kroon", "Kroon Installaties");
         var manager = await browser.SignInAsync(server, AgencyDemo.Users.Single(u => u.Role == Roles.Manager).Email);
+        await manager.ExpectAtAsync("/agency/results"); // its manager with the results per client
 
         try
         {

@@ -35,7 +35,7 @@ public sealed class DealPageTests(LeadgateServer server, BrowserFixture browser)
 
         // Negotiation asks for the proposal amount first (Sql → Opportunity); then Contracting asks for a decision maker.
         await page.Locator("[data-testid=path-stage][data-stage=Negotiation]").ClickAsync();
-        await Expect(page.GetByTestId("move-refusal")).ToContainTextAsync("Sql → Opportunity");
+        await Expect(page.GetByTestId("move-refusal")).ToContainTextAsync("SQL → Opportunity");
         await page.GetByTestId("move-amount").Locator("input").FillAsync("13500");
         await page.GetByTestId("move-retry").ClickAsync();
         await Expect(page.Locator("[data-testid=path-stage][data-current=true]")).ToHaveAttributeAsync("data-stage", "Negotiation");

@@ -8,6 +8,42 @@ namespace Leadgate.Browser.Tests;
 public sealed partial class LeadListTests(LeadgateServer server, BrowserFixture browser)
 {
     [Fact]
+    public async Task ANewLeadByHand_IsScoredAndOpens_AndAnAddressWithoutAnAt_IsRefusedNamingIt()
+    {
+        var page = await browser.SignInAsync(server, LeadgateServer.User(Roles.Marketing).Email);
+        await page.GotoAsync("/leads");
+        await page.WaitUntilInteractiveAsync();
+        await page.GetByTestId("language-NL").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "nl");
+        await page.WaitUntilInteractiveAsync();
+
+        await page.GetByTestId("new-lead").ClickAsync();
+        var dialog = page.GetByTestId("dialog-new-lead");
+        await dialog.Locator("[data-testid=new-lead-email] input, input[data-testid=new-lead-email]").FillAsync("grace.hopper.example");
+        await page.GetByTestId("dialog-submit").ClickAsync();
+        await Expect(page.GetByTestId("error-detail")).ToContainTextAsync("E-mailadres");
+
+        var email = $"grace.{Guid.NewGuid():N}@cobol-works.example";
+        await dialog.Locator("[data-testid=new-lead-email] input, input[data-testid=new-lead-email]").FillAsync(email);
+        await dialog.Locator("[data-testid=new-lead-first-name] input, input[data-testid=new-lead-first-name]").FillAsync("Grace");
+        await dialog.Locator("[data-testid=new-lead-last-name] input, input[data-testid=new-lead-last-name]").FillAsync("Hopper");
+        await dialog.Locator("[data-testid=new-lead-company] input, input[data-testid=new-lead-company]").FillAsync("Cobol Works");
+        await dialog.Locator("[data-testid=new-lead-source] input, input[data-testid=new-lead-source]").FillAsync("Trade fair");
+        await page.GetByTestId("dialog-submit").ClickAsync();
+
+        await page.ExpectAtAsync("/leads/*");
+        var id = Guid.Parse(NewLeadPage().Match(page.Url).Groups[1].Value);
+        var lead = await server.GetLeadAsync(id);
+        Assert.Equal((email, "Grace", "Cobol Works", "Trade fair", Leads.Stage.Iql), (lead.Email, lead.FirstName, lead.Company?.Name, lead.Source, lead.Stage));
+        await Expect(page.GetByTestId("lead-name")).ToHaveTextAsync("Grace Hopper");
+        await Expect(page.GetByTestId("lead-stage")).ToContainTextAsync("IQL");
+        await Expect(page.GetByTestId("score-verdict")).ToContainTextAsync("Voldoet nog niet aan de MQL-regel");
+    }
+
+    [GeneratedRegex(@"/leads/([0-9a-f-]{36})$")]
+    private static partial Regex NewLeadPage();
+
+    [Fact]
     public async Task TheStageFilterInTheAddress_ShowsOnlyThatStage_AndTheSearchNarrowsItFurther()
     {
         await server.CreateMqlAsync("Ada", "Lovelace", "Analytical Engines");

@@ -46,7 +46,7 @@ public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
 
         await card.DragToAsync(Column(page, "Proposal").Locator(".mud-drop-zone"));
 
-        await Expect(card.GetByTestId("card-refusal")).ToContainTextAsync("Sql → Opportunity");
+        await Expect(card.GetByTestId("card-refusal")).ToContainTextAsync("SQL → Opportunity");
         await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("was not moved to Proposal");
         await Expect(Column(page, "Qualified").Locator($"[data-testid=deal-card][data-deal='{dealId}']")).ToHaveCountAsync(1);
         await page.ScreenshotAsync("board-refused");
@@ -86,7 +86,7 @@ public sealed class PipelineTests(LeadgateServer server, BrowserFixture browser)
         await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("moved to Discovery/demo");
         await Card(page, keysDeal).FocusAsync();
         await page.Keyboard.PressAsync("ArrowRight");
-        await Expect(Card(page, keysDeal).GetByTestId("card-refusal")).ToContainTextAsync("Sql → Opportunity");
+        await Expect(Card(page, keysDeal).GetByTestId("card-refusal")).ToContainTextAsync("SQL → Opportunity");
         await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync("was not moved to Proposal");
         await Card(page, keysDeal).GetByTestId("card-amount").Locator("input").FillAsync("8800");
         await Card(page, keysDeal).GetByTestId("card-retry").ClickAsync();

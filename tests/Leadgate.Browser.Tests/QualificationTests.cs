@@ -70,7 +70,7 @@ public sealed partial class QualificationTests(LeadgateServer server, BrowserFix
         await page.GetByTestId("dialog-submit").ClickAsync();
 
         var refusal = dialog.GetByTestId("error");
-        await Expect(refusal).ToContainTextAsync("Mql → Sql is not possible yet");
+        await Expect(refusal).ToContainTextAsync("MQL → SQL is not possible yet");
         await Expect(refusal.GetByTestId("error-detail")).ToHaveTextAsync([TwoWayConversation()]);
         await page.ScreenshotAsync("accept-refused");
         await page.GetByTestId("dialog-cancel").ClickAsync();

@@ -30,6 +30,30 @@ public sealed class TranslationTests
         Assert.Empty(broken);
     }
 
+    /// <summary>Keys the pages build from a member's name (<c>L[$"Webhooks.Event.{kind}"]</c>): every member has its text.</summary>
+    [Fact]
+    public void EveryKeyMadeFromAnEnumMember_HasItsText()
+    {
+        var english = Texts("SharedResource.resx");
+        IEnumerable<string> Keys<T>(string prefix, IEnumerable<T>? members = null)
+            where T : struct, Enum => (members ?? Enum.GetValues<T>()).Select(m => $"{prefix}.{m}");
+
+        string[] keys =
+        [
+            .. Keys("Webhooks.Event", Notifications.HappeningKinds.Webhook),
+            .. Keys<Scoring.BehaviourType>("Behaviour"),
+            .. Keys<Pipeline.ForecastCategory>("ForecastCategory"),
+            .. Keys<Pipeline.StakeholderRole>("StakeholderRole"),
+            .. Keys<Pipeline.ObjectionCategory>("ObjectionCategory"),
+            .. Keys<Pipeline.ProbabilitySource>("ProbabilitySource"),
+            .. Keys<Pipeline.AttentionReason>("AttentionReason"),
+            .. Keys<Pipeline.StageMeaning>("PipelineSettings.Meaning"),
+            .. Keys<Leads.Stage>("Stage"),
+            .. Keys<Leads.Stage>("StageCode"),
+        ];
+        Assert.DoesNotContain(keys, k => !english.ContainsKey(k));
+    }
+
     private static Dictionary<string, string> Texts(string file) =>
         XDocument.Load(Path.Combine(Resources, file)).Root!.Elements("data")
             .ToDictionary(data => (string)data.Attribute("name")!, data => (string?)data.Element("value") ?? "");

@@ -88,8 +88,9 @@ public static partial class LeadgatePages
     }
 
     // A sales rep starts in the inbox; managers, admins and marketing on the dashboard; anyone else in the leads list, which
-    // keeps its filters in the address (so it may add a query string as soon as it runs).
-    [GeneratedRegex(@"/(leads|inbox|dashboard)(\?.*)?$")]
+    // keeps its filters in the address (so it may add a query string as soon as it runs). An agency's users start with its
+    // replies to hand over or its results per client.
+    [GeneratedRegex(@"/(leads|inbox|dashboard|agency/queue|agency/results)(\?.*)?$")]
     private static partial Regex FirstPage();
 
     /// <summary>

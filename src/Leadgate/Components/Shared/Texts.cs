@@ -15,6 +15,23 @@ public static class Texts
 {
     public static string Label(this IStringLocalizer l, Stage stage) => l[$"Stage.{stage}"];
 
+    /// <summary>
+    /// A predictive model's field (<see cref="Prediction.LeadFeatures"/>) in the user's language: "Events: Webinar" with the event
+    /// type's own name; a field with no text (an imported file's column) as it is named.
+    /// </summary>
+    public static string Factor(this IStringLocalizer l, string factor)
+    {
+        const string Events = "Events: ";
+        if (factor.StartsWith(Events, StringComparison.Ordinal))
+        {
+            var type = factor[Events.Length..];
+            return l["Factor.Events", Enum.TryParse<Scoring.BehaviourType>(type, out var known) && Enum.IsDefined(known) ? l[$"Behaviour.{known}"] : type];
+        }
+
+        var name = l[$"Factor.{factor}"];
+        return name.ResourceNotFound ? factor : name.Value;
+    }
+
     public static string Label(this IStringLocalizer l, WorkStatus status) => l[$"WorkStatus.{status}"];
 
     public static string Label(this IStringLocalizer l, ActivityType type) => l[$"ActivityType.{type}"];
